@@ -1,0 +1,15 @@
+"""The archive: every version of every record in one SQLite file (sqlite-utils), with history and export."""
+
+from archive.errors import (
+    ArchiveError, ArchiveFull, ArchiveMissing, ArchiveReadOnly, NotAnArchive, SchemaTooNew,
+)
+from archive.export import export_rows
+from archive.history import history
+from archive.reparse import reparse
+from archive.stats import stats
+from archive.store import Archive
+
+__all__ = [
+    "Archive", "ArchiveError", "ArchiveFull", "ArchiveMissing", "ArchiveReadOnly", "NotAnArchive",
+    "SchemaTooNew", "export_rows", "history", "reparse", "stats",
+]

@@ -1,0 +1,1 @@
+"""Datasette configuration of the archive: metadata, templates, the plugin and the helpers it uses."""

@@ -1,0 +1,106 @@
+"""Datasette hooks of the archive: article page routes, safe link cells, month facet, read-only.
+
+Registered through `archive/datasette/plugins/summary_archive_plugin.py` (Datasette's
+`--plugins-dir`), so `summary-archive serve` and a hand-run `datasette` load the same code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import markupsafe
+from datasette import hookimpl
+
+from archive.datasette.article import DATABASE, article_by_url, article_page
+from archive.datasette.links import safe_href
+from archive.datasette.month_facet import MonthFacet
+
+# Columns holding a URL taken from a scraped page or a crawl: linked only when http(s).
+URL_COLUMNS = {"url", "source_url", "card_url", "target_url", "from_url", "to_url", "page_url"}
+# Columns holding an article id: linked to the article page.
+ARTICLE_ID_COLUMNS = {"article_id", "target_id", "from_id", "to_id"}
+# Columns holding an article title next to an id column that says which article it is.
+TITLE_COLUMNS = {"title": ("id", "article_id"), "from_title": ("article_id", "from_id"),
+                 "target_title": ("target_id", "to_id"), "to_title": ("to_id", "target_id")}
+
+
+def _article_link(datasette: Any, article_id: Any, label: Any) -> markupsafe.Markup | None:
+    try:
+        number = int(article_id)
+    except (TypeError, ValueError):
+        return None
+    href = datasette.urls.path(f"/-/article/{number}")
+    text = label if label not in (None, "") else number
+    return markupsafe.Markup('<a class="article-link" href="{}">{}</a>').format(href, text)
+
+
+def _row_value(row: Any, names: tuple[str, ...]) -> Any:
+    for name in names:
+        try:
+            value = row[name]
+        except (IndexError, KeyError, TypeError):
+            continue
+        if isinstance(value, dict):  # an expanded foreign key
+            value = value.get("value")
+        if value is not None:
+            return value
+    return None
+
+
+@hookimpl
+def render_cell(row: Any, value: Any, column: str, table: str | None, database: str,
+                datasette: Any) -> Any:
+    """Scraped URLs link only when http(s); article ids and titles link to the article page."""
+    if database != DATABASE:
+        return None
+    if column in URL_COLUMNS and isinstance(value, str) and value:
+        href = safe_href(value)
+        if href is None:
+            # Returned as str, so Datasette escapes it: shown as inert text, never a link.
+            return value
+        return markupsafe.Markup('<a href="{}" rel="nofollow noopener">{}</a>').format(href, value)
+    if column in ARTICLE_ID_COLUMNS and table not in ("articles",):
+        if isinstance(value, dict):
+            return _article_link(datasette, value.get("value"), value.get("label"))
+        return _article_link(datasette, value, None) if value is not None else None
+    if column in TITLE_COLUMNS and isinstance(value, str) and value:
+        if column == "title" and table not in ("articles", None):
+            return None  # a card's or a crawl's title, not an article's
+        article_id = _row_value(row, ("id",) if table == "articles" else TITLE_COLUMNS[column])
+        if article_id is not None:
+            return _article_link(datasette, article_id, value)
+    return None
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    """The article page, by id and by URL."""
+    return [
+        (r"^/-/article/(?P<id>[0-9]+)$", article_page),
+        (r"^/-/article$", article_by_url),
+    ]
+
+
+@hookimpl
+def register_facet_classes() -> list[type]:
+    """Facet by calendar month (`_facet_month=first_seen`)."""
+    return [MonthFacet]
+
+
+@hookimpl
+def prepare_connection(conn: Any, database: str, datasette: Any) -> None:
+    """Every connection to the archive refuses writes, whatever a query or plugin tries."""
+    if database == DATABASE:
+        conn.execute("PRAGMA query_only = 1")
+
+
+@hookimpl
+def menu_links(datasette: Any) -> list[dict[str, str]]:
+    """Links to the articles, recent changes and their Atom feed from every page's menu."""
+    return [
+        {"href": datasette.urls.table(DATABASE, "articles"), "label": "Articles"},
+        {"href": datasette.urls.path(f"/{DATABASE}/recent_changes"), "label": "Recent changes"},
+        {"href": datasette.urls.path(f"/{DATABASE}/recent_changes.atom"),
+         "label": "Recent changes (Atom feed)"},
+    ]
+

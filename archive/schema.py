@@ -1,0 +1,184 @@
+"""The archive's tables, built and upgraded by a list of numbered migration steps."""
+
+from __future__ import annotations
+
+from typing import Callable
+from urllib.parse import urlsplit
+
+from sqlite_utils import Database
+
+from archive.clock import utc_now
+
+# Outcome codes of `fetch_log.outcome`; the `fetches` view turns them back into words.
+OUTCOMES = ("unchanged", "new", "changed", "gone", "error", "held")
+OUTCOME_CODE = {name: code for code, name in enumerate(OUTCOMES)}
+
+FTS_COLUMNS = {
+    "articles": ["title", "key_takeaway", "what_they_found", "who_should_care",
+                 "important_considerations", "journal"],
+    "sections": ["heading", "text"],
+    "related": ["title", "excerpt"],
+}
+
+# A numeric column that keeps ints as ints and floats as floats ("as drawn"): NUMERIC affinity.
+NUMBER = "ANY"
+
+
+def _v1_core(db: Database) -> None:
+    """Version 1: the ARCHIVE.md tables at their floor, plus the compact fetch log behind `fetches`."""
+    db["crawls"].create({
+        "id": int, "started_at": str, "finished_at": str, "start_urls": str, "status": str,
+        "fetched": int, "new": int, "changed": int, "unchanged": int, "gone": int, "errors": int,
+    }, pk="id", defaults={c: 0 for c in ("fetched", "new", "changed", "unchanged", "gone", "errors")})
+    db["articles"].create({
+        "id": int, "url": str, "page_type": str, "title": str,
+        "credibility": NUMBER, "credibility_max": NUMBER, "credibility_label": str,
+        "interest": NUMBER, "interest_max": NUMBER, "interest_label": str,
+        "key_takeaway": str, "what_they_found": str, "who_should_care": str,
+        "important_considerations": str, "journal": str, "source_url": str, "doi": str,
+        "published": str, "status": str, "first_seen": str, "last_seen": str,
+        "last_changed": str, "version_count": int,
+    }, pk="id", not_null={"url"})
+    db["articles"].create_index(["url"], unique=True)
+    db["snapshots"].create({
+        "sha256": str, "id": int, "url": str, "fetched_at": str, "http_status": int,
+        "content_type": str, "headers": str, "encoding": str, "size": int, "body": bytes,
+    }, pk="sha256", not_null={"id"})
+    db["snapshots"].create_index(["id"], unique=True)
+    db["versions"].create({
+        "id": int, "article_id": int, "version": int, "crawl_id": int, "fetched_at": str,
+        "cause": str, "snapshot_sha256": str, "content_hash": str, "changed": str,
+        "record": str, "parser_version": str, "recorded_at": str,
+    }, pk="id", not_null={"article_id", "version"}, foreign_keys=[
+        ("article_id", "articles", "id"), ("crawl_id", "crawls", "id"),
+        ("snapshot_sha256", "snapshots", "sha256"),
+    ])
+    db["versions"].create_index(["article_id", "version"], unique=True)
+    db["sections"].create({
+        "id": int, "article_id": int, "position": int, "heading": str, "text": str,
+    }, pk="id", foreign_keys=[("article_id", "articles", "id")])
+    db["related"].create({
+        "id": int, "article_id": int, "position": int, "title": str, "url": str, "date": str,
+        "excerpt": str, "excerpt_truncated": int, "target_id": int, "first_seen": str,
+        "last_seen": str, "current": int,
+    }, pk="id", foreign_keys=[("article_id", "articles", "id"), ("target_id", "articles", "id")])
+    db["related"].create_index(["article_id", "url"], unique=True)
+    db["fetch_errors"].create({
+        "id": int, "crawl_id": int, "url": str, "http_status": int, "error": str, "at": str,
+    }, pk="id", foreign_keys=[("crawl_id", "crawls", "id")])
+    # Every request is logged, so each recrawl adds one row per page: rows hold small integers
+    # only (URL, snapshot and outcome by reference, time as Unix seconds), clustered by crawl so
+    # no separate index is needed; the `fetches` view presents them with the ARCHIVE.md columns.
+    db["urls"].create({"id": int, "url": str, "article_id": int}, pk="id",
+                      not_null={"url"}, foreign_keys=[("article_id", "articles", "id")])
+    db["urls"].create_index(["url"], unique=True)
+    # Hand-written: sqlite-utils cannot create WITHOUT ROWID tables.
+    db.execute("""
+        CREATE TABLE fetch_log (
+          crawl_id INTEGER NOT NULL REFERENCES crawls(id),
+          seq INTEGER NOT NULL,
+          url_id INTEGER NOT NULL REFERENCES urls(id),
+          at INTEGER NOT NULL,
+          http_status INTEGER,
+          snapshot_id INTEGER REFERENCES snapshots(id),
+          outcome INTEGER NOT NULL,
+          PRIMARY KEY (crawl_id, seq)
+        ) WITHOUT ROWID
+    """)
+    outcome_case = " ".join(f"WHEN {code} THEN '{name}'" for name, code in OUTCOME_CODE.items())
+    db.create_view("fetches", f"""
+        SELECT f.crawl_id, f.seq, u.url, strftime('%Y-%m-%dT%H:%M:%SZ', f.at, 'unixepoch') AS at,
+               f.http_status, s.sha256 AS snapshot_sha256, CASE f.outcome {outcome_case} END AS outcome,
+               u.article_id
+        FROM fetch_log f JOIN urls u ON u.id = f.url_id LEFT JOIN snapshots s ON s.id = f.snapshot_id
+    """)
+
+
+def _v2_article_state(db: Database) -> None:
+    """Version 2: what the crawler and the store keep per article (validators, hashes, host)."""
+    articles = db["articles"]
+    for name, kind in [
+        ("ratings", str), ("source_published", str), ("current_version", int),
+        ("snapshot_sha256", str), ("content_hash", str), ("related_hash", str),
+        ("etag", str), ("last_modified", str), ("host", str), ("last_crawl_id", int),
+        ("gone_at", str), ("parser_version", str),
+    ]:
+        if name not in articles.columns_dict:
+            articles.add_column(name, kind)
+    db["crawls"].add_column("held", int, not_null_default=0)
+    # Fill the new columns of articles archived before this step from their latest version.
+    db.execute("""
+        UPDATE articles SET
+          current_version = (SELECT max(version) FROM versions v WHERE v.article_id = articles.id),
+          content_hash = (SELECT content_hash FROM versions v WHERE v.article_id = articles.id
+                          ORDER BY version DESC LIMIT 1),
+          snapshot_sha256 = (SELECT snapshot_sha256 FROM versions v WHERE v.article_id = articles.id
+                             ORDER BY version DESC LIMIT 1),
+          parser_version = (SELECT parser_version FROM versions v WHERE v.article_id = articles.id
+                            ORDER BY version DESC LIMIT 1)
+    """)
+    rows = db.execute("SELECT id, url FROM articles").fetchall()
+    db.conn.executemany("UPDATE articles SET host = ? WHERE id = ?",
+                        [((urlsplit(url).hostname or "").lower(), aid) for aid, url in rows])
+
+
+def _v3_full_text(db: Database) -> None:
+    """Version 3: FTS5 on articles, sections and related, kept in step by triggers."""
+    for table, columns in FTS_COLUMNS.items():
+        db[table].enable_fts(columns, create_triggers=True, tokenize="porter")
+        # sqlite-utils' update trigger fires on any column; the store moves `last_seen` on
+        # every fetch, so the trigger is narrowed to the indexed columns to keep the index still.
+        cols = ", ".join(f'"{c}"' for c in columns)
+        old = ", ".join(f'old."{c}"' for c in columns)
+        new = ", ".join(f'new."{c}"' for c in columns)
+        db.execute(f'DROP TRIGGER IF EXISTS "{table}_au"')
+        db.execute(f"""
+            CREATE TRIGGER "{table}_au" AFTER UPDATE OF {cols} ON "{table}" BEGIN
+              INSERT INTO "{table}_fts" ("{table}_fts", rowid, {cols}) VALUES('delete', old.rowid, {old});
+              INSERT INTO "{table}_fts" (rowid, {cols}) VALUES (new.rowid, {new});
+            END
+        """)
+
+
+def _v4_indexes(db: Database) -> None:
+    """Version 4: indexes for the crawler's look-ups and for serving."""
+    for table, columns in [
+        ("related", ["target_id"]), ("related", ["url"]),
+        ("articles", ["status"]), ("articles", ["last_changed"]), ("articles", ["host", "status"]),
+        ("versions", ["crawl_id"]), ("versions", ["snapshot_sha256"]),
+        ("sections", ["article_id", "position"]), ("fetch_errors", ["crawl_id"]),
+        ("urls", ["article_id"]),
+    ]:
+        db[table].create_index(columns, if_not_exists=True, find_unique_name=True)
+
+
+MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
+    (1, _v1_core),
+    (2, _v2_article_state),
+    (3, _v3_full_text),
+    (4, _v4_indexes),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def current_version(db: Database) -> int | None:
+    """The schema version recorded in the file; None when the file has no archive schema."""
+    if not db["schema_version"].exists():
+        return None
+    row = db.execute("SELECT max(version) FROM schema_version").fetchone()
+    return row[0] or 0
+
+
+def pending(version: int | None) -> list[tuple[int, Callable[[Database], None]]]:
+    """Migration steps still to run on a file at `version`."""
+    start = version or 0
+    return [(n, step) for n, step in MIGRATIONS if n > start]
+
+
+def apply_step(db: Database, number: int, step: Callable[[Database], None]) -> None:
+    """Run one migration step and record it (the caller holds the transaction)."""
+    if not db["schema_version"].exists():
+        db["schema_version"].create({"version": int, "applied_at": str}, pk="version")
+    step(db)
+    db["schema_version"].insert({"version": number, "applied_at": utc_now()})
+    db.execute(f"PRAGMA user_version = {int(number)}")

@@ -1,0 +1,92 @@
+"""The one Datasette factory: the archive read-only, with the project's metadata, templates and plugin."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import yaml
+from datasette.app import Datasette
+from datasette.database import Database
+
+from archive.errors import ArchiveMissing, NotAnArchive
+
+HERE = Path(__file__).resolve().parent / "datasette"
+METADATA = HERE / "metadata.yml"
+TEMPLATES = HERE / "templates"
+PLUGINS = HERE / "plugins"
+# The database's name in every URL (/archive/articles), whatever the file is called, so links,
+# canned queries and dashboards in metadata.yml work for demo.db as for archive.db.
+DATABASE = "archive"
+
+SETTINGS: dict[str, Any] = {
+    # The slowest page a researcher needs (a faceted, full-text-searched table page over
+    # 100,000 articles) takes well under 100 ms; 3 s leaves room for ad-hoc joins over versions
+    # while one runaway query cannot hold one of the few SQLite threads for long.
+    "sql_time_limit_ms": 3000,
+    # Default facets run on every articles page: each gets 500 ms before it is dropped.
+    "facet_time_limit_ms": 500,
+    # Suggesting facets costs a query per column on every table page; the useful facets are
+    # configured in metadata.yml instead.
+    "suggest_facets": False,
+    # Whole-file download is off: the file holds every raw page (large); tables and queries
+    # export as CSV/JSON, streamed in full with _stream=on.
+    "allow_download": False,
+    "allow_csv_stream": True,
+    "truncate_cells_html": 240,
+    "default_page_size": 50,
+}
+# Published on the open internet: a shorter leash on ad-hoc SQL.
+PUBLIC_SETTINGS: dict[str, Any] = {"sql_time_limit_ms": 1000}
+
+
+def load_metadata() -> dict[str, Any]:
+    """metadata.yml as a dict (title, table and column descriptions, canned queries, dashboard)."""
+    return yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+
+
+def check_archive(db_path: str | Path) -> Path:
+    """The path, if it is a readable SQLite file with an articles table; else a named ArchiveError."""
+    path = Path(db_path)
+    if not path.exists():
+        raise ArchiveMissing(f"no archive at {path}")
+    if path.is_dir():
+        raise NotAnArchive(f"{path} is a directory, not an archive file")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            found = conn.execute(
+                "select count(*) from sqlite_master where name = 'articles'").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise NotAnArchive(f"{path} is not a SQLite database ({exc})") from exc
+    if not found:
+        raise NotAnArchive(f"{path} is a SQLite database but not an archive (no articles table)")
+    return path
+
+
+def make_datasette(db_path: str | Path, *, public: bool = False,
+                   settings: dict[str, Any] | None = None) -> Datasette:
+    """Datasette serving the archive at `db_path` read-only, as `summary-archive serve` does.
+
+    The file is opened with `mode=ro` (not `immutable`), so versions a running crawl commits
+    show up on the next request; every connection also sets `PRAGMA query_only`.
+    `settings` overrides single Datasette settings (tests, benchmarks).
+    """
+    path = check_archive(db_path)
+    merged = {**SETTINGS, **(PUBLIC_SETTINGS if public else {}), **(settings or {})}
+    ds = Datasette(
+        [],
+        metadata=load_metadata(),
+        template_dir=str(TEMPLATES),
+        plugins_dir=str(PLUGINS),
+        settings=merged,
+        cors=False,
+    )
+    ds.add_database(Database(ds, path=str(path.resolve()), is_mutable=True), name=DATABASE)
+    # Datasette adds an in-memory scratch database when given no files; the archive is the only one.
+    if "_memory" in ds.databases:
+        ds.remove_database("_memory")
+    return ds

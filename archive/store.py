@@ -1,0 +1,328 @@
+"""The Archive: one SQLite file holding every version of every record; each fetch is one transaction."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from archive import snapshots
+from archive.clock import normalise, to_epoch
+from archive.connect import open_writable, translated
+from archive.content import content_hash, host_of, related_hash, sections_lost
+from archive.errors import NotAnArchive, SchemaTooNew
+from archive.related import article_for_url, resolve_targets, touch_cards, update_cards
+from archive.schema import OUTCOME_CODE, SCHEMA_VERSION, apply_step, current_version, pending
+from archive.versions import add_version, current_record
+
+COUNTERS = ("fetched", "new", "changed", "unchanged", "gone", "errors", "held")
+_ARTICLE_STATE = ("id", "url", "status", "content_hash", "related_hash", "current_version",
+                  "snapshot_sha256", "etag", "last_modified")
+
+
+class Archive:
+    """Read-write access to an archive file (created or upgraded in place on open)."""
+
+    def __init__(self, path: str | Path, *, version_related: bool = False, create: bool = True) -> None:
+        self.path = Path(path)
+        self.version_related = version_related
+        self._lock = threading.RLock()
+        self._adhoc_crawl: int | None = None
+        self.db = open_writable(self.path, create)
+        self.conn: sqlite3.Connection = self.db.conn
+        try:
+            self._migrate()
+        except BaseException:
+            self.conn.close()
+            raise
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def __enter__(self) -> "Archive":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection (committed work is already on disk)."""
+        with self._lock:
+            self.conn.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back whole on any error (errors become ArchiveError)."""
+        with self._lock, translated(self.path):
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+
+    def _migrate(self) -> None:
+        with translated(self.path):
+            version = current_version(self.db)
+            if version is None and self.conn.execute(
+                    "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchone()[0]:
+                raise NotAnArchive(f"{self.path} is a SQLite database but not an archive (no schema_version)")
+        if version is not None and version > SCHEMA_VERSION:
+            raise SchemaTooNew(f"{self.path} has schema version {version}; this code knows up to "
+                               f"{SCHEMA_VERSION} (upgrade summary-archive)")
+        for number, step in pending(version):
+            with self.transaction():
+                # Another process may have migrated while we waited for the write lock.
+                if (current_version(self.db) or 0) < number:
+                    apply_step(self.db, number, step)
+
+    def schema_version(self) -> int:
+        """The schema version of the open file."""
+        return current_version(self.db) or 0
+
+    # -- crawls -------------------------------------------------------------------------------
+
+    def start_crawl(self, start_urls: list[str], started_at: str | None = None) -> int:
+        """A new crawls row with status 'running'; returns its id."""
+        with self.transaction() as conn:
+            cur = conn.execute("INSERT INTO crawls (started_at, start_urls, status) VALUES (?,?,'running')",
+                               (normalise(started_at), json.dumps(list(start_urls))))
+            return int(cur.lastrowid)
+
+    def resume_crawl(self, crawl_id: int) -> None:
+        """Set an interrupted crawl running again."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE crawls SET status = 'running', finished_at = NULL WHERE id = ?", (crawl_id,))
+
+    def finish_crawl(self, crawl_id: int, status: str = "finished",
+                     complete_hosts: list[str] | None = None, finished_at: str | None = None) -> dict:
+        """Close a crawl; with complete_hosts, live articles there that it did not see become gone."""
+        at = normalise(finished_at)
+        with self.transaction() as conn:
+            if complete_hosts:
+                hosts = sorted({h.lower() for h in complete_hosts})
+                marks = ",".join("?" * len(hosts))
+                cur = conn.execute(
+                    f"UPDATE articles SET status = 'gone', gone_at = ? WHERE status = 'live'"
+                    f" AND host IN ({marks}) AND (last_crawl_id IS NULL OR last_crawl_id != ?)",
+                    (at, *hosts, crawl_id))
+                conn.execute("UPDATE crawls SET gone = gone + ? WHERE id = ?", (cur.rowcount, crawl_id))
+            conn.execute("UPDATE crawls SET status = ?, finished_at = ? WHERE id = ?", (status, at, crawl_id))
+        return self.crawl_counts(crawl_id)
+
+    def crawl_counts(self, crawl_id: int) -> dict:
+        """The crawl's counters: fetched, new, changed, unchanged, gone, errors (and held)."""
+        with self._lock, translated(self.path):
+            row = self.conn.execute(f"SELECT {', '.join(COUNTERS)} FROM crawls WHERE id = ?",
+                                    (crawl_id,)).fetchone()
+        return dict(zip(COUNTERS, row)) if row else {name: 0 for name in COUNTERS}
+
+    # -- look-ups for the crawler -------------------------------------------------------------
+
+    def _state(self, url: str) -> dict[str, Any] | None:
+        article_id = article_for_url(self.conn, url)
+        if article_id is None:
+            return None
+        row = self.conn.execute(f"SELECT {', '.join(_ARTICLE_STATE)} FROM articles WHERE id = ?",
+                                (article_id,)).fetchone()
+        return dict(zip(_ARTICLE_STATE, row))
+
+    def is_archived(self, url: str) -> bool:
+        """True when an article exists for this URL (canonical, or requested earlier)."""
+        with self._lock, translated(self.path):
+            return article_for_url(self.conn, url) is not None
+
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        """(ETag, Last-Modified) last seen for this URL, for a conditional GET."""
+        with self._lock, translated(self.path):
+            state = self._state(url)
+        return (state["etag"], state["last_modified"]) if state else (None, None)
+
+    # -- writes, one transaction each -----------------------------------------------------------
+
+    def store(self, crawl_id: int | None, url: str, record: dict, body: bytes | str,
+              headers: Mapping | None, http_status: int = 200, fetched_at: str | None = None,
+              cause: str = "source") -> str:
+        """Archive one fetched page; returns 'new' | 'changed' | 'unchanged' | 'held'."""
+        crawl_id = self._crawl(crawl_id)
+        at = normalise(fetched_at)
+        hdrs = snapshots.normalise_headers(headers)
+        raw = body.encode("utf-8") if isinstance(body, str) else bytes(body)
+        digest = snapshots.sha256(raw)
+        key = str(record.get("url") or url)
+        chash = content_hash(record, self.version_related)
+        rhash = related_hash(record)
+        with self._lock, translated(self.path):
+            stored = snapshots.snapshot_id(self.conn, digest) is not None
+        compressed = None if stored else snapshots.compress(raw)
+        with self.transaction() as conn:
+            if compressed is None and snapshots.snapshot_id(conn, digest) is None:
+                compressed = snapshots.compress(raw)
+            snap_id = snapshots.insert(conn, digest, compressed or b"", len(raw), url, at,
+                                       http_status, hdrs)
+            state = self._state(key)
+            if state is None:
+                article_id = self._create(conn, crawl_id, key, url, record, digest, chash, rhash, at, hdrs)
+                outcome = "new"
+            else:
+                article_id = state["id"]
+                outcome = self._update(conn, crawl_id, url, state, record, digest, chash, rhash,
+                                       at, hdrs, http_status, cause)
+            url_id = self._url_id(conn, url, article_id)
+            if key != url:
+                self._url_id(conn, key, article_id)
+            self._log(conn, crawl_id, url_id, at, http_status, snap_id, outcome)
+        return outcome
+
+    def _create(self, conn: sqlite3.Connection, crawl_id: int | None, key: str, url: str, record: dict,
+                digest: str, chash: str, rhash: str, at: str, hdrs: dict[str, str]) -> int:
+        cur = conn.execute(
+            "INSERT INTO articles (url, status, first_seen, last_seen, host, etag, last_modified,"
+            " last_crawl_id, related_hash) VALUES (?, 'live', ?, ?, ?, ?, ?, ?, ?)",
+            (key, at, at, host_of(key), hdrs.get("etag"), hdrs.get("last-modified"), crawl_id, rhash))
+        article_id = int(cur.lastrowid)
+        add_version(conn, article_id, record, old=None, version=1, crawl_id=crawl_id, fetched_at=at,
+                    cause="created", snapshot_sha256=digest, chash=chash,
+                    version_related=self.version_related)
+        update_cards(conn, article_id, record, at)
+        resolve_targets(conn, article_id, [key, url])
+        self._count(conn, crawl_id, "new")
+        return article_id
+
+    def _update(self, conn: sqlite3.Connection, crawl_id: int | None, url: str, state: dict,
+                record: dict, digest: str, chash: str, rhash: str, at: str, hdrs: dict[str, str],
+                http_status: int, cause: str) -> str:
+        article_id = state["id"]
+        conn.execute(
+            "UPDATE articles SET last_seen = ?, status = 'live', gone_at = NULL, last_crawl_id = ?,"
+            " etag = ?, last_modified = ? WHERE id = ?",
+            (at, crawl_id, hdrs.get("etag"), hdrs.get("last-modified"), article_id))
+        if chash == state["content_hash"]:
+            if digest != state["snapshot_sha256"]:
+                conn.execute("UPDATE articles SET snapshot_sha256 = ? WHERE id = ?", (digest, article_id))
+            self._cards(conn, article_id, record, rhash, state, at)
+            self._count(conn, crawl_id, "unchanged")
+            return "unchanged"
+        old = current_record(conn, article_id)
+        lost, before = sections_lost(old, record)
+        if lost * 2 > before:
+            touch_cards(conn, article_id, at)
+            self._fetch_error(conn, crawl_id, url, http_status,
+                              f"held: record lost {lost} of {before} sections (truncated page?)", at)
+            self._count(conn, crawl_id, "held")
+            return "held"
+        add_version(conn, article_id, record, old=old, version=(state["current_version"] or 0) + 1,
+                    crawl_id=crawl_id, fetched_at=at, cause=cause, snapshot_sha256=digest, chash=chash,
+                    version_related=self.version_related)
+        self._cards(conn, article_id, record, rhash, state, at)
+        self._count(conn, crawl_id, "changed")
+        return "changed"
+
+    def _cards(self, conn: sqlite3.Connection, article_id: int, record: dict, rhash: str,
+               state: dict, at: str) -> None:
+        if rhash == state["related_hash"]:
+            touch_cards(conn, article_id, at)
+        else:
+            update_cards(conn, article_id, record, at)
+            conn.execute("UPDATE articles SET related_hash = ? WHERE id = ?", (rhash, article_id))
+
+    def not_modified(self, crawl_id: int | None, url: str, headers: Mapping | None = None,
+                     fetched_at: str | None = None) -> str:
+        """A 304 answer: last_seen moves and the fetch is logged; returns 'unchanged' ('error' if unknown)."""
+        crawl_id = self._crawl(crawl_id)
+        at = normalise(fetched_at)
+        hdrs = snapshots.normalise_headers(headers)
+        with self.transaction() as conn:
+            state = self._state(url)
+            if state is None:
+                self._fetch_error(conn, crawl_id, url, 304, "304 Not Modified for a URL not in the archive", at)
+                self._count(conn, crawl_id, "errors")
+                return "error"
+            conn.execute(
+                "UPDATE articles SET last_seen = ?, status = 'live', gone_at = NULL, last_crawl_id = ?,"
+                " etag = coalesce(?, etag), last_modified = coalesce(?, last_modified) WHERE id = ?",
+                (at, crawl_id, hdrs.get("etag"), hdrs.get("last-modified"), state["id"]))
+            touch_cards(conn, state["id"], at)
+            snap_id = snapshots.snapshot_id(conn, state["snapshot_sha256"]) if state["snapshot_sha256"] else None
+            self._log(conn, crawl_id, self._url_id(conn, url, state["id"]), at, 304, snap_id, "unchanged")
+            self._count(conn, crawl_id, "unchanged")
+        return "unchanged"
+
+    def gone(self, crawl_id: int | None, url: str, http_status: int, fetched_at: str | None = None) -> str:
+        """A 404/410: the article (if archived) becomes gone, keeping its versions; returns 'gone' or 'error'."""
+        crawl_id = self._crawl(crawl_id)
+        at = normalise(fetched_at)
+        with self.transaction() as conn:
+            state = self._state(url)
+            if state is None:
+                self._fetch_error(conn, crawl_id, url, http_status, f"HTTP {http_status}", at)
+                self._count(conn, crawl_id, "errors")
+                return "error"
+            conn.execute("UPDATE articles SET status = 'gone', gone_at = coalesce(gone_at, ?) WHERE id = ?",
+                         (at, state["id"]))
+            self._log(conn, crawl_id, self._url_id(conn, url, state["id"]), at, http_status, None, "gone")
+            self._count(conn, crawl_id, "gone")
+        return "gone"
+
+    def error(self, crawl_id: int | None, url: str, http_status: int | None, error: str,
+              fetched_at: str | None = None) -> None:
+        """A failed fetch: a fetch_errors row (and a fetches row if the URL is archived)."""
+        crawl_id = self._crawl(crawl_id)
+        at = normalise(fetched_at)
+        with self.transaction() as conn:
+            self._fetch_error(conn, crawl_id, url, http_status, error, at)
+            article_id = article_for_url(conn, url)
+            if article_id is not None:
+                self._log(conn, crawl_id, self._url_id(conn, url, article_id), at, http_status, None, "error")
+            self._count(conn, crawl_id, "errors")
+
+    # -- small writers --------------------------------------------------------------------------
+
+    @staticmethod
+    def _url_id(conn: sqlite3.Connection, url: str, article_id: int | None) -> int:
+        row = conn.execute("SELECT id, article_id FROM urls WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            return int(conn.execute("INSERT INTO urls (url, article_id) VALUES (?, ?)",
+                                    (url, article_id)).lastrowid)
+        if article_id is not None and row[1] != article_id:
+            conn.execute("UPDATE urls SET article_id = ? WHERE id = ?", (article_id, row[0]))
+        return int(row[0])
+
+    @staticmethod
+    def _log(conn: sqlite3.Connection, crawl_id: int, url_id: int, at: str,
+             http_status: int | None, snap_id: int | None, outcome: str) -> None:
+        seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM fetch_log WHERE crawl_id = ?",
+                           (crawl_id,)).fetchone()[0]
+        conn.execute("INSERT INTO fetch_log (crawl_id, seq, url_id, at, http_status, snapshot_id, outcome)"
+                     " VALUES (?,?,?,?,?,?,?)",
+                     (crawl_id, seq, url_id, to_epoch(at), http_status, snap_id, OUTCOME_CODE[outcome]))
+
+    def _crawl(self, crawl_id: int | None) -> int:
+        """The crawl a fetch belongs to; fetches reported outside any crawl share one ad-hoc crawl."""
+        if crawl_id is not None:
+            return crawl_id
+        if self._adhoc_crawl is None:
+            with self.transaction() as conn:
+                at = normalise(None)
+                self._adhoc_crawl = int(conn.execute(
+                    "INSERT INTO crawls (started_at, finished_at, start_urls, status)"
+                    " VALUES (?, ?, '[]', 'finished')", (at, at)).lastrowid)
+        return self._adhoc_crawl
+
+    @staticmethod
+    def _fetch_error(conn: sqlite3.Connection, crawl_id: int | None, url: str,
+                     http_status: int | None, error: str, at: str) -> None:
+        conn.execute("INSERT INTO fetch_errors (crawl_id, url, http_status, error, at) VALUES (?,?,?,?,?)",
+                     (crawl_id, url, http_status, " ".join(str(error).split()), at))
+
+    @staticmethod
+    def _count(conn: sqlite3.Connection, crawl_id: int | None, outcome: str) -> None:
+        if crawl_id is None:
+            return
+        extra = ", errors = errors + 1" if outcome == "held" else ""
+        conn.execute(f"UPDATE crawls SET fetched = fetched + 1, {outcome} = {outcome} + 1{extra}"
+                     " WHERE id = ?", (crawl_id,))

@@ -1,0 +1,42 @@
+"""Build the lxml tree and drop what can never hold content (scripts, styles, SVG innards) before any walk."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+# Never visible text; removing them first is most of why parsing costs less than a full bs4 soup.
+_JUNK = ("script", "style", "noscript", "template", "iframe", "object", "embed", "canvas", "head")
+
+
+def build_tree(text: str) -> etree._Element | None:
+    """Parse page text into an lxml HTML tree; None when there is no document at all."""
+    if not text or not text.strip():
+        return None
+    # Plain etree elements (not lxml.html's) skip a per-element class lookup; a fresh parser per
+    # call because lxml parser objects must not be shared between threads.
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    try:
+        root = etree.fromstring(text, parser)
+    except (etree.XMLSyntaxError, ValueError, TypeError):
+        try:
+            root = etree.fromstring(text.encode("utf-8", "replace"), parser)
+        except Exception:  # any lxml failure means "no document"
+            return None
+    return root
+
+
+def strip_junk(root: etree._Element) -> None:
+    """Remove invisible elements in place; SVGs keep their attributes (ratings drawn as icons) but no innards."""
+    for svg in root.iter("svg"):
+        title = svg.findtext("title")
+        if title and not svg.get("title"):
+            svg.set("title", title)
+        for child in list(svg):
+            svg.remove(child)
+    etree.strip_elements(root, *_JUNK, with_tail=False)
+
+
+def body_of(root: etree._Element) -> etree._Element:
+    """The <body>, or the root when the parser made none."""
+    body = root.find("body")
+    return body if body is not None else root

@@ -1,0 +1,65 @@
+"""Dates as pages write them (M/D/YYYY, ISO, 'March 3, 2026', RFC 2822) turned into ISO 8601 days."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
+
+_SLASH = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\b")
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_MDY = re.compile(rf"\b({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
+_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS}),?\s+(\d{{4}})\b", re.I)
+_MY = re.compile(rf"\b({_MONTHS})\s+(\d{{4}})\b", re.I)
+DATE_PATTERN = re.compile(
+    "|".join(p.pattern for p in (_SLASH, _ISO)) + f"|{_MDY.pattern}|{_DMY.pattern}", re.I
+)
+
+
+def _month(name: str) -> int:
+    """Month number from an English month name or abbreviation."""
+    return datetime.strptime(name.rstrip(".")[:3].title(), "%b").month
+
+
+def _iso(y: int, m: int, d: int) -> str | None:
+    """ISO day, or None when the numbers are no real date."""
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def to_iso_date(text: str | None) -> str | None:
+    """The first date found in `text` as YYYY-MM-DD; M/D/YYYY is read US-style unless impossible."""
+    if not text or len(text) > 500:
+        text = (text or "")[:500]
+    if not text.strip():
+        return None
+    if m := _ISO.search(text):
+        return _iso(int(m[1]), int(m[2]), int(m[3]))
+    if m := _SLASH.search(text):
+        a, b, y = int(m[1]), int(m[2]), int(m[3])
+        return _iso(y, a, b) if a <= 12 else _iso(y, b, a)
+    if m := _MDY.search(text):
+        return _iso(int(m[3]), _month(m[1]), int(m[2]))
+    if m := _DMY.search(text):
+        return _iso(int(m[3]), _month(m[2]), int(m[1]))
+    try:
+        parsed = parsedate_to_datetime(text.strip())
+    except (TypeError, ValueError, IndexError):
+        parsed = None
+    if parsed is not None:
+        return parsed.date().isoformat()
+    if m := _MY.search(text):
+        return f"{int(m[2]):04d}-{_month(m[1]):02d}"  # month precision, still ISO 8601
+    return None
+
+
+def find_date_text(text: str) -> str | None:
+    """The date-looking substring of `text`, as written, or None."""
+    m = DATE_PATTERN.search(text)
+    return m.group(0) if m else None

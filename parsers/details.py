@@ -1,0 +1,155 @@
+"""The original study (More Details block): journal, link, DOI, date; plus the boilerplate's journal as a fallback."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from parsers.blocks import Event
+from parsers.dates import to_iso_date
+from parsers.related import absolute
+from parsers.text import collapse
+
+Source = dict[str, Any]
+_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>]+)", re.I)
+_KEY_JOURNAL = re.compile(r"journal|published in|publication\b(?!\s*date)|venue|periodical|source", re.I)
+_KEY_DOI = re.compile(r"\bdoi\b", re.I)
+_KEY_DATE = re.compile(r"date|published|year|issued", re.I)
+_KEY_URL = re.compile(r"link|url|study|article|paper|original", re.I)
+_MAX_KEY_WORDS = 5
+_KEY_COLON = re.compile(r"(?:^|(?<=\s))((?:[^\W\d][\w.'\-]*\s+){0,3}[^\W\d][\w.'\-]*)\s*:\s+")
+_OTHER_URL = re.compile(r"(?:https?://|www\.)(?!(?:dx\.)?doi\.org)\S+", re.I)
+_DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org"})
+_SCAN_CAP = 400
+
+
+def clean_doi(text: str | None) -> str | None:
+    """'https://doi.org/10.1002/ana.1.' -> '10.1002/ana.1'."""
+    if not text:
+        return None
+    m = _DOI.search(unquote(text))
+    return m.group(1).rstrip(".,;)]") if m else None
+
+
+def empty_source() -> Source:
+    """The source of a page that names no study."""
+    return {"journal": None, "url": None, "doi": None, "published": None}
+
+
+def _pairs(events: list[Event]) -> list[tuple[str, str]]:
+    """(key, value) pairs from 'Key: value' blocks and from heading/cell pairs (dt/dd, th/td)."""
+    pairs: list[tuple[str, str]] = []
+    for i, ev in enumerate(events):
+        if ev.kind == "boundary":
+            continue
+        text = ev.text
+        found = _inline_pairs(text)
+        if found:
+            pairs.extend(found)
+            continue
+        nxt = events[i + 1] if i + 1 < len(events) else None
+        is_key = _is_key(text)
+        if nxt is not None and nxt.kind == "block" and len(text.split()) <= _MAX_KEY_WORDS and is_key:
+            pairs.append((text.rstrip(": "), nxt.text))
+    return pairs
+
+
+def _is_key(text: str) -> bool:
+    """Names a source field (journal, DOI, date, link)."""
+    return any(k.search(text) for k in (_KEY_JOURNAL, _KEY_DOI, _KEY_DATE, _KEY_URL))
+
+
+def _inline_pairs(text: str) -> list[tuple[str, str]]:
+    """'Journal: X DOI: Y' (lines joined by <br>) -> [(Journal, X), (DOI, Y)]."""
+    marks: list[tuple[int, int, str]] = []  # (key start, value start, key)
+    for m in _KEY_COLON.finditer(text):
+        words = m.group(1).split()
+        if m.start(1) == 0 and _is_key(m.group(1)):
+            marks.append((0, m.end(), m.group(1)))
+            continue
+        # Later keys are the shortest run of trailing words that names a field ("... Neurologique DOI:" -> "DOI").
+        key = next((k for n in range(1, len(words) + 1) if _is_key(k := " ".join(words[-n:]))), None)
+        if key is None and words[-1][:1].isupper():
+            key = words[-1]  # another field ("Citation:"), which ends the one before it
+        if key is None:
+            continue
+        start = m.start(1) + m.group(1).rfind(key)
+        # "Journal: Neurology: Neuroimmunology" - a colon right at the start of a value belongs to the value.
+        if marks and not text[marks[-1][1] : start].strip():
+            continue
+        marks.append((start, m.end(), key))
+    if not marks or marks[0][0] > 0:
+        return []
+    pairs = []
+    for (_, value_start, key), nxt in zip(marks, [*marks[1:], None], strict=True):
+        value = text[value_start : nxt[0] if nxt else len(text)].strip()
+        if value and _is_key(key):
+            pairs.append((key, value))
+    return pairs
+
+
+def read_details(
+    events: list[Event], links: list[etree._Element], base: str, page_host: str
+) -> Source:
+    """Source fields from a details block's events and links."""
+    source = empty_source()
+    doi_link = None
+    for key, value in _pairs(events):
+        if _KEY_DOI.search(key) and not source["doi"]:
+            source["doi"] = clean_doi(value)
+        elif _KEY_DATE.search(key) and not _KEY_JOURNAL.search(key.replace("published", "")) and not source["published"]:
+            source["published"] = to_iso_date(value)
+        elif _KEY_JOURNAL.search(key) and not source["journal"] and not value.lower().startswith(("http", "www.", "doi")):
+            source["journal"] = collapse(value)
+    for a in links:
+        url = absolute(a.get("href"), base)
+        if not url:
+            continue
+        host = (urlsplit(url).hostname or "").lower()
+        # A doi.org link fills source.doi; source.url prefers another outside link (PubMed, publisher).
+        if host in _DOI_HOSTS:
+            source["doi"] = source["doi"] or clean_doi(url)
+            doi_link = doi_link or url
+        elif not source["url"] and host != page_host:
+            source["url"] = url
+    source["url"] = source["url"] or doi_link
+    if not source["doi"]:
+        # A DOI written out as text; one inside a publisher's URL is that publisher's link, not a DOI given.
+        texts = (_OTHER_URL.sub(" ", ev.text) for ev in events if ev.kind != "boundary")
+        source["doi"] = next((d for text in texts if (d := clean_doi(text))), None)
+    return source
+
+
+def details_range(events: list[Event], label_kind: Callable[[str], str | None]) -> list[Event]:
+    """Events under the details heading, up to the next heading of same or higher rank or another label."""
+    for i, ev in enumerate(events):
+        if ev.kind == "heading" and label_kind(ev.text) == "details":
+            out: list[Event] = []
+            for nxt in events[i + 1 : i + 1 + _SCAN_CAP]:
+                if nxt.kind == "boundary":
+                    break
+                if nxt.kind == "heading" and (nxt.rank < ev.rank or label_kind(nxt.text) not in (None, "details")):
+                    break
+                out.append(nxt)
+            return out
+    return []
+
+
+def boilerplate_journal(events: list[Event], label_kind: Callable[[str], str | None], pattern: re.Pattern[str]) -> str | None:
+    """The journal named by the site-wide boilerplate text (e.g. 'journals like Annals of neurology')."""
+    inside = False
+    for ev in events:
+        if ev.kind == "heading":
+            kind = label_kind(ev.text)
+            if kind is not None:
+                inside = kind == "boilerplate"
+            continue
+        if inside and ev.kind == "block" and (m := pattern.search(ev.text)):
+            journal = collapse(m.group("journal"))
+            return journal or None
+    return None
+

@@ -1,0 +1,82 @@
+"""What reads as a heading, what is bold, and which zones (nav, footer, hidden) are never summary text."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from parsers.text import collapse, text_of
+
+H_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+WEAK_RANK = 7  # dt, bold-only paragraphs, labels and class hints rank below every h1-h6
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body caption center dd details dialog dir div dl dt fieldset "
+    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend li main menu nav "
+    "ol p pre section summary table tbody td tfoot th thead tr ul".split()
+)
+_ZONE_TAGS = frozenset({"nav", "footer", "aside", "form", "button", "select", "dialog", "menu"})
+_ZONE_ROLES = frozenset({"navigation", "contentinfo", "banner", "search", "complementary", "dialog", "menu", "menubar"})
+_HEADING_CLASS = re.compile(r"(?:^|[\s_-])(h[1-6]|heading|headline|title)(?:$|[\s_-])", re.I)
+_BOLD_CLASS = re.compile(r"(?:^|[\s_-])(?:font-(?:bold|semibold|extrabold|black)|fw-(?:bold|semibold)|bold|strong)(?:$|\s)", re.I)
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.I)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_MAX_HEADING_WORDS = 15
+
+
+def is_hidden(el: etree._Element) -> bool:
+    """Not shown to a reader: hidden attribute, aria-hidden, display:none."""
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def is_zone(el: etree._Element) -> bool:
+    """Site chrome: navigation, footer, sidebars, forms, and a site header outside the article."""
+    tag = el.tag
+    if tag in _ZONE_TAGS or (el.get("role") or "").lower() in _ZONE_ROLES:
+        return True
+    if tag == "header":
+        # An article's header holds its title; a site header (logo, menu) is chrome even with an h1 logo.
+        if any(a.tag in ("article", "main") for a in el.iterancestors()):
+            return False
+        return el.find(".//h1") is None or el.find(".//nav") is not None
+    return False
+
+
+def is_bold(el: etree._Element) -> bool:
+    """Bold by tag, utility class or inline style."""
+    if el.tag in ("b", "strong"):
+        return True
+    cls = el.get("class")
+    if cls and _BOLD_CLASS.search(cls):
+        return True
+    style = el.get("style")
+    return bool(style and _BOLD_STYLE.search(style))
+
+
+def _short_leaf(el: etree._Element) -> bool:
+    """A short run of text with no block inside: what a heading looks like."""
+    for sub in el.iterdescendants():
+        if sub.tag in BLOCK_TAGS and sub.tag not in H_TAGS:
+            return False
+    text = collapse(text_of(el))
+    return 0 < len(text.split()) <= _MAX_HEADING_WORDS and not text.endswith(".")
+
+
+def heading_rank(el: etree._Element) -> int | None:
+    """Rank 1-7 when the element reads as a heading (h1-h6, role=heading, dt, heading-like class)."""
+    tag = el.tag
+    if tag in H_TAGS:
+        return H_TAGS[tag]
+    if el.get("role") == "heading":
+        level = (el.get("aria-level") or "").strip()
+        return int(level) if level.isdigit() and 1 <= int(level) <= 6 else 2
+    if tag == "dt":
+        return WEAK_RANK
+    cls = el.get("class")
+    if cls and tag not in ("a", "img", "body", "html") and (m := _HEADING_CLASS.search(cls)) and _short_leaf(el):
+        token = m.group(1).lower()
+        return int(token[1]) if token[0] == "h" and len(token) == 2 else WEAK_RANK
+    return None

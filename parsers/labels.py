@@ -1,0 +1,106 @@
+"""The profile's visible labels: which kind of part a piece of text names, and where labels sit in the tree."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from parsers.profile import Profile
+from parsers.text import collapse, norm_label, text_of
+
+KINDS = ("section", "rating", "related", "details", "boilerplate")
+_MAX_LABEL_TEXT = 200
+
+
+@dataclass(slots=True)
+class LabelHit:
+    """One place a label is written: the element carrying it, its kind, the label, and any text after it."""
+
+    el: etree._Element
+    kind: str
+    label: str
+    rest: str
+    in_tail: bool = False
+
+
+class Labels:
+    """Lookup from visible text to label kind, built once per profile."""
+
+    def __init__(self, profile: Profile) -> None:
+        """Index the profile's labels by their normalised text."""
+        self.kinds: dict[str, tuple[str, str]] = {}
+        for kind, names in (
+            ("section", profile.sections),
+            ("rating", profile.ratings),
+            ("related", profile.related),
+            ("details", profile.details),
+            ("boilerplate", profile.boilerplate),
+        ):
+            for name in names:
+                self.kinds.setdefault(norm_label(name), (kind, name))
+        self.ratings = tuple(profile.ratings)
+        self._rating_starts = tuple(collapse(n).casefold() for n in self.ratings if n.strip())
+        self._max_len = max((len(k) for k in self.kinds), default=0) + 4
+        alternatives = "|".join(re.escape(collapse(n)) for n in sorted(self.ratings, key=len, reverse=True) if n.strip())
+        # "Credibility: 4/5" - a rating label followed by its value in the same text.
+        self._rating_prefix = re.compile(rf"^\s*({alternatives})(?![\w])\s*[:\-\u2013\u2014]?\s*(.*)$", re.I | re.S) if alternatives else None
+
+    def kind(self, text: str | None) -> str | None:
+        """The kind of part this text labels, or None."""
+        hit = self.kinds.get(norm_label(text)) if text and len(text) <= _MAX_LABEL_TEXT else None
+        return hit[0] if hit else None
+
+    def match(self, text: str) -> tuple[str, str, str] | None:
+        """(kind, label, rest) when `text` is a label, or a rating label followed by a value."""
+        if not text or len(text) > _MAX_LABEL_TEXT:
+            return None
+        starts_rating = text.casefold().startswith(self._rating_starts)
+        if len(text) > self._max_len and not starts_rating:
+            return None  # too long to be a label, and not "Rating: value"
+        hit = self.kinds.get(norm_label(text))
+        if hit:
+            return hit[0], hit[1], ""
+        if starts_rating and self._rating_prefix and (m := self._rating_prefix.match(text)):
+            rest = collapse(m.group(2))
+            if rest and len(rest.split()) <= 6:
+                name = next((r for r in self.ratings if r.casefold() == collapse(m.group(1)).casefold()), m.group(1))
+                return "rating", name, rest
+        return None
+
+
+_NOT_LABEL_HOLDERS = frozenset({"a", "nav", "footer", "button", "select", "option", "form", "menu", "title"})
+_NOT_LABEL_ROLES = frozenset({"navigation", "contentinfo", "menu", "menubar", "menuitem", "link", "tab"})
+
+
+def _is_chrome_text(el: etree._Element) -> bool:
+    """Text in a link, menu or footer ('Related' in a nav bar) names a page, not a block of this one."""
+    for node in (el, *el.iterancestors()):
+        if node.tag in _NOT_LABEL_HOLDERS or (node.get("role") or "").lower() in _NOT_LABEL_ROLES:
+            return True
+    return False
+
+
+def find_labels(body: etree._Element, labels: Labels) -> list[LabelHit]:
+    """Every element whose own text (or tail, for ratings) is a profile label, in document order."""
+    hits: list[LabelHit] = []
+    for el in body.iter():
+        if not isinstance(el.tag, str):
+            continue
+        text = el.text
+        if text and text.strip() and len(text) <= _MAX_LABEL_TEXT:
+            own = collapse(text)
+            found = labels.match(own)
+            if found:
+                kind, label, rest = found
+                # The label must be all of the element's text, unless a value follows it.
+                full = collapse(text_of(el)) if len(el) else own
+                if (rest or labels.match(full) or kind == "rating") and not _is_chrome_text(el):
+                    hits.append(LabelHit(el, kind, label, rest))
+        tail = el.tail
+        if tail and tail.strip() and len(tail) <= _MAX_LABEL_TEXT:
+            found = labels.match(collapse(tail))
+            if found and found[0] == "rating" and not _is_chrome_text(el.getparent() if el.getparent() is not None else el):
+                hits.append(LabelHit(el, "rating", found[1], found[2], in_tail=True))
+    return hits

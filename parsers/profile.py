@@ -1,0 +1,117 @@
+"""Site profile: the visible labels a site uses, plus crawl and archive options, loaded from TOML."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+
+class ProfileError(ValueError):
+    """A profile file that cannot be read or names an unknown option."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything that differs between summary sites; defaults fit the seed site."""
+
+    name: str = "default"
+    # [labels]: what a reader sees on the page; matched case-insensitively.
+    sections: tuple[str, ...] = (
+        "Key Takeaway",
+        "What They Found",
+        "Who Should Care and Why",
+        "Important Considerations",
+    )
+    ratings: tuple[str, ...] = ("Credibility", "Interest")
+    related: tuple[str, ...] = ("You May Also Like", "Related Articles", "Related", "More like this")
+    details: tuple[str, ...] = ("More Details", "Original Study", "Study Details")
+    boilerplate: tuple[str, ...] = ("Understanding MS Research",)
+    # Regex with a (?P<journal>...) group: the journal the boilerplate names, a fallback for source.journal.
+    journal_pattern: str = (
+        r"journals?\s+(?:like|such as|including)\s+(?P<journal>[^.,;:()]+?)"
+        r"(?=\s+(?:often|and|are|is|which|that|or|to)\b|[.,;:()]|$)"
+    )
+    rating_scale: float = 5.0  # what a full bar (width: 100%) is worth
+    # [archive]
+    version_related: bool = False
+    page_types: tuple[str, ...] = ("summary",)
+    # [crawl]
+    allowed_hosts: tuple[str, ...] = ()
+    start_urls: tuple[str, ...] = ()
+    contact_url: str = "https://github.com/summary-archive/summary-archive"
+    user_agent: str = ""
+    delay: float = 1.0
+    concurrency: int = 2
+    max_page_bytes: int = 10 * 1024 * 1024
+    tracking_params: tuple[str, ...] = (
+        "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
+        "gclid", "fbclid", "mc_cid", "mc_eid", "ref",
+    )
+
+
+_TABLES = {
+    "labels": ("sections", "ratings", "related", "details", "boilerplate", "journal_pattern", "rating_scale"),
+    "archive": ("version_related", "page_types"),
+    "crawl": (
+        "allowed_hosts", "start_urls", "contact_url", "user_agent", "delay",
+        "concurrency", "max_page_bytes", "tracking_params",
+    ),
+}
+
+DEFAULT_PROFILE = Profile()
+
+
+def profile_from_dict(data: dict[str, Any], base: Profile = DEFAULT_PROFILE) -> Profile:
+    """Overlay a parsed TOML document on `base`; unknown keys are an error, not ignored."""
+    changes: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _TABLES:
+            if not isinstance(value, dict):
+                raise ProfileError(f"[{key}] must be a table")
+            for sub, subvalue in value.items():
+                if sub not in _TABLES[key]:
+                    raise ProfileError(f"unknown option {key}.{sub}")
+                changes[sub] = subvalue
+        elif key == "name":
+            changes["name"] = str(value)
+        else:
+            raise ProfileError(f"unknown option {key}")
+    for key, value in list(changes.items()):
+        default = getattr(base, key)
+        if isinstance(default, tuple):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ProfileError(f"{key} must be a list of strings")
+            changes[key] = tuple(value)
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ProfileError(f"{key} must be true or false")
+        elif isinstance(default, (int, float)) and not isinstance(default, bool):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ProfileError(f"{key} must be a non-negative number")
+            changes[key] = type(default)(value)
+        elif not isinstance(value, str):
+            raise ProfileError(f"{key} must be a string")
+    if "journal_pattern" in changes:
+        try:
+            if "journal" not in re.compile(changes["journal_pattern"]).groupindex:
+                raise ProfileError("journal_pattern needs a (?P<journal>...) group")
+        except re.error as exc:
+            raise ProfileError(f"journal_pattern is not a valid regex: {exc}") from None
+    return replace(base, **changes)
+
+
+def load_profile(path: str | Path | None) -> Profile:
+    """Read a TOML profile file; None gives the default profile."""
+    if path is None:
+        return DEFAULT_PROFILE
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ProfileError(f"profile not found: {path}") from None
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"cannot read profile {path}: {exc}") from None
+    return profile_from_dict(data)

@@ -1,0 +1,285 @@
+"""Assemble the record (RECORD.md) from the extractors; `parse` never raises."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, TypedDict
+from urllib.parse import urldefrag, urlsplit
+
+from lxml import etree
+
+from parsers.blocks import Event, linearize
+from parsers.clean import body_of, build_tree, strip_junk
+from parsers.dates import find_date_text, to_iso_date
+from parsers.decode import decode_body
+from parsers.details import boilerplate_journal, clean_doi, details_range, empty_source, read_details
+from parsers.headings import is_zone
+from parsers.labels import Labels, LabelHit, find_labels
+from parsers.metadata import read_metadata
+from parsers.pagetype import LISTING, OTHER, SUMMARY, page_type
+from parsers.profile import DEFAULT_PROFILE, Profile
+from parsers.ratings import extract_ratings
+from parsers.related import absolute, find_cards, has_pagination, related_scope
+from parsers.sections import extract_sections
+from parsers.text import norm_label, text_of
+from parsers.title import find_title, in_chrome
+
+PARSER_VERSION = "1"
+
+
+class Rating(TypedDict):
+    """A rating as drawn: numbers when a number is drawn, a word in label, the source text in raw."""
+    value: int | float | None
+    max: int | float | None
+    label: str | None
+    raw: str | None
+
+
+class Section(TypedDict):
+    """A headed block of the summary."""
+    heading: str
+    text: str
+
+
+class Source(TypedDict):
+    """The original study."""
+    journal: str | None
+    url: str | None
+    doi: str | None
+    published: str | None
+
+
+class Related(TypedDict):
+    """A card: related article, or a listing page's item."""
+    title: str
+    url: str
+    date: str | None
+    excerpt: str | None
+    excerpt_truncated: bool
+
+
+class Record(TypedDict):
+    """The record of RECORD.md."""
+    url: str
+    page_type: str
+    title: str | None
+    ratings: dict[str, Rating]
+    sections: list[Section]
+    source: Source
+    related: list[Related]
+    published: str | None
+    warnings: list[str]
+    parser_version: str
+
+
+def empty_record(url: str, warnings: list[str]) -> Record:
+    """The record of a page with nothing readable in it."""
+    return {
+        "url": _clean_url(url),
+        "page_type": OTHER,
+        "title": None,
+        "ratings": {},
+        "sections": [],
+        "source": empty_source(),  # type: ignore[typeddict-item]
+        "related": [],
+        "published": None,
+        "warnings": warnings,
+        "parser_version": PARSER_VERSION,
+    }
+
+
+def _clean_url(url: Any) -> str:
+    """The given URL without fragment, as a string whatever was passed."""
+    text = url if isinstance(url, str) else str(url or "")
+    try:
+        return urldefrag(text.strip())[0]
+    except ValueError:
+        return text.strip()
+
+
+def parse(
+    body: bytes | str,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    profile: Profile | None = None,
+) -> Record:
+    """HTML of one page -> the record; any failure becomes a warning, never an exception."""
+    try:
+        return _parse(body, url, headers, profile or DEFAULT_PROFILE)
+    except Exception as exc:  # the crawler must keep going whatever the page holds
+        return empty_record(url, [f"parser error: {type(exc).__name__}"])
+
+
+def _journal_regex(profile: Profile) -> re.Pattern[str] | None:
+    """The profile's boilerplate-journal pattern, compiled."""
+    try:
+        return re.compile(profile.journal_pattern, re.I)
+    except re.error:
+        return None
+
+
+def _main_container(body: etree._Element) -> etree._Element:
+    """<main> (or role=main) when the page marks one, else the body."""
+    for el in body.iter("main", "div", "section", "article"):
+        if el.tag == "main" or el.get("role") == "main":
+            return el
+    return body
+
+
+def _content_scope(container: etree._Element) -> list[etree._Element]:
+    """Elements of the container in document order, skipping site chrome subtrees."""
+    out: list[etree._Element] = []
+    stack = [container]
+    while stack:
+        el = stack.pop()
+        if not isinstance(el.tag, str) or (el is not container and is_zone(el)):
+            continue
+        out.append(el)
+        stack.extend(reversed(el))
+    return out
+
+
+def _related(
+    hits: list[LabelHit], order: list[etree._Element], index: dict[Any, int], base: str, page_url: str,
+    drop: frozenset[str],
+) -> tuple[list[dict[str, Any]], set[Any]]:
+    """Cards under the first related-block label that has any, and the card elements to skip elsewhere."""
+    stops = {h.el for h in hits if h.kind != "rating"}  # cards may show their own ratings
+    for hit in hits:
+        if hit.kind != "related":
+            continue
+        scope = related_scope(hit, order, index, stops - {hit.el})
+        cards = find_cards(scope, base, page_url, drop)
+        if cards:
+            return [card for _, card in cards], {root for root, _ in cards}
+    return [], set()
+
+
+def _details(
+    hits: list[LabelHit], main_events: list[Event], labels: Labels, order: list[etree._Element],
+    index: dict[Any, int], base: str, page_host: str,
+) -> tuple[dict[str, Any], bool, set[Any]]:
+    """Source fields from the More Details block (its own container when it has one), and its elements."""
+    for hit in hits:
+        if hit.kind != "details":
+            continue
+        others = {h.el for h in hits if h.kind != "details"}
+        node = hit.el
+        while (parent := node.getparent()) is not None and parent.tag not in ("body", "html"):
+            if any(el in others for el in parent.iter()):
+                break
+            node = parent
+        events = linearize(node, labels.kind) if node is not hit.el else []
+        if sum(e.kind != "boundary" for e in events) > 1:
+            events = details_range(events, labels.kind) or events
+            scope = set(node.iter())
+        else:
+            # The label stands alone (flat or table layout): read on in reading order.
+            events = details_range(main_events, labels.kind)
+            scope = set(related_scope(hit, order, index, others))
+        links = [el for el in order if el in scope and el.tag == "a"]
+        return read_details(events, links, base, page_host), True, scope
+    return empty_source(), False, set()
+
+
+def _published(meta: dict[str, Any], events: list[Event], title: str | None, body: etree._Element, skip: set[Any]) -> str | None:
+    """The summary's own date: metadata, a <time> outside cards and study details, or a byline under the title."""
+    for key in ("published", "ld_published"):
+        if found := to_iso_date(meta.get(key)):
+            return found
+    for el in body.iter("time"):
+        outside_cards = el not in skip and not any(a in skip for a in el.iterancestors())
+        if outside_cards and not in_chrome(el) and (found := to_iso_date(el.get("datetime")) or to_iso_date(text_of(el))):
+            return found
+    title_key = norm_label(title) if title else None
+    started = title_key is None
+    for ev in events:
+        if ev.kind == "heading":
+            if started and norm_label(ev.text) != title_key:
+                break
+            started = started or norm_label(ev.text) == title_key
+        elif started and ev.kind == "block" and len(ev.text) < 120 and (text := find_date_text(ev.text)):
+            return to_iso_date(text)
+    return None
+
+
+def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, profile: Profile) -> Record:
+    """The work of parse(), free to raise: decode, build the tree, run each extractor, assemble."""
+    url = _clean_url(url)
+    text, _encoding = decode_body(body_in, headers)
+    root = build_tree(text)
+    if root is None:
+        return empty_record(url, ["empty document"])
+    meta = read_metadata(root)
+    strip_junk(root)
+    body = body_of(root)
+    base = absolute(meta.get("base"), url) or url
+    drop = frozenset(p.lower() for p in profile.tracking_params)
+    page_url = absolute(meta.get("canonical"), base, drop) or absolute(url, url, drop) or url
+    page_host = urlsplit(page_url).hostname or ""
+    labels = Labels(profile)
+    hits = find_labels(body, labels)
+    order = [el for el in body.iter() if isinstance(el.tag, str)]
+    index = {el: i for i, el in enumerate(order)}
+
+    related, skip = _related(hits, order, index, base, page_url, drop)
+    title, _title_el = find_title(body, meta, labels.kind)
+    container = _main_container(body)
+    events = linearize(container, labels.kind, skip)
+    sections, empty_known = extract_sections(events, title, labels.kind)
+    ratings, unread = extract_ratings(body, hits, profile.rating_scale, skip)
+    source, has_details, details_scope = _details(hits, events, labels, order, index, base, page_host)
+    if not source["journal"] and (pattern := _journal_regex(profile)):
+        source["journal"] = meta.get("journal") or boilerplate_journal(events, labels.kind, pattern)
+    source["doi"] = source["doi"] or clean_doi(meta.get("doi"))
+    source["published"] = source["published"] or to_iso_date(meta.get("source_published"))
+    known = sum(1 for s in sections if labels.kind(s["heading"]) == "section")
+
+    cards: list[dict[str, Any]] = []
+    pagination = False
+    if not (known or ratings or has_details):
+        found = find_cards(_content_scope(container), base, page_url, drop)
+        cards = [c for root_el, c in found if root_el not in skip]
+        pagination = has_pagination(body)
+    kind = page_type(known_sections=known, ratings=len(ratings), details=has_details, cards=len(cards), pagination=pagination)
+
+    warnings: list[str] = []
+    if not title:
+        warnings.append("no title")
+    record: Record = empty_record(page_url, warnings)
+    record["page_type"] = kind
+    record["title"] = title
+    if kind == LISTING:
+        record["related"] = cards  # type: ignore[typeddict-item]
+        return record
+    record["published"] = _published(meta, events, title, body, skip | details_scope)
+    record["sections"] = sections  # type: ignore[typeddict-item]
+    record["related"] = related  # type: ignore[typeddict-item]
+    if kind != SUMMARY:
+        return record
+    record["ratings"] = ratings  # type: ignore[typeddict-item]
+    record["source"] = source  # type: ignore[typeddict-item]
+    warnings.extend(_summary_warnings(record, profile, unread, empty_known))
+    return record
+
+
+def _summary_warnings(record: Record, profile: Profile, unread: list[str], empty_known: list[str]) -> list[str]:
+    """One short string per part a summary should have but this one lacks."""
+    warnings: list[str] = []
+    ratings = record["ratings"]
+    if not ratings:
+        warnings.append("no ratings")
+    else:
+        for name in profile.ratings:
+            key = name.casefold()
+            if key not in ratings:
+                warnings.append(f"unreadable {key} rating" if key in unread else f"no {key} rating")
+    if not record["sections"]:
+        warnings.append("no sections")
+    warnings.extend(f"empty section: {h}" for h in empty_known)
+    if not any(record["source"].values()):
+        warnings.append("no source")
+    if not record["related"]:
+        warnings.append("no related")
+    return warnings

@@ -1,0 +1,235 @@
+"""Cards (related articles under a label, or a listing page's items): title once, absolute URL, ISO date, excerpt."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
+
+from lxml import etree
+
+from parsers.dates import find_date_text, to_iso_date
+from parsers.blocks import linearize
+from parsers.headings import BLOCK_TAGS, heading_rank, is_hidden, is_zone
+from parsers.labels import LabelHit
+from parsers.text import collapse, looks_truncated, text_of
+
+Card = dict[str, Any]
+_READ_MORE = re.compile(
+    r"^(?:read|continue|learn|see|view|more|details|full)\b.{0,25}$|^(?:\u00bb|\u2192|>|\.\.\.|\u2026)$|more\W*$", re.I
+)
+_PAGINATION = re.compile(r"^(?:\d{1,4}|next|previous|prev|older|newer|first|last|\u00ab|\u00bb|\u2039|\u203a|<|>|\.\.\.|\u2026)(?:\s.{0,20})?$", re.I)
+_PAGE_URL = re.compile(r"[?&](?:page|p|pg|paged|start|offset)=\d+|/page/\d+", re.I)
+_SCAN_CAP = 5000
+
+
+@lru_cache(maxsize=8192)  # cards repeat each URL 2-3 times; urljoin is most of their cost
+def absolute(href: str | None, base: str, drop: frozenset[str] = frozenset()) -> str | None:
+    """Absolute http(s) URL without fragment or tracking parameters (`drop`); None for javascript:, mailto:, '#'."""
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return None
+    try:
+        url = urldefrag(urljoin(base, href))[0]
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https"):
+        return None
+    if drop and parts.query:
+        kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in drop]
+        url = urlunsplit(parts._replace(query=urlencode(kept)))
+    return url
+
+
+def is_read_more(text: str) -> bool:
+    """'Read More', 'Continue reading', '»': a link that repeats a card's target, not its title."""
+    return not text or bool(_READ_MORE.search(text))
+
+
+def _card_links(
+    scope: list[etree._Element], base: str, page_url: str, drop: frozenset[str]
+) -> dict[str, list[etree._Element]]:
+    """Links per target URL among `scope` elements, in first-seen order, skipping pagination and self-links."""
+    by_url: dict[str, list[etree._Element]] = {}
+    for el in scope:
+        if el.tag != "a":
+            continue
+        url = absolute(el.get("href"), base, drop)
+        if not url or url == page_url or el.get("rel") in ("next", "prev"):
+            continue
+        text = collapse(text_of(el))
+        if _PAGINATION.match(text) and (text.isdigit() or _PAGE_URL.search(url) or len(text) <= 10):
+            continue
+        by_url.setdefault(_loose(url), []).append(el)
+    return by_url
+
+
+def _loose(url: str) -> str:
+    """Grouping key: '/a/' and '/a' are the same card target."""
+    return url[:-1] if url.endswith("/") and url.count("/") > 3 else url
+
+
+def _pick_url(links: list[etree._Element], base: str, drop: frozenset[str]) -> str:
+    """The spelling most of a card's links use; on a tie the one without a trailing slash."""
+    spellings = [u for a in links if (u := absolute(a.get("href"), base, drop))]
+    return min(set(spellings), key=lambda u: (-spellings.count(u), u.endswith("/"), u))
+
+
+def _card_root(links: list[etree._Element], url: str, base: str, drop: frozenset[str]) -> etree._Element:
+    """The largest element around a card's links that links nowhere else (stays inside `limit`)."""
+    root = links[0]
+    while True:
+        parent = root.getparent()
+        if parent is None or parent.tag in ("body", "html") or is_zone(parent):
+            return root
+        others = False
+        for a in parent.iter("a"):
+            target = absolute(a.get("href"), base, drop)
+            if target and _loose(target) != url:
+                others = True
+                break
+        if others:
+            return root
+        root = parent
+
+
+def build_card(root: etree._Element, links: list[etree._Element], url: str) -> Card:
+    """One card's fields from its root element, read in reading order like the page itself."""
+    events = linearize(root, _no_labels)
+    title = next((e.text for e in events if e.kind == "heading" and not is_read_more(e.text)), "")
+    if not title:
+        texts = [t for t in (collapse(text_of(a)) for a in links) if t and not is_read_more(t)]
+        title = max(texts, key=len) if texts else ""
+    if not title:
+        title = next((collapse(img.get("alt")) for img in root.iter("img") if img.get("alt")), "")
+    date = None
+    for time_el in root.iter("time"):
+        date = to_iso_date(time_el.get("datetime")) or to_iso_date(collapse(text_of(time_el)))
+        if date:
+            break
+    excerpt = ""
+    for run in _runs(root):
+        date_text = find_date_text(run)
+        if date_text:
+            date = date or to_iso_date(date_text)
+            if run.startswith(date_text) or run.endswith(date_text):
+                run = collapse(run.replace(date_text, "", 1)).strip(" \u00b7|-\u2013\u2014")
+        if not run or run == title or is_read_more(run):
+            continue
+        if len(run) > len(excerpt):
+            excerpt = run
+    return {
+        "title": title,
+        "url": url,
+        "date": date,
+        "excerpt": excerpt or None,
+        "excerpt_truncated": looks_truncated(excerpt) if excerpt else False,
+    }
+
+
+def _runs(root: etree._Element) -> list[str]:
+    """A card's own text runs: split at blocks, <br> and links; link and heading text left out (title, Read More)."""
+    runs: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        """Close the current run."""
+        text = collapse("".join(buf))
+        buf.clear()
+        if text:
+            runs.append(text)
+
+    stack: list[tuple[etree._Element, bool, bool]] = [(root, False, False)]
+    while stack:
+        el, leaving, muted = stack.pop()
+        breaks = el.tag in BLOCK_TAGS or el.tag == "br"
+        if leaving:
+            if breaks or el.tag == "a" or heading_rank(el) is not None:
+                flush()
+            if el is not root and el.tail and not _muted_tail(el, root):
+                buf.append(el.tail)
+            continue
+        if not isinstance(el.tag, str) or is_hidden(el):
+            if el is not root and el.tail:
+                buf.append(el.tail)
+            continue
+        inline_link = el.tag == "a" and not any(d.tag in BLOCK_TAGS for d in el.iterdescendants())
+        mute = muted or inline_link or (el is not root and heading_rank(el) is not None)
+        if breaks or mute != muted:
+            flush()
+        if el.text and not mute:
+            buf.append(el.text)
+        stack.append((el, True, muted))
+        stack.extend((child, False, mute) for child in reversed(el))
+    flush()
+    return runs
+
+
+def _muted_tail(el: etree._Element, root: etree._Element) -> bool:
+    """A tail inside a link or heading is part of that link or heading."""
+    for anc in el.iterancestors():
+        if anc is root:
+            return False
+        if (anc.tag == "a" and not any(d.tag in BLOCK_TAGS for d in anc.iterdescendants())) or heading_rank(anc) is not None:
+            return True
+    return False
+
+
+def _no_labels(text: str) -> None:
+    """Cards carry no profile labels."""
+    return None
+
+
+def find_cards(
+    scope: list[etree._Element], base: str, page_url: str, drop: frozenset[str] = frozenset()
+) -> list[tuple[etree._Element, Card]]:
+    """Cards among `scope` elements: one per distinct target URL, rooted at its largest own element."""
+    cards: list[tuple[etree._Element, Card]] = []
+    roots: set[Any] = set()
+    for url, links in _card_links(scope, base, page_url, drop).items():
+        root = _card_root(links, url, base, drop)
+        if root in roots:
+            continue
+        roots.add(root)
+        card = build_card(root, links, _pick_url(links, base, drop))
+        if card["title"]:
+            cards.append((root, card))
+    # Bare link lists are kept only when no card around them has a date or an excerpt.
+    rich = [c for c in cards if c[1]["date"] or c[1]["excerpt"]]
+    return rich if rich else cards
+
+
+def related_scope(
+    hit: LabelHit, order: list[etree._Element], index: dict[Any, int], stops: set[Any]
+) -> list[etree._Element]:
+    """Elements after a related-block label up to the next other label, h1 or site chrome."""
+    start = index.get(hit.el)
+    if start is None:
+        return []
+    inside = set(hit.el.iter())
+    scope: list[etree._Element] = []
+    for el in order[start + 1 : start + 1 + _SCAN_CAP]:
+        if el in inside:
+            continue
+        if el in stops or el.tag == "h1" or is_zone(el):
+            break
+        scope.append(el)
+    return scope
+
+
+def has_pagination(body: etree._Element) -> bool:
+    """A rel=next/prev link, or links to ?page=N style URLs / numbered page links."""
+    numbered = 0
+    for a in body.iter("a", "link"):
+        if (a.get("rel") or "").lower() in ("next", "prev"):
+            return True
+        href = a.get("href") or ""
+        if _PAGE_URL.search(href):
+            return True
+        if a.tag == "a" and collapse(text_of(a)).isdigit():
+            numbered += 1
+    return numbered >= 2

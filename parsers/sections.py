@@ -1,0 +1,73 @@
+"""Headed blocks of the summary from reading-order events: each heading's text runs to the next heading of same or higher rank."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from parsers.blocks import Event
+from parsers.text import norm_label, strip_label_punct
+
+_LINK_HEAVY = 0.8  # a block that is mostly link text is navigation ("Share", "Read more"), not prose
+_NOT_SECTIONS = frozenset({"rating", "related", "details", "boilerplate"})
+_ENDS_SUMMARY = frozenset({"related", "boilerplate"})
+
+
+def _range_end(events: list[Event], i: int, label_kind: Callable[[str], str | None], title_key: str) -> int:
+    """Index just past the text owned by the heading at `i`."""
+    head = events[i]
+    j = i + 1
+    while j < len(events):
+        ev = events[j]
+        if ev.kind == "boundary":
+            break
+        if ev.kind == "heading" and (
+            ev.linked
+            or ev.rank <= head.rank or label_kind(ev.text) is not None or norm_label(ev.text) == title_key
+        ):
+            break
+        j += 1
+    return j
+
+
+def extract_sections(
+    events: list[Event], title: str | None, label_kind: Callable[[str], str | None]
+) -> tuple[list[dict[str, str]], list[str]]:
+    """Sections in page order (heading, text), plus the known section labels that had no text."""
+    title_key = norm_label(title) if title else ""
+    start = 0
+    if title_key:
+        for i, ev in enumerate(events):
+            if ev.kind == "heading" and norm_label(ev.text) == title_key:
+                start = i + 1
+                break
+    sections: list[dict[str, str]] = []
+    empty: list[str] = []
+    i = start
+    while i < len(events):
+        ev = events[i]
+        if ev.kind != "heading" or norm_label(ev.text) == title_key:
+            i += 1
+            continue
+        kind = label_kind(ev.text)
+        j = _range_end(events, i, label_kind, title_key)
+        if ev.linked:
+            i = j  # a card's or menu's title and what follows it
+            continue
+        if kind in _NOT_SECTIONS:
+            if sections and kind in _ENDS_SUMMARY:
+                break  # the related block or the site boilerplate closes the summary's own text
+            i = j
+            continue
+        body = events[i + 1 : j]
+        first_sub = next((k for k, e in enumerate(body) if e.kind == "heading"), None)
+        if kind is None and first_sub is not None and not any(e.kind == "block" for e in body[:first_sub]):
+            # An unknown heading over sub-headings with no text of its own groups them: they are the sections.
+            i += 1
+            continue
+        texts = [e.text for e in body if e.kind == "heading" or e.link_ratio < _LINK_HEAVY]
+        if texts:
+            sections.append({"heading": strip_label_punct(ev.text), "text": "\n\n".join(texts)})
+        elif kind == "section":
+            empty.append(strip_label_punct(ev.text))
+        i = j
+    return sections, empty

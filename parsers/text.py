@@ -1,0 +1,47 @@
+"""Whitespace collapsing and label normalisation shared by every extractor."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_TRAILING_PUNCT = re.compile(r"[\s:\-\u2013\u2014|]+$")
+_FINAL_PUNCT = tuple('.!?"\')\u201d\u2019\u00bb]')
+_ELLIPSIS = ("...", "\u2026")
+
+
+def collapse(text: str | None) -> str:
+    """All runs of whitespace (nbsp included) become one space; trimmed."""
+    if not text:
+        return ""
+    return " ".join(text.split())
+
+
+def text_of(el: Any) -> str:
+    """All text inside an element (not its tail), like lxml.html's text_content()."""
+    return "".join(el.itertext())
+
+
+def norm_label(text: str | None) -> str:
+    """Comparable form of a visible label: collapsed, case-folded, no trailing colon or dash."""
+    return _TRAILING_PUNCT.sub("", collapse(text)).casefold()
+
+
+def strip_label_punct(text: str) -> str:
+    """A heading as the page spells it, minus the colon that separates it from its text."""
+    return _TRAILING_PUNCT.sub("", text).strip()
+
+
+def looks_truncated(text: str) -> bool:
+    """True when the site cut the text: an ellipsis, or no final punctuation."""
+    text = text.rstrip()
+    if not text:
+        return False
+    if text.endswith(_ELLIPSIS):
+        return True
+    return not text.endswith(_FINAL_PUNCT)
+
+
+def word_count(text: str) -> int:
+    """Number of whitespace-separated words."""
+    return len(text.split())

@@ -1,0 +1,1 @@
+"""Scrapy project `summary-archive`: the `summaries` spider and its components that archive a site."""

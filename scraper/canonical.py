@@ -1,0 +1,81 @@
+"""One canonical form per URL, so the same page is requested once per crawl whatever link spelt it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from urllib.parse import urlsplit, urlunsplit
+
+from scrapy import Request
+from scrapy.dupefilters import RFPDupeFilter
+from scrapy.crawler import Crawler
+from w3lib.url import canonicalize_url, url_query_cleaner
+
+from parsers.profile import DEFAULT_PROFILE, load_profile
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def clean_url(url: str, tracking_params: Iterable[str] = DEFAULT_PROFILE.tracking_params) -> str:
+    """The URL to request: fragment and tracking query parameters dropped, otherwise as linked."""
+    params = list(tracking_params)
+    if params:
+        return url_query_cleaner(url, params, remove=True, keep_fragments=False)
+    return url.split("#", 1)[0]
+
+
+def canonical_url(url: str, tracking_params: Iterable[str] = DEFAULT_PROFILE.tracking_params) -> str:
+    """The dedupe key: w3lib's canonical form (sorted query, escaping, lower-case host), no tracking
+    parameters, no fragment, no default port, no trailing slash except the root's."""
+    url = canonicalize_url(clean_url(url, tracking_params), keep_fragments=False)
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    try:
+        port = parts.port
+    except ValueError:  # an unparsable port: keep the netloc as written, the request will fail
+        port = None
+    if port is not None and _DEFAULT_PORTS.get(parts.scheme) == port:
+        netloc = netloc.rsplit(":", 1)[0]
+    path = parts.path or "/"
+    if len(path) > 1 and path.endswith("/"):
+        path = path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme, netloc, path, parts.query, ""))
+
+
+class CanonicalFingerprinter:
+    """REQUEST_FINGERPRINTER_CLASS keying requests by `canonical_url`, so Scrapy's own dupefilter (and
+    the JOBDIR seen-set of a resumed crawl) treats spelling variants of a URL as one request."""
+
+    def __init__(self, tracking_params: Iterable[str]) -> None:
+        self.tracking_params = tuple(tracking_params)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CanonicalFingerprinter:
+        """Tracking parameters come from the site profile (ARCHIVE_PROFILE)."""
+        profile = load_profile(crawler.settings.get("ARCHIVE_PROFILE") or None)
+        return cls(profile.tracking_params)
+
+    def fingerprint(self, request: Request) -> bytes:
+        """SHA-1 over method, canonical URL and body (what identifies the resource fetched)."""
+        digest = hashlib.sha1()
+        digest.update(request.method.encode("ascii"))
+        digest.update(b"\0")
+        digest.update(canonical_url(request.url, self.tracking_params).encode("utf-8"))
+        digest.update(b"\0")
+        digest.update(request.body or b"")
+        return digest.digest()
+
+
+class CanonicalDupeFilter(RFPDupeFilter):
+    """Scrapy's RFPDupeFilter (persisted in JOBDIR), letting through a redirect whose target has the
+    canonical URL of its source (/a/ -> /a): that request was counted once, under the source."""
+
+    def request_seen(self, request: Request) -> bool:
+        """Seen before, unless it is a same-canonical-URL redirect hop."""
+        hops = request.meta.get("redirect_urls")
+        if hops:
+            fingerprinter = self.fingerprinter
+            source = request.replace(url=hops[-1])
+            if fingerprinter.fingerprint(source) == fingerprinter.fingerprint(request):
+                return False
+        return super().request_seen(request)

@@ -1,0 +1,178 @@
+"""Scrapy extensions: the crawl's `crawls` row from start to finish, and progress on stderr."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from scraper.session import CrawlSession, session_for
+
+logger = logging.getLogger(__name__)
+
+CRAWL_ID_FILE = "archive_crawl.json"
+_COUNTERS = ("new", "changed", "unchanged", "gone", "errors")
+# Close reasons after which the crawl ran to its (possibly limited) end.
+_ENDED = ("finished", "max_pages")
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+class CrawlRecorder:
+    """Opens (or, with JOBDIR or ARCHIVE_CRAWL_ID, resumes) the crawls row and closes it with its
+    status; marks unseen articles gone only after a complete, unlimited crawl; prints the summary."""
+
+    def __init__(self, crawler: Crawler, session: CrawlSession, out: TextIO = sys.stderr) -> None:
+        self.crawler = crawler
+        self.session = session
+        self.out = out
+        jobdir = crawler.settings.get("JOBDIR")
+        self.id_file = Path(jobdir) / CRAWL_ID_FILE if jobdir else None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlRecorder:
+        """Connects to spider_opened / spider_closed."""
+        recorder = cls(crawler, session_for(crawler))
+        crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        return recorder
+
+    def _kept_crawl_id(self) -> int | None:
+        """The crawl id a previous run of this JOBDIR saved for this same database, if any."""
+        if self.id_file is None or not self.id_file.exists():
+            return None
+        try:
+            kept = json.loads(self.id_file.read_text())
+        except (OSError, ValueError):
+            return None
+        if kept.get("db") != os.path.abspath(self.crawler.settings.get("ARCHIVE_DB")):
+            return None
+        return int(kept["crawl_id"])
+
+    def spider_opened(self, spider: Spider) -> None:
+        """Start or resume the crawls row before the first request."""
+        archive = self.session.archive
+        crawl_id = self.crawler.settings.getint("ARCHIVE_CRAWL_ID", 0) or self._kept_crawl_id()
+        if crawl_id:
+            archive.resume_crawl(crawl_id)
+            logger.info("Resuming crawl %s", crawl_id)
+        else:
+            crawl_id = archive.start_crawl(self.session.start_urls)
+        self.session.crawl_id = crawl_id
+        self.crawler.stats.set_value("archive/crawl_id", crawl_id)
+        if self.id_file is not None:
+            self.id_file.parent.mkdir(parents=True, exist_ok=True)
+            db = os.path.abspath(self.crawler.settings.get("ARCHIVE_DB"))
+            self.id_file.write_text(json.dumps({"db": db, "crawl_id": crawl_id}))
+
+    def _status(self, reason: str) -> str:
+        session = self.session
+        if (session.failure is None and session.start_errors and not session.start_reached
+                and not session.pages_seen):
+            session.failure = "could not reach the start URL " + "; ".join(session.start_errors[:3])
+        if session.failure:
+            return "failed"
+        return "finished" if reason in _ENDED or reason.startswith("closespider_") else "interrupted"
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Finish the crawls row, publish the outcome in the stats and print the summary."""
+        session = self.session
+        if session.crawl_id is None:
+            return
+        status = self._status(reason)
+        complete = status == "finished" and reason == "finished" and not session.limited
+        try:
+            counts = session.archive.finish_crawl(
+                session.crawl_id, status=status, complete_hosts=session.scope.hosts if complete else None)
+        except Exception as exc:  # the archive broke mid-crawl; the summary must still be told
+            logger.error("Could not finish crawl %s: %s", session.crawl_id, exc)
+            session.failure = session.failure or f"archive: {exc}"
+            counts = {}
+        stats = self.crawler.stats
+        stats.set_value("archive/status", status)
+        stats.set_value("archive/counts", counts)
+        stats.set_value("archive/failure", session.failure)
+        stats.set_value("archive/complete", complete)
+        self._print_summary(status, reason, counts, complete)
+        session.archive.close()
+
+    def _print_summary(self, status: str, reason: str, counts: dict[str, Any], complete: bool) -> None:
+        session = self.session
+        elapsed = time.monotonic() - session.started
+        responses = self.crawler.stats.get_value("response_received_count", 0)
+        rate = responses / elapsed if elapsed > 0 else 0.0
+        lines = [
+            f"crawl {session.crawl_id} {status} ({reason}) after {_duration(elapsed)}: "
+            f"{responses} responses this run ({rate:.1f}/s)",
+            "  " + ", ".join(f"{name} {counts.get(name, 0)}" for name in ("fetched", *_COUNTERS)),
+        ]
+        if counts.get("held"):
+            lines.append(f"  held back (lost most sections, see fetch_errors): {counts['held']}")
+        if counts.get("errors"):
+            lines.append(f"  errors are in the fetch_errors table: crawl_id = {session.crawl_id}")
+        if status == "interrupted":
+            lines.append("  interrupted: run again with the same --resume DIR to continue")
+        elif status == "finished" and not complete:
+            lines.append("  limited crawl: articles not seen were not marked gone")
+        if session.failure:
+            lines.append(f"  failed: {session.failure}")
+        print("\n".join(lines), file=self.out, flush=True)
+
+
+class ProgressReporter:
+    """Every ARCHIVE_PROGRESS_INTERVAL seconds, one line on stderr: pages, rate, outcomes, queue."""
+
+    def __init__(self, crawler: Crawler, session: CrawlSession, interval: float,
+                 out: TextIO = sys.stderr) -> None:
+        self.crawler = crawler
+        self.session = session
+        self.interval = interval
+        self.out = out
+        self.task: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ProgressReporter:
+        """Off when ARCHIVE_PROGRESS_INTERVAL is 0."""
+        interval = crawler.settings.getfloat("ARCHIVE_PROGRESS_INTERVAL", 5.0)
+        if interval <= 0:
+            raise NotConfigured("progress is off")
+        reporter = cls(crawler, session_for(crawler), interval)
+        crawler.signals.connect(reporter.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(reporter.spider_closed, signal=signals.spider_closed)
+        return reporter
+
+    def spider_opened(self, spider: Spider) -> None:
+        """Start the periodic report."""
+        from twisted.internet.task import LoopingCall
+
+        self.task = LoopingCall(self.report)
+        self.task.start(self.interval, now=False)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Stop the periodic report."""
+        if self.task is not None and self.task.running:
+            self.task.stop()
+
+    def report(self) -> None:
+        """Write one progress line."""
+        session, stats = self.session, self.crawler.stats
+        if session.crawl_id is None:
+            return
+        counts = session.archive.crawl_counts(session.crawl_id)
+        elapsed = time.monotonic() - session.started
+        responses = stats.get_value("response_received_count", 0)
+        queued = stats.get_value("scheduler/enqueued", 0) - stats.get_value("scheduler/dequeued", 0)
+        outcomes = " ".join(f"{name} {counts.get(name, 0)}" for name in _COUNTERS)
+        print(f"[{_duration(elapsed)}] {responses} pages ({responses / max(elapsed, 1e-9):.1f}/s), "
+              f"{queued} queued | {outcomes}", file=self.out, flush=True)

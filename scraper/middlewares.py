@@ -1,0 +1,105 @@
+"""Downloader middlewares: crawl scope (ports and redirects included), retries with backoff, and
+conditional requests from what the archive last saw."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.utils.defer import deferred_to_future
+from twisted.internet.task import deferLater
+
+from scraper.session import CrawlSession, session_for
+
+logger = logging.getLogger(__name__)
+
+
+class OffsiteRequest(IgnoreRequest):
+    """A request outside the crawl's scope (other host or port, non-HTTP scheme)."""
+
+
+class ScopeMiddleware:
+    """Drops every request, redirects included, that leaves the crawl's scope.
+
+    Scrapy's OffsiteMiddleware matches host names only, so 127.0.0.1:8001 would pass for
+    127.0.0.1:8000; this one compares host and port (see scraper.scope.Scope)."""
+
+    def __init__(self, crawler: Crawler, session: CrawlSession) -> None:
+        self.crawler = crawler
+        self.session = session
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ScopeMiddleware:
+        """Scope from the session (start URLs + profile.allowed_hosts)."""
+        return cls(crawler, session_for(crawler))
+
+    def process_request(self, request: Request) -> None:
+        """Raise OffsiteRequest for anything out of scope, before robots.txt is even asked."""
+        if not self.session.scope.allows(request.url):
+            self.crawler.stats.inc_value("archive/offsite")
+            logger.debug("Off-site, not fetched: %s", request.url)
+            raise OffsiteRequest(f"off-site: {request.url}")
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's RetryMiddleware (RETRY_TIMES, RETRY_HTTP_CODES, RETRY_EXCEPTIONS), waiting
+    ARCHIVE_RETRY_BACKOFF seconds before the first retry and twice as long before each next one.
+
+    Scrapy retries at once; a struggling server deserves a pause, and no setting gives one."""
+
+    backoff: float = 1.0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
+        """Retry settings as Scrapy reads them, plus ARCHIVE_RETRY_BACKOFF."""
+        mw = super().from_crawler(crawler)
+        mw.backoff = crawler.settings.getfloat("ARCHIVE_RETRY_BACKOFF", 1.0)
+        return mw
+
+    async def _wait(self, result: Request | Response | None) -> Request | Response | None:
+        if isinstance(result, Request) and self.backoff > 0:
+            from twisted.internet import reactor  # imported late: Scrapy installs the reactor first
+            attempt = max(1, int(result.meta.get("retry_times", 1)))
+            delay = self.backoff * 2 ** (attempt - 1)
+            await deferred_to_future(deferLater(reactor, delay, lambda: None))
+        return result
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        """A retry request for a retryable status, after the backoff pause."""
+        result = super().process_response(request, response)
+        return await self._wait(result)  # type: ignore[return-value]
+
+    async def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:  # type: ignore[override]
+        """A retry request for a retryable failure (timeout, reset), after the backoff pause."""
+        return await self._wait(super().process_exception(request, exception))
+
+
+class ConditionalRequestMiddleware:
+    """Adds If-None-Match / If-Modified-Since from the archive's last ETag / Last-Modified for the URL,
+    so an unchanged page costs a 304 and no parsing."""
+
+    def __init__(self, session: CrawlSession) -> None:
+        self.session = session
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
+        """Validators come from the session's archive."""
+        return cls(session_for(crawler))
+
+    def process_request(self, request: Request) -> None:
+        """Set (or, after a redirect, reset) the validators for exactly this URL."""
+        if request.meta.get("dont_obey_robotstxt") or request.meta.get("archive_kind") == "sitemap":
+            return
+        request.headers.pop(b"If-None-Match", None)
+        request.headers.pop(b"If-Modified-Since", None)
+        if not self.session.parse:
+            return
+        etag, last_modified = self.session.archive.validators(request.url)
+        if etag:
+            request.headers[b"If-None-Match"] = etag
+        if last_modified:
+            request.headers[b"If-Modified-Since"] = last_modified

@@ -1,0 +1,90 @@
+"""Run one crawl in this process with Scrapy's CrawlerProcess (what `summary-archive crawl` calls).
+
+A Twisted reactor cannot restart, so this runs once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+
+@dataclass
+class CrawlOptions:
+    """The `crawl` command's options; None leaves the project/profile setting alone."""
+
+    start_urls: list[str]
+    db: str
+    profile: str | None = None
+    delay: float | None = None
+    concurrency: int | None = None
+    max_pages: int | None = None
+    depth: int | None = None
+    since: str | None = None
+    resume: str | None = None
+    timeout: float | None = None
+    quiet: bool = False
+    log_file: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CrawlResult:
+    """How the crawl ended: its crawls row id, status, counts, and why it failed (None if it ran)."""
+
+    crawl_id: int | None
+    status: str | None
+    counts: dict[str, int]
+    failure: str | None
+
+
+def crawl_settings(options: CrawlOptions) -> Settings:
+    """scraper.settings at project priority, the options on top at command-line priority."""
+    settings = Settings()
+    settings.setmodule("scraper.settings", priority="project")
+    chosen: dict[str, Any] = {
+        "ARCHIVE_DB": options.db,
+        "ARCHIVE_PROFILE": options.profile,
+        "DOWNLOAD_DELAY": options.delay,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": options.concurrency,
+        "ARCHIVE_MAX_PAGES": options.max_pages,
+        "DEPTH_LIMIT": options.depth,
+        "ARCHIVE_SINCE": options.since,
+        "JOBDIR": options.resume,
+        "DOWNLOAD_TIMEOUT": options.timeout,
+    }
+    if options.quiet:
+        chosen["ARCHIVE_PROGRESS_INTERVAL"] = 0
+    # Scrapy's own log would drown the progress lines: errors only, unless a log file is wanted.
+    if options.log_file:
+        chosen.update(LOG_FILE=options.log_file, LOG_LEVEL="INFO")
+    else:
+        chosen["LOG_LEVEL"] = "ERROR"
+    chosen.update(options.extra)
+    settings.setdict({k: v for k, v in chosen.items() if v is not None}, priority="cmdline")
+    return settings
+
+
+def run_crawl(options: CrawlOptions) -> CrawlResult:
+    """Crawl until done (or interrupted by SIGINT/SIGTERM: Scrapy shuts down gracefully)."""
+    from scraper.spiders.summaries import SummariesSpider
+
+    process = CrawlerProcess(crawl_settings(options))
+    crawler = process.create_crawler(SummariesSpider)
+    errors: list[str] = []
+
+    def failed(failure: Any) -> None:
+        errors.append(f"{failure.type.__name__}: {failure.getErrorMessage()}")
+
+    process.crawl(crawler, start_urls=options.start_urls).addErrback(failed)
+    process.start()
+    stats = crawler.stats
+    failure = errors[0] if errors else stats.get_value("archive/failure")
+    return CrawlResult(
+        crawl_id=stats.get_value("archive/crawl_id"),
+        status=stats.get_value("archive/status"),
+        counts=stats.get_value("archive/counts") or {},
+        failure=failure,
+    )

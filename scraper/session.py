@@ -1,0 +1,101 @@
+"""What the components of one crawl share: its archive, crawls row, profile, scope and limits.
+
+Scrapy components are built separately (pipeline, middlewares, extensions); they find the one
+session of their crawler here, keyed weakly by the Crawler, so the spider object carries no state."""
+
+from __future__ import annotations
+
+import time
+import weakref
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from scrapy.crawler import Crawler
+
+from archive import Archive
+from parsers.profile import Profile, load_profile
+from scraper.scope import Scope
+
+_SESSIONS: weakref.WeakKeyDictionary[Crawler, CrawlSession] = weakref.WeakKeyDictionary()
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """ARCHIVE_SINCE as an aware UTC datetime: a date (YYYY-MM-DD) or an ISO 8601 time; ValueError if bad."""
+    if not value:
+        return None
+    text = str(value).strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def start_urls_of(value: object) -> list[str]:
+    """Start URLs from a spider argument or setting: a comma-separated string or a list."""
+    if not value:
+        return []
+    items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+@dataclass
+class CrawlSession:
+    """Per-crawl configuration (read once from settings) and the few counters the run needs."""
+
+    archive: Archive
+    profile: Profile
+    start_urls: list[str]
+    scope: Scope
+    since: datetime | None
+    max_pages: int
+    depth: int
+    parse: bool
+    crawl_id: int | None = None
+    archived: int = 0                   # summary pages archived (or 304/gone) by this run
+    start_reached: bool = False         # some start URL answered
+    pages_seen: int = 0                 # pages (any 2xx or 304) this run received
+    start_errors: list[str] = field(default_factory=list)
+    failure: str | None = None          # why the crawl could not run, for the exit code
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def limited(self) -> bool:
+        """True when limits may leave pages unvisited, so absence from this crawl proves nothing."""
+        return bool(self.max_pages or self.depth or self.since)
+
+    def limit_reached(self) -> bool:
+        """True once --max-pages summary pages were archived."""
+        return bool(self.max_pages) and self.archived >= self.max_pages
+
+
+def session_for(crawler: Crawler) -> CrawlSession:
+    """The crawl's session, made from its settings on first use (opens the archive: may raise ArchiveError)."""
+    session = _SESSIONS.get(crawler)
+    if session is None:
+        session = _new_session(crawler)
+        _SESSIONS[crawler] = session
+    return session
+
+
+def _new_session(crawler: Crawler) -> CrawlSession:
+    settings = crawler.settings
+    db = settings.get("ARCHIVE_DB")
+    if not db:
+        raise ValueError("ARCHIVE_DB is not set: pass -s ARCHIVE_DB=PATH")
+    profile = load_profile(settings.get("ARCHIVE_PROFILE") or None)
+    spider = crawler.spider
+    start_urls = start_urls_of(getattr(spider, "start_urls", None)) or start_urls_of(
+        settings.get("ARCHIVE_START_URLS")) or list(profile.start_urls)
+    archive = Archive(db, version_related=profile.version_related)
+    return CrawlSession(
+        archive=archive,
+        profile=profile,
+        start_urls=start_urls,
+        scope=Scope.build(start_urls, profile.allowed_hosts),
+        since=parse_since(settings.get("ARCHIVE_SINCE")),
+        max_pages=settings.getint("ARCHIVE_MAX_PAGES", 0),
+        depth=settings.getint("DEPTH_LIMIT", 0),
+        parse=settings.getbool("ARCHIVE_PARSE", True),
+    )

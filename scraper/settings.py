@@ -1,0 +1,82 @@
+"""Scrapy settings of the summary-archive project: polite defaults for a public site.
+
+Everything here can be overridden with `-s NAME=VALUE` (or the `crawl` command's options). The site
+profile (ARCHIVE_PROFILE) sets delay, per-host concurrency, size limit and User-Agent at "spider"
+priority (see SummariesSpider.update_settings), above these defaults and below the command line.
+Project settings are prefixed ARCHIVE_:
+
+- ARCHIVE_DB: the SQLite archive to write (required).
+- ARCHIVE_PROFILE: site profile TOML file (default: the built-in profile).
+- ARCHIVE_START_URLS: start URLs when the spider gets no `-a start_urls=` (else the profile's).
+- ARCHIVE_CRAWL_ID: continue this crawls row instead of starting one (also kept in JOBDIR).
+- ARCHIVE_MAX_PAGES: stop after this many summary pages (0: no limit).
+- ARCHIVE_SINCE: only archive pages changed since this date (YYYY-MM-DD or ISO 8601, UTC).
+- ARCHIVE_PARSE_WORKERS: processes that parse pages off the reactor (default: the CPU count).
+- ARCHIVE_RETRY_BACKOFF: seconds before the first retry, doubling with each further retry.
+- ARCHIVE_PROGRESS_INTERVAL: seconds between progress lines on stderr (0: none).
+- ARCHIVE_PARSE: False for a crawl that fetches and follows links but neither parses nor stores
+  (the benchmark's "null spider").
+"""
+
+BOT_NAME = "summary-archive"
+SPIDER_MODULES = ["scraper.spiders"]
+NEWSPIDER_MODULE = "scraper.spiders"
+
+# Politeness: robots.txt, one request a second with 2 at a time per host, adapted by AutoThrottle.
+ROBOTSTXT_OBEY = True
+ROBOTSTXT_PARSER = "scraper.robots.SitemapAwareRobotParser"
+DOWNLOAD_DELAY = 1.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"
+# Scrapy starts CONCURRENT_ITEMS asyncio tasks per response to work through its output; a page
+# yields one item and a few dozen links, so 100 (the default) costs CPU on every page for nothing.
+CONCURRENT_ITEMS = 16
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# Breadth-first, so --max-pages and --depth cut the crawl evenly.
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+
+# Every status reaches the spider (304, 404/410 and 5xx are outcomes to record, not errors to drop);
+# redirects are still followed because RedirectMiddleware only looks at request meta for this.
+HTTPERROR_ALLOW_ALL = True
+
+# One request per canonical URL (fragments, tracking parameters, trailing slashes don't count).
+REQUEST_FINGERPRINTER_CLASS = "scraper.canonical.CanonicalFingerprinter"
+DUPEFILTER_CLASS = "scraper.canonical.CanonicalDupeFilter"
+REDIRECT_MAX_TIMES = 5
+
+DOWNLOADER_MIDDLEWARES = {
+    # Before RobotsTxtMiddleware (100): an off-site URL must not even cost a robots.txt request.
+    "scraper.middlewares.ScopeMiddleware": 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scraper.middlewares.BackoffRetryMiddleware": 550,
+    "scraper.middlewares.ConditionalRequestMiddleware": 570,
+    # Inactive unless ARCHIVE_WARC_DIR is set.
+    "scraper.warc.WarcWriterMiddleware": 950,
+}
+ITEM_PIPELINES = {"scraper.pipelines.ArchivePipeline": 300}
+EXTENSIONS = {
+    "scraper.extensions.CrawlRecorder": 10,
+    "scraper.extensions.ProgressReporter": 20,
+}
+
+ARCHIVE_RETRY_BACKOFF = 1.0
+ARCHIVE_PROGRESS_INTERVAL = 5.0
+ARCHIVE_PARSE = True
+
+LOG_LEVEL = "WARNING"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,202 @@
+"""The `summaries` spider: finds every page of a site (links, pagination, sitemaps, related cards)
+and hands each response to the archive pipeline as a plain item.
+
+Config lives in settings (ARCHIVE_*) and the crawl's session (scraper.session), never on the
+spider: `scrapy crawl summaries -a start_urls=URL[,URL] -s ARCHIVE_DB=PATH`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.linkextractors import LinkExtractor
+from scrapy.settings import BaseSettings
+from scrapy.utils.gz import gunzip, gzip_magic_number
+from scrapy.utils.sitemap import Sitemap
+from twisted.python.failure import Failure
+
+from parsers.profile import DEFAULT_PROFILE, load_profile
+from scraper.canonical import clean_url
+from scraper.middlewares import OffsiteRequest
+from scraper.fetched import header_dict, is_html, iso_date, utc_now
+from scraper.session import session_for, start_urls_of
+
+logger = logging.getLogger(__name__)
+
+# Profile option -> Scrapy setting it sets (at "spider" priority: above settings.py, below -s).
+_PROFILE_SETTINGS = {
+    "delay": "DOWNLOAD_DELAY",
+    "concurrency": "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "max_page_bytes": "DOWNLOAD_MAXSIZE",
+}
+
+
+def project_version() -> str:
+    """The installed summary-archive version, for the User-Agent."""
+    try:
+        return version("summary-archive")
+    except PackageNotFoundError:
+        return "0"
+
+
+class SummariesSpider(Spider):
+    """Crawls the start URLs' sites; every HTML page is followed for links and offered to the archive."""
+
+    name = "summaries"
+    # Links in <a>/<area> (cards, pagination, navigation); Scrapy's default deny list skips binaries.
+    link_extractor = LinkExtractor(tags=("a", "area"), attrs=("href",), unique=True, canonicalize=False)
+
+    def __init__(self, *args: Any, start_urls: object = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.start_urls = start_urls_of(start_urls)
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """Apply the site profile's crawl options and the User-Agent before settings freeze."""
+        super().update_settings(settings)
+        profile = load_profile(settings.get("ARCHIVE_PROFILE") or None)
+        for option, setting in _PROFILE_SETTINGS.items():
+            value = getattr(profile, option)
+            if value != getattr(DEFAULT_PROFILE, option):
+                settings.set(setting, value, priority="spider")
+        agent = profile.user_agent or f"summary-archive/{project_version()} (+{profile.contact_url})"
+        settings.set("USER_AGENT", agent, priority="spider" if profile.user_agent else "project")
+        # AutoThrottle starts at the configured delay and aims at the configured per-host concurrency.
+        settings.set("AUTOTHROTTLE_START_DELAY", settings.getfloat("DOWNLOAD_DELAY"), priority="spider")
+        settings.set("AUTOTHROTTLE_TARGET_CONCURRENCY",
+                     float(settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")), priority="spider")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SummariesSpider:
+        """Also listen for parsed robots.txt files, to follow their Sitemap: lines."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        return spider
+
+    # -- requests -------------------------------------------------------------------------------
+
+    def _page(self, url: str, **meta: Any) -> Request:
+        tracking = session_for(self.crawler).profile.tracking_params
+        return Request(clean_url(url, tracking), callback=self.parse_page, errback=self.on_error, meta=meta)
+
+    def _sitemap(self, url: str, **meta: Any) -> Request:
+        return Request(url, callback=self.parse_sitemap, errback=self.on_error,
+                       meta={"archive_kind": "sitemap", **meta})
+
+    async def start(self) -> AsyncIterator[Request]:
+        """The start URLs, then each start site's /sitemap.xml (robots.txt's sitemaps come by signal)."""
+        session = session_for(self.crawler)
+        if not session.start_urls:
+            session.failure = "no start URLs: give URLs, -a start_urls=URL or the profile's start_urls"
+            return
+        roots = []
+        for url in session.start_urls:
+            yield self._page(url, archive_start=True)
+            parts = urlsplit(url)
+            root = f"{parts.scheme}://{parts.netloc}/"
+            if root not in roots:
+                roots.append(root)
+        for root in roots:
+            yield self._sitemap(root + "sitemap.xml", archive_optional=True)
+
+    def robots_parsed(self, robotparser: Any, request: Request) -> None:
+        """Queue the sitemaps a robots.txt names (on in-scope hosts; the dupefilter drops repeats)."""
+        session = session_for(self.crawler)
+        for url in getattr(robotparser, "sitemaps", ()):
+            if session.scope.allows(url):
+                self.crawler.engine.crawl(self._sitemap(url))
+
+    def _follow(self, response: Response) -> Iterator[Request]:
+        scope = session_for(self.crawler).scope
+        urls = [link.url for link in self.link_extractor.extract_links(response)]
+        urls += [response.urljoin(href) for href in
+                 response.xpath('//link[@rel="next" or @rel="prev"]/@href').getall()]
+        for url in urls:
+            if scope.allows(url):
+                yield self._page(url)
+
+    # -- callbacks: every outcome becomes an item for the single archive writer (the pipeline) ---
+
+    def parse_page(self, response: Response) -> Iterator[Request | dict[str, Any]]:
+        """Classify the response; an HTML page is followed for links and handed on with its body."""
+        item: dict[str, Any] = {"url": response.url, "status": response.status, "fetched_at": utc_now(),
+                                "start": bool(response.meta.get("archive_start"))}
+        status = response.status
+        if status == 304:
+            yield {**item, "kind": "not_modified", "headers": header_dict(response.headers)}
+        elif status in (404, 410):
+            yield {**item, "kind": "gone"}
+        elif not 200 <= status < 300:
+            yield {**item, "kind": "error", "error": f"HTTP {status}"}
+        elif not is_html(response):
+            yield {**item, "kind": "other"}
+        else:
+            yield from self._follow(response)
+            yield {**item, "kind": "page", "body": response.body, "headers": header_dict(response.headers)}
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request | dict[str, Any]]:
+        """Follow a sitemap index's sitemaps and a urlset's pages (skipping those not changed --since)."""
+        optional = bool(response.meta.get("archive_optional"))
+        if response.status != 200:
+            if not (optional and response.status in (404, 410)):
+                yield {"kind": "error", "url": response.url, "status": response.status,
+                       "fetched_at": utc_now(), "error": f"sitemap: HTTP {response.status}"}
+            return
+        sitemap = self._read_sitemap(response)
+        if sitemap is None:
+            if not optional:
+                yield {"kind": "error", "url": response.url, "status": response.status,
+                       "fetched_at": utc_now(), "error": "sitemap: not a sitemap document"}
+            return
+        session = session_for(self.crawler)
+        for entry in sitemap:
+            loc = (entry.get("loc") or "").strip()
+            if not loc or not session.scope.allows(loc):
+                continue
+            if sitemap.type == "sitemapindex":
+                yield self._sitemap(loc)
+                continue
+            lastmod = iso_date(entry.get("lastmod"))
+            if session.since and lastmod and lastmod < session.since:
+                self.crawler.stats.inc_value("archive/skipped_since")
+                continue
+            yield self._page(loc)
+
+    def _read_sitemap(self, response: Response) -> Sitemap | None:
+        body = response.body
+        if gzip_magic_number(response):
+            try:
+                body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+            except Exception:  # corrupt or over DOWNLOAD_MAXSIZE once decompressed
+                return None
+        if b"<urlset" not in body[:4096] and b"<sitemapindex" not in body[:4096]:
+            return None
+        try:
+            sitemap = Sitemap(body)
+        except Exception:  # lxml in recover mode may still give no root for garbage
+            return None
+        return sitemap if sitemap.type in ("urlset", "sitemapindex") else None
+
+    def on_error(self, failure: Failure) -> Iterator[dict[str, Any]]:
+        """A request that got no response (timeout, reset, size limit, robots.txt, off-site)."""
+        request = failure.request  # type: ignore[attr-defined]
+        start = bool(request.meta.get("archive_start"))
+        message = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
+        if failure.check(OffsiteRequest) or (
+                failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage()):
+            # Not a fetch failure (robots.txt, scope): nothing to record, but a start URL must say why.
+            # (Other IgnoreRequests, e.g. a body over DOWNLOAD_MAXSIZE once decompressed, are errors.)
+            if start:
+                yield {"kind": "ignored", "url": request.url, "start": True, "error": message}
+            return
+        if request.meta.get("archive_optional"):
+            return
+        yield {"kind": "error", "url": request.url, "status": None, "fetched_at": utc_now(),
+               "start": start, "error": message}

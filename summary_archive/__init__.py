@@ -1,0 +1,1 @@
+"""summary-archive: the command-line entry point that ties parsers, archive and scraper together."""

@@ -1,0 +1,146 @@
+"""`history`, `reparse`, `export`, `stats`: thin commands over the archive library."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Iterator, TypeVar
+
+import click
+
+from archive import ArchiveError, ArchiveMissing, NotAnArchive
+from archive import export_rows, history, reparse, stats
+from archive.export import FORMATS, ExportProblem
+from archive.history import UnknownArticle
+from summary_archive.errors import RunFailure, UsageProblem
+
+T = TypeVar("T")
+DB_OPTION = click.option("--db", "db", required=True, type=click.Path(dir_okay=False),
+                         help="Archive file (SQLite).")
+
+
+@contextlib.contextmanager
+def _reported() -> Iterator[None]:
+    """Library errors -> one line: bad input exits 2, anything else that stopped the work exits 1."""
+    try:
+        yield
+    except (ArchiveMissing, NotAnArchive, UnknownArticle, ExportProblem) as exc:
+        raise UsageProblem(str(exc)) from None
+    except ArchiveError as exc:
+        raise RunFailure(str(exc)) from None
+
+
+def _require(db: str) -> None:
+    """Fail before doing anything (opening an output file, loading the parser) when there is no archive."""
+    if not Path(db).exists():
+        raise UsageProblem(f"no archive at {db}")
+
+
+@click.command("history")
+@click.argument("url")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the versions as JSON.")
+def history_cmd(url: str, db: str, as_json: bool) -> None:
+    """Every version of the article at URL, with a word-level diff of what changed."""
+    with _reported():
+        versions = history(db, url)
+    if as_json:
+        click.echo(json.dumps(versions, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{url}: {len(versions)} version{'s' * (len(versions) != 1)}")
+    for v in versions:
+        crawl = f"crawl {v['crawl_id']}" if v["crawl_id"] is not None else "no crawl"
+        click.echo(f"\nv{v['version']}  {v['fetched_at']}  {crawl}  {v['cause']}"
+                   f"  parser {v['parser_version']}  changed: {', '.join(v['changed'])}")
+        for line in (v["diff"] or "").splitlines():
+            click.echo(f"    {line}")
+
+
+def _parse_function(profile_path: str | None) -> tuple[Callable[..., dict], bool]:
+    """parsers.parse bound to the site profile (picklable), and whether cards are versioned."""
+    import parsers  # the CLI ties parser and archive together; archive itself never imports it
+
+    try:
+        profile = parsers.load_profile(profile_path)
+    except parsers.ProfileError as exc:
+        raise UsageProblem(str(exc)) from None
+    return functools.partial(parsers.parse, profile=profile), bool(profile.version_related)
+
+
+@click.command("reparse")
+@DB_OPTION
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Parser processes (default: every core).")
+@click.option("--profile", "profile_path", type=click.Path(dir_okay=False), default=None,
+              help="Site profile TOML (labels, version_related).")
+def reparse_cmd(db: str, workers: int | None, profile_path: str | None) -> None:
+    """Run today's parser over the stored snapshots; changed records become new versions."""
+    _require(db)
+    parse_fn, version_related = _parse_function(profile_path)
+    with contextlib.ExitStack() as stack:
+        bars: list = []
+
+        def progress(done: int, total: int) -> None:
+            # The bar starts only once the archive has opened, so a bad --db prints just the error.
+            if not bars:
+                bars.append(stack.enter_context(click.progressbar(
+                    length=total, label="reparsing", file=sys.stderr, show_pos=True)))
+            bars[0].update(done - bars[0].pos)
+
+        with _reported():
+            totals = reparse(db, parse_fn, workers=workers, progress=progress,
+                             version_related=version_related)
+    click.echo(f"reparsed {totals['articles']} articles: {totals['changed']} changed (new versions), "
+               f"{totals['unchanged']} unchanged, {totals['failed']} failed")
+
+
+@click.command("export")
+@DB_OPTION
+@click.option("--table", required=True, help="Table or view to export (articles, versions, ...).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
+@click.option("--where", default=None, help="SQL WHERE clause to filter rows.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to this file instead of standard output.")
+def export_cmd(db: str, table: str, fmt: str, where: str | None, output: str | None) -> None:
+    """Stream a table as CSV, JSON lines or JSON (constant memory)."""
+    _require(db)
+    with _reported():
+        if output is None:
+            count = export_rows(db, table, fmt, where=where, out=sys.stdout)
+        else:
+            try:
+                with open(output, "w", encoding="utf-8", newline="") as out:
+                    count = export_rows(db, table, fmt, where=where, out=out)
+            except OSError as exc:
+                raise RunFailure(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"exported {count} rows from {table}", err=True)
+
+
+@click.command("stats")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def stats_cmd(db: str, as_json: bool) -> None:
+    """Counts of articles (live/gone), versions, snapshots and their bytes, crawls."""
+    with _reported():
+        counts = stats(db)
+    if as_json:
+        click.echo(json.dumps(counts, indent=2))
+        return
+    ratio = counts["compression_ratio"]
+    lines = [
+        f"articles   {counts['articles']} ({counts['live']} live, {counts['gone']} gone)",
+        f"versions   {counts['versions']} ({counts['reparsed_versions']} from reparse)",
+        f"snapshots  {counts['snapshots']}: {counts['snapshot_bytes_compressed']:,} bytes stored, "
+        f"{counts['snapshot_bytes_raw']:,} raw" + (f" ({ratio}x)" if ratio else ""),
+        f"related    {counts['related_cards']} cards",
+        f"fetches    {counts['fetches']} ({counts['fetch_errors']} errors logged)",
+        f"crawls     {counts['crawls']} ({counts['crawls_running']} running)",
+        f"file       {counts['file_bytes']:,} bytes, schema version {counts['schema_version']}",
+    ]
+    click.echo("\n".join(lines))
+
+
+COMMANDS: list[click.Command] = [history_cmd, reparse_cmd, export_cmd, stats_cmd]

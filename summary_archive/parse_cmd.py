@@ -1,0 +1,43 @@
+"""`summary-archive parse PATH --url URL`: print the record of one saved page as JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from parsers import ProfileError, load_profile, parse
+from summary_archive.errors import UsageProblem
+
+
+def _read(path: str) -> bytes:
+    """The page bytes from a file, or standard input for '-'."""
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        raise UsageProblem(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise UsageProblem(f"is a directory, not a page: {path}") from None
+    except OSError as exc:
+        raise UsageProblem(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+@click.command("parse")
+@click.argument("path")
+@click.option("--url", required=True, help="The page's URL (used for relative links; a canonical link wins).")
+@click.option("--profile", "profile_path", default=None, help="Site profile TOML file (labels); default fits the seed site.")
+def parse_command(path: str, url: str, profile_path: str | None) -> None:
+    """Parse a saved HTML page (PATH, or - for stdin) and print its record as JSON."""
+    try:
+        profile = load_profile(profile_path)
+    except ProfileError as exc:
+        raise UsageProblem(str(exc)) from None
+    record = parse(_read(path), url, profile=profile)
+    click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+
+
+COMMANDS: list[click.Command] = [parse_command]

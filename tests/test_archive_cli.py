@@ -1,0 +1,126 @@
+"""The archive commands: history, reparse, export, stats — output, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive import Archive
+from summary_archive.cli import cli
+from tests.archive_support import make_record, page_for
+
+ROOT = Path(__file__).resolve().parent.parent
+URL = "https://example.org/summaries/immune-changes-headaches"
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "archive.db"
+    with Archive(path) as archive:
+        crawl = archive.start_crawl([URL])
+        first = make_record(URL, title="Immune changes could help manage headaches")
+        archive.store(crawl, URL, first, page_for(first), {}, fetched_at="2026-11-20T10:00:00Z")
+        second = make_record(URL, title="Immune changes may help manage migraine")
+        second["sections"][0]["text"] = "The immune system shows clear differences in people with migraine."
+        archive.store(crawl, URL, second, page_for(second), {}, fetched_at="2026-11-21T10:00:00Z")
+        archive.finish_crawl(crawl)
+    return path
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_history_prints_versions_with_word_diff(db):
+    result = run("history", URL, "--db", db)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "2 versions" in out and "v1  2026-11-20T10:00:00Z  crawl 1  created" in out
+    assert "changed: title, sections.Key Takeaway" in out
+    assert "title: Immune changes [-could-] {+may+} help manage [-headaches-] {+migraine+}" in out
+
+
+def test_history_json_is_machine_readable(db):
+    result = run("history", URL, "--db", db, "--json")
+    versions = json.loads(result.output)
+    assert [v["version"] for v in versions] == [1, 2]
+    assert versions[1]["changed"] == ["title", "sections.Key Takeaway"] and versions[1]["crawl_id"] == 1
+
+
+def test_history_of_an_unknown_url_is_a_usage_error(db):
+    result = CliRunner().invoke(cli, ["history", "https://example.org/nope", "--db", str(db)])
+    assert result.exit_code == 2 and "no article archived for https://example.org/nope" in result.output
+
+
+def test_stats_counts(db):
+    data = json.loads(run("stats", "--db", db, "--json").output)
+    assert (data["articles"], data["live"], data["gone"], data["versions"], data["snapshots"]) == (1, 1, 0, 2, 2)
+    assert data["snapshot_bytes_raw"] > 0 and data["crawls"] == 1 and data["fetches"] == 2
+    text = run("stats", "--db", db).output
+    assert "articles   1 (1 live, 0 gone)" in text and "versions   2" in text
+
+
+def test_export_to_a_file(db, tmp_path):
+    out = tmp_path / "articles.csv"
+    result = run("export", "--db", db, "--table", "articles", "--format", "csv", "-o", out)
+    assert result.exit_code == 0
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["url"], r["version"], r["captured_at"]) for r in rows] == [(URL, "2", "2026-11-21T10:00:00Z")]
+
+
+def test_export_jsonl_with_where_to_stdout(db):
+    result = run("export", "--db", db, "--table", "versions", "--format", "jsonl", "--where", "version = 1")
+    lines = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [(r["version"], r["cause"]) for r in lines] == [(1, "created")]
+
+
+@pytest.mark.parametrize("command", [["stats"], ["history", URL], ["export", "--table", "articles"],
+                                     ["reparse", "--workers", "1"]])
+def test_missing_database_is_a_one_line_usage_error_and_not_created(tmp_path, command):
+    path = tmp_path / "absent.db"
+    done = subprocess.run([sys.executable, "-c", "from summary_archive.cli import main; main()",
+                           *command, "--db", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"Error: no archive at {path}"
+    assert not path.exists()
+
+
+def test_not_sqlite_is_a_one_line_error_and_the_file_is_untouched(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database\n" * 100)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    for command in (["stats"], ["export", "--table", "articles"], ["reparse", "--workers", "1"]):
+        result = CliRunner().invoke(cli, [*command, "--db", str(path)])
+        assert result.exit_code == 2, command
+        assert "is not a SQLite database" in result.output and len(result.output.strip().splitlines()) == 1
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_reparse_with_todays_parser(tmp_path):
+    parsers = pytest.importorskip("parsers", reason="the parser package is needed for the reparse command")
+    path = tmp_path / "archive.db"
+    page = page_for(make_record(URL))
+    today = parsers.parse(page, URL)
+    old = json.loads(json.dumps(today))
+    old["title"] = "What an older parser read"
+    old["parser_version"] = "0"
+    with Archive(path) as archive:
+        archive.store(archive.start_crawl([URL]), URL, old, page, {"Content-Type": "text/html"})
+    result = run("reparse", "--db", path, "--workers", "2")
+    assert result.exit_code == 0, result.output
+    assert "reparsed 1 articles: 1 changed (new versions), 0 unchanged, 0 failed" in result.stdout
+    assert "reparsing" in result.stderr
+    versions = json.loads(run("history", URL, "--db", path, "--json").output)
+    assert [(v["cause"], v["parser_version"]) for v in versions] == [("created", "0"),
+                                                                     ("reparse", parsers.PARSER_VERSION)]
+    assert "title" in versions[1]["changed"]
+    again = run("reparse", "--db", path)
+    assert "0 changed" in again.stdout

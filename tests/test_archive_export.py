@@ -1,0 +1,139 @@
+"""Export: CSV/JSON lines/JSON that re-read equal to the table, citation columns, constant memory."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import tracemalloc
+
+import pytest
+
+from archive import Archive, export_rows
+from archive.export import ExportProblem
+from tests.archive_support import card, make_record, page_for
+
+
+@pytest.fixture
+def archive_path(tmp_path):
+    path = tmp_path / "a.db"
+    with Archive(path) as archive:
+        crawl = archive.start_crawl(["https://example.org/"])
+        for i in range(12):
+            url = f"https://example.org/summaries/s{i}"
+            record = make_record(url, related=[card(f"https://example.org/summaries/s{i + 1}")])
+            if i % 3 == 0:  # text that trips naive CSV: quotes, commas, newlines, non-ASCII
+                record["title"] = 'Ünïcode, "quoted"\nand multi-line — ✓'
+            archive.store(crawl, url, record, page_for(record), {}, fetched_at=f"2026-11-2{i % 9}T10:00:00Z")
+        record = make_record("https://example.org/summaries/s0", title="Second version")
+        archive.store(crawl, record["url"], record, page_for(record), {}, fetched_at="2026-11-29T10:00:00Z")
+    return path
+
+
+def _table(path, sql):
+    conn = sqlite3.connect(path)
+    cursor = conn.execute(sql)
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, row)) for row in cursor]
+    conn.close()
+    return names, rows
+
+
+@pytest.mark.parametrize("table", ["articles", "versions", "related", "crawls", "fetches", "sections"])
+def test_csv_round_trip_equals_the_table(archive_path, table):
+    out = io.StringIO(newline="")
+    count = export_rows(archive_path, table, "csv", out=out)
+    text = out.getvalue()
+    assert text.startswith("\ufeff")
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    exported = list(reader)
+    names, rows = _table(archive_path, f"SELECT * FROM {table}")
+    assert count == len(rows) == len(exported) and count > 0
+    for got, want in zip(exported, rows):
+        for name in names:
+            assert got[name] == ("" if want[name] is None else str(want[name])), (table, name)
+
+
+def test_articles_and_versions_carry_citation_columns(archive_path):
+    out = io.StringIO()
+    export_rows(archive_path, "articles", "jsonl", where="url LIKE '%/s0'", out=out)
+    (row,) = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert (row["version"], row["captured_at"]) == (2, "2026-11-29T10:00:00Z")
+    assert len(row["snapshot_sha256"]) == 64 and row["title"] == "Second version"
+    assert isinstance(row["ratings"], str) and json.loads(row["ratings"])["credibility"]["value"] == 4
+    out = io.StringIO()
+    export_rows(archive_path, "versions", "json", where="url LIKE '%/s0'", out=out)
+    versions = json.loads(out.getvalue())
+    assert [(v["version"], v["captured_at"], v["url"]) for v in versions] == [
+        (1, "2026-11-20T10:00:00Z", "https://example.org/summaries/s0"),
+        (2, "2026-11-29T10:00:00Z", "https://example.org/summaries/s0")]
+    assert all(len(v["snapshot_sha256"]) == 64 and isinstance(v["record"], str) for v in versions)
+
+
+def test_empty_result_is_valid_json(archive_path):
+    out = io.StringIO()
+    assert export_rows(archive_path, "articles", "json", where="1 = 0", out=out) == 0
+    assert json.loads(out.getvalue()) == []
+
+
+def test_snapshot_bodies_export_as_base64(archive_path):
+    out = io.StringIO()
+    export_rows(archive_path, "snapshots", "jsonl", where="id = 1", out=out)
+    import base64
+    import zstandard
+    row = json.loads(out.getvalue())
+    assert zstandard.ZstdDecompressor().decompress(base64.b64decode(row["body"])).startswith(b"<html>")
+
+
+def test_bad_requests_are_one_line_errors(archive_path):
+    for args, message in [(("nope", "csv"), "no table named 'nope'"),
+                          (("articles", "xml"), "unknown format"),
+                          (("articles", "csv", "no_such_column = 1"), "bad --where")]:
+        with pytest.raises(ExportProblem, match=message) as info:
+            export_rows(archive_path, *args, out=io.StringIO())
+        assert "\n" not in str(info.value)
+
+
+def test_where_cannot_write(archive_path):
+    with pytest.raises(ExportProblem):
+        export_rows(archive_path, "articles", "csv", where="1; DELETE FROM articles", out=io.StringIO())
+    assert _table(archive_path, "SELECT count(*) AS n FROM articles")[1][0]["n"] == 12
+
+
+class _CountingSink(io.TextIOBase):
+    """Discards what it is given, counting characters, so only the exporter's own memory is measured."""
+
+    def __init__(self) -> None:
+        self.chars = 0
+
+    def write(self, text: str) -> int:
+        self.chars += len(text)
+        return len(text)
+
+
+def test_export_memory_does_not_grow_with_the_table(tmp_path):
+    path = tmp_path / "big.db"
+    with Archive(path) as archive:
+        crawl = archive.start_crawl(["https://example.org/"])
+        for i in range(20):
+            archive.error(crawl, f"https://example.org/missing/{i}", 500, "x" * 1000)
+
+    def peak(rows: int) -> int:
+        conn = sqlite3.connect(path)
+        conn.execute("DELETE FROM fetch_errors")
+        conn.executemany("INSERT INTO fetch_errors (crawl_id, url, http_status, error, at) VALUES (1, ?, 500, ?, 'x')",
+                         ((f"https://example.org/missing/{i}", "y" * 1000) for i in range(rows)))
+        conn.commit()
+        conn.close()
+        sink = _CountingSink()
+        tracemalloc.start()
+        export_rows(path, "fetch_errors", "csv", out=sink)
+        _, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert sink.chars > rows * 1000
+        return top
+
+    small, large = peak(1_000), peak(20_000)
+    # 20x the rows (20 MB of text) must not need 20x the memory: a fetchall would.
+    assert large < small * 3 and large < 5_000_000

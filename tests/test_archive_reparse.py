@@ -1,0 +1,106 @@
+"""Reparse: today's parser over stored snapshots, in a process pool, safe to interrupt and re-run."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from archive import Archive, history, reparse
+from tests.archive_support import card, make_record, page_for, parse_v1, parse_v2
+
+N = 40
+
+
+def _archive(path, n=N):
+    with Archive(path) as archive:
+        crawl = archive.start_crawl(["https://example.org/"])
+        for i in range(n):
+            url = f"https://example.org/summaries/s{i}"
+            record = make_record(url)
+            archive.store(crawl, url, record, page_for(record), {"Content-Type": "text/html"},
+                          fetched_at="2026-11-20T10:00:00Z")
+    return [f"https://example.org/summaries/s{i}" for i in range(n)]
+
+
+def test_same_parser_changes_nothing(tmp_path):
+    path = tmp_path / "a.db"
+    _archive(path)
+    totals = reparse(path, parse_v1, workers=1)
+    assert totals == {"articles": N, "changed": 0, "unchanged": N, "failed": 0}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_parser_change_makes_reparse_versions_and_rerun_finds_nothing(tmp_path, workers):
+    path = tmp_path / "a.db"
+    urls = _archive(path)
+    calls = []
+    totals = reparse(path, parse_v2, workers=workers, batch_size=7,
+                     progress=lambda done, total: calls.append((done, total)))
+    assert totals == {"articles": N, "changed": N, "unchanged": 0, "failed": 0}
+    assert calls[0] == (0, N) and calls[-1] == (N, N)
+    versions = history(path, urls[3])
+    assert [(v["version"], v["cause"], v["parser_version"]) for v in versions] == [
+        (1, "created", "1"), (2, "reparse", "2")]
+    assert versions[1]["changed"] == ["title"]
+    assert versions[1]["crawl_id"] is None and versions[1]["fetched_at"] == "2026-11-20T10:00:00Z"
+    assert "[-Study s3:-]" in versions[1]["diff"]
+    with Archive(path) as archive:
+        art = archive.db["articles"].get(4)
+        assert art["title"] == "how immune changes could help manage headaches"
+        assert art["parser_version"] == "2" and art["current_version"] == 2
+        assert art["snapshot_sha256"] == versions[1]["snapshot_sha256"] == versions[0]["snapshot_sha256"]
+    again = reparse(path, parse_v2, workers=workers)
+    assert again == {"articles": N, "changed": 0, "unchanged": N, "failed": 0}
+
+
+class Stop(Exception):
+    pass
+
+
+def test_interrupted_reparse_keeps_finished_batches_and_resumes(tmp_path):
+    path = tmp_path / "a.db"
+    _archive(path)
+
+    def interrupt(done, total):
+        if done >= 10:
+            raise Stop()
+
+    with pytest.raises(Stop):
+        reparse(path, parse_v2, workers=2, batch_size=5, progress=interrupt)
+    with Archive(path) as archive:
+        partial = archive.conn.execute("SELECT count(*) FROM versions WHERE cause = 'reparse'").fetchone()[0]
+        assert archive.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert 10 <= partial < N
+    rest = reparse(path, parse_v2, workers=2, batch_size=5)
+    assert rest["changed"] == N - partial and rest["unchanged"] == partial
+    assert reparse(path, parse_v2, workers=1)["changed"] == 0
+
+
+def _raising_parser(body, url, headers=None):
+    if url.endswith("s1"):
+        raise RuntimeError("boom")
+    return parse_v1(body, url, headers)
+
+
+def test_a_parser_failure_is_counted_not_fatal(tmp_path):
+    path = tmp_path / "a.db"
+    _archive(path, n=3)
+    assert reparse(path, _raising_parser, workers=1) == {"articles": 3, "changed": 0, "unchanged": 2, "failed": 1}
+
+
+def test_reparse_updates_cards_without_a_version(tmp_path):
+    path = tmp_path / "a.db"
+    url = "https://example.org/summaries/s0"
+    record = make_record(url, related=[card("https://example.org/summaries/s1")])
+    with Archive(path) as archive:
+        crawl = archive.start_crawl([url])
+        archive.store(crawl, url, make_record(url), page_for(record), {}, fetched_at="2026-11-20T10:00:00Z")
+        assert archive.db["related"].count == 0
+    totals = reparse(path, parse_v1, workers=1)
+    assert totals["changed"] == 0
+    with Archive(path) as archive:
+        rows = list(archive.db["related"].rows)
+        assert [(r["url"], r["current"], r["first_seen"]) for r in rows] == [
+            ("https://example.org/summaries/s1", 1, "2026-11-20T10:00:00Z")]
+        assert json.loads(archive.db["versions"].get(1)["changed"]) == ["created"]

@@ -1,0 +1,285 @@
+"""End-to-end crawls of the generated test site: the CLI (and `scrapy crawl`) in a subprocess against
+a real HTTP server on 127.0.0.1, the archive checked in its SQLite file, the server's log checked for
+what the crawler asked."""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.fixtures.site import Site, SiteServer
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+# Fast but otherwise default settings: no politeness delay on loopback, short timeouts and backoff.
+FAST = ["--delay", "0", "--concurrency", "4", "--timeout", "3", "--quiet",
+        "--set", "ARCHIVE_RETRY_BACKOFF=0.05", "--set", "ARCHIVE_PARSE_WORKERS=2"]
+PAGES = 80
+
+
+def crawl(*args: str, timeout: float = 150) -> subprocess.CompletedProcess:
+    """Run `summary-archive crawl ...` in a subprocess (a Twisted reactor runs once per process)."""
+    return subprocess.run([str(BIN / "summary-archive"), "crawl", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def query(db: Path, sql: str, *params: object) -> list[tuple]:
+    """Rows from the archive, read-only."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def path_of(url: str) -> str:
+    return urlsplit(url).path
+
+
+def articles(db: Path) -> dict[str, dict]:
+    """Articles by URL path: status, title, version_count."""
+    rows = query(db, "SELECT url, status, title, version_count FROM articles")
+    return {path_of(u): {"status": s, "title": t, "versions": v} for u, s, t, v in rows}
+
+
+def summary_requests(requests: list[dict]) -> list[dict]:
+    return [r for r in requests if r["path"].startswith("/summaries/") and "/page/" not in r["path"]]
+
+
+def assert_polite_and_in_scope(requests: list[dict], server: SiteServer) -> None:
+    """Nothing from /private/ or the other host; no URL asked twice (canonicalised: no query/slash
+    variants); every request names the project in its User-Agent."""
+    own = urlsplit(server.url).netloc
+    assert requests, "the crawler asked nothing"
+    assert {r["host"] for r in requests} == {own}
+    assert not [r["path"] for r in requests if r["path"].startswith("/private")]
+    # A redirect hop (/a/ -> /a) is one fetch: count the final answers.
+    answered = collections.Counter(r["path"].rstrip("/") or "/" for r in requests
+                                   if r["status"] not in (301, 302, 303, 307, 308))
+    assert not [p for p, n in answered.items() if n > 1], "same URL requested twice"
+    assert all(r["headers"].get("User-Agent", "").startswith("summary-archive/") for r in requests)
+
+
+@pytest.fixture(scope="module")
+def site() -> Site:
+    return Site(pages=PAGES, seed=3)
+
+
+@pytest.fixture(scope="module")
+def epochs(site: Site, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Crawl epoch 1, then epoch 2, then epoch 2 again into one archive, keeping each run's
+    process result and the server's request log."""
+    db = tmp_path_factory.mktemp("epochs") / "archive.db"
+    runs: dict = {"db": db}
+    with SiteServer(site, epoch=1) as server:
+        runs["server"] = server
+        for name, epoch in (("e1", 1), ("e2", 2), ("e2again", 2)):
+            server.set_epoch(epoch)
+            server.clear_log()
+            proc = crawl(server.url, "--db", str(db), *FAST)
+            runs[name] = {"proc": proc, "requests": server.requests, "db": snapshot(db, name)}
+    return runs
+
+
+def snapshot(db: Path, name: str) -> Path:
+    """A copy of the archive as this run left it (SQLite's backup API), for the test of that run."""
+    copy = db.with_name(f"{name}.db")
+    source, target = sqlite3.connect(db), sqlite3.connect(copy)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return copy
+
+
+def test_epoch1_archives_every_summary_and_nothing_out_of_scope(site: Site, epochs: dict) -> None:
+    run = epochs["e1"]
+    db = run["db"]
+    assert run["proc"].returncode == 0, run["proc"].stderr
+    got = articles(db)
+    expected = set(site.summary_paths(1))
+    assert site.hidden_paths(1), "the site should have sitemap-only summaries"
+    assert set(site.hidden_paths(1)) <= set(got)
+    assert expected == {p for p, a in got.items() if a["status"] == "live"}
+    assert all(a["versions"] == 1 for a in got.values())
+    for path in expected:
+        assert got[path]["title"] == site.expected(path, 1)["title"]
+    assert_polite_and_in_scope(run["requests"], epochs["server"])
+    assert [r for r in run["requests"] if r["path"] == "/robots.txt"]
+    (crawl_row,) = query(db, "SELECT status, fetched, new, changed, unchanged, gone, errors FROM crawls")
+    assert crawl_row[0] == "finished" and crawl_row[2] == len(expected)
+    # The summary on stderr names the crawl and its counts.
+    assert f"new {len(expected)}" in run["proc"].stderr
+
+
+def test_epoch2_records_edits_removals_and_additions(site: Site, epochs: dict) -> None:
+    run = epochs["e2"]
+    db = run["db"]
+    assert run["proc"].returncode == 0, run["proc"].stderr
+    changes = site.changes(1, 2)
+    assert changes["edited"] and changes["removed"] and changes["added"]
+    got = articles(db)
+    for path in changes["edited"]:
+        assert got[path]["versions"] == 2, path
+        assert got[path]["title"] == site.expected(path, 2)["title"]
+    for path in changes["unchanged"] + changes["cosmetic"]:
+        assert got[path]["versions"] == 1, path
+    for path in changes["removed"]:
+        assert got[path]["status"] == "gone", path
+    for path in changes["added"]:
+        assert got[path]["status"] == "live" and got[path]["versions"] == 1, path
+    crawl_id = query(db, "SELECT max(id) FROM crawls")[0][0]
+    outcomes = dict(query(db, "SELECT url, outcome FROM fetches f JOIN crawls c ON c.id = f.crawl_id "
+                              "WHERE crawl_id = ?", crawl_id)) if _fetches_has_url(db) else None
+    rows = query(db, "SELECT a.url, v.changed FROM versions v JOIN articles a ON a.id = v.article_id "
+                     "WHERE v.crawl_id = ? AND v.version = 2", crawl_id)
+    changed = {path_of(u): json.loads(c) for u, c in rows}
+    assert set(changed) == set(changes["edited"])
+    assert all(changed[p] for p in changed), "every new version names what changed"
+    if outcomes is not None:
+        assert {path_of(u).rstrip("/") for u, o in outcomes.items() if o == "changed"} == set(changes["edited"])
+    (status, new, changed_n, gone) = query(db, "SELECT status, new, changed, gone FROM crawls WHERE id = ?",
+                                           crawl_id)[0]
+    assert (status, new, changed_n, gone) == ("finished", len(changes["added"]), len(changes["edited"]),
+                                              len(changes["removed"]))
+    # Conditional requests: unchanged summaries answered 304.
+    statuses = collections.Counter(r["status"] for r in summary_requests(run["requests"]))
+    assert statuses[304] >= len(changes["unchanged"])
+    assert_polite_and_in_scope(run["requests"], epochs["server"])
+
+
+def _fetches_has_url(db: Path) -> bool:
+    return "url" in {row[1] for row in query(db, "PRAGMA table_info(fetches)")}
+
+
+def test_epoch2_again_adds_no_versions_and_is_mostly_304(site: Site, epochs: dict) -> None:
+    run = epochs["e2again"]
+    db = run["db"]
+    assert run["proc"].returncode == 0, run["proc"].stderr
+    total_versions = query(db, "SELECT count(*) FROM versions")[0][0]
+    assert total_versions == len(site.summary_paths(1)) + len(site.changes(1, 2)["edited"]) + len(
+        site.changes(1, 2)["added"])
+    crawl_id = query(db, "SELECT max(id) FROM crawls")[0][0]
+    assert query(db, "SELECT count(*) FROM versions WHERE crawl_id = ?", crawl_id)[0][0] == 0
+    (new, changed, unchanged) = query(db, "SELECT new, changed, unchanged FROM crawls WHERE id = ?", crawl_id)[0]
+    assert (new, changed, unchanged) == (0, 0, len(site.summary_paths(2)))
+    live = [r for r in summary_requests(run["requests"]) if r["status"] in (200, 304)]
+    assert sum(r["status"] == 304 for r in live) >= 0.9 * len(live)
+    assert all(r["headers"].get("If-None-Match") or r["headers"].get("If-Modified-Since")
+               for r in live if r["status"] == 304)
+
+
+def test_interrupted_crawl_resumes_without_duplicates(tmp_path: Path) -> None:
+    site = Site(pages=100, seed=5)
+    db, jobdir = tmp_path / "archive.db", tmp_path / "job"
+    expected = set(site.summary_paths(1))
+    with SiteServer(site, epoch=1, delay=0.03) as server:
+        args = [str(BIN / "summary-archive"), "crawl", server.url, "--db", str(db), "--resume", str(jobdir),
+                "--delay", "0", "--concurrency", "2", "--quiet", "--set", "ARCHIVE_PARSE_WORKERS=1"]
+        proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while len(summary_requests(server.requests)) < 30 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode != 0 and "interrupted" in err, err
+        first = articles(db)
+        assert 0 < len(first) < len(expected)
+        assert query(db, "SELECT id, status FROM crawls") == [(1, "interrupted")]
+
+        again = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0, again.stderr
+        requests = server.requests
+    got = articles(db)
+    assert set(got) == expected
+    assert all(a["versions"] == 1 for a in got.values())
+    assert query(db, "SELECT count(*) FROM versions")[0][0] == len(expected)
+    assert query(db, "SELECT id, status, new FROM crawls") == [(1, "finished", len(expected))]
+    asked = collections.Counter(r["path"] for r in summary_requests(requests))
+    assert not [p for p, n in asked.items() if n > 1], "a page fetched before the interruption was fetched again"
+
+
+def test_faulty_server_crawl_completes_with_errors_recorded(tmp_path: Path) -> None:
+    site = Site(pages=40, seed=7)
+    db = tmp_path / "archive.db"
+    with SiteServer(site, epoch=1, faults=True, hang_seconds=4) as server:
+        proc = crawl(server.url, "--db", str(db), "--delay", "0", "--concurrency", "4", "--timeout", "1.5",
+                     "--quiet", "--set", "ARCHIVE_RETRY_BACKOFF=0.05")
+        requests = server.requests
+    assert proc.returncode == 0, proc.stderr
+    assert query(db, "SELECT status FROM crawls") == [("finished",)]
+    errors = {path_of(u): e for u, e in query(db, "SELECT url, error FROM fetch_errors")}
+    for fault in ("reset", "hang", "truncated", "huge", "unavailable", "gzip-bomb"):
+        assert f"/faults/{fault}" in errors, fault
+    assert "timeout" in errors["/faults/hang"].lower() or "took longer" in errors["/faults/hang"]
+    # Retried with backoff until the flaky page answered; then archived like any other summary.
+    assert len([r for r in requests if r["path"] == "/faults/flaky"]) > 1
+    got = articles(db)
+    assert "/faults/flaky" in got and "/faults/flaky" not in errors
+    assert set(site.summary_paths(1)) <= set(got)
+
+
+def test_scrapy_crawl_builds_the_same_archive(site: Site, tmp_path: Path) -> None:
+    cli_db, scrapy_db = tmp_path / "cli.db", tmp_path / "scrapy.db"
+    with SiteServer(site, epoch=1) as server:
+        cli = crawl(server.url, "--db", str(cli_db), *FAST)
+        server.clear_log()
+        env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "scraper.settings"}
+        scrapy = subprocess.run(
+            [str(BIN / "scrapy"), "crawl", "summaries", "-a", f"start_urls={server.url}",
+             "-s", f"ARCHIVE_DB={scrapy_db}", "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4",
+             "-s", "ARCHIVE_PROGRESS_INTERVAL=0", "-s", "LOG_LEVEL=ERROR"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=150)
+        assert_polite_and_in_scope(server.requests, server)
+    assert cli.returncode == 0, cli.stderr
+    assert scrapy.returncode == 0, scrapy.stderr
+
+    def content(db: Path) -> set[tuple]:
+        return set(query(db, "SELECT a.url, a.status, a.title, a.version_count, v.version, v.content_hash, "
+                             "v.record FROM articles a JOIN versions v ON v.article_id = a.id"))
+
+    assert content(cli_db) == content(scrapy_db)
+    assert len(content(cli_db)) == len(site.summary_paths(1))
+
+
+def test_unreachable_start_url_fails_with_one_line(tmp_path: Path) -> None:
+    with SiteServer(Site(pages=5, seed=1)) as server:
+        url = server.url  # the port is free again once the server stops
+    proc = crawl(url, "--db", str(tmp_path / "a.db"), *FAST)
+    assert proc.returncode == 1
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("Error:")]
+    assert len(lines) == 1 and "could not reach" in lines[0] and url in lines[0], proc.stderr
+    assert query(tmp_path / "a.db", "SELECT status FROM crawls") == [("failed",)]
+
+
+def test_unusable_database_fails_before_crawling(tmp_path: Path) -> None:
+    not_sqlite = tmp_path / "notes.txt"
+    not_sqlite.write_text("this is not a database\n" * 100)
+    with SiteServer(Site(pages=5, seed=1)) as server:
+        bad = crawl(server.url, "--db", str(not_sqlite), *FAST)
+        locked_dir = tmp_path / "ro"
+        locked_dir.mkdir()
+        locked_dir.chmod(0o500)
+        try:
+            unwritable = crawl(server.url, "--db", str(locked_dir / "a.db"), *FAST)
+        finally:
+            locked_dir.chmod(0o700)
+        requests = server.requests
+    assert bad.returncode != 0 and bad.stderr.strip().count("\n") == 0 and bad.stderr.startswith("Error:")
+    assert not_sqlite.read_text().startswith("this is not a database")
+    if os.geteuid() != 0:  # root writes anywhere: the permission case only means something for others
+        assert unwritable.returncode != 0 and unwritable.stderr.startswith("Error:")
+    assert requests == [] or os.geteuid() == 0

@@ -1,0 +1,82 @@
+"""Canonical URLs and crawl scope: the rules that keep a crawl on its site and fetch each page once."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy import Request
+
+from scraper.canonical import CanonicalFingerprinter, canonical_url, clean_url
+from scraper.fetched import http_date, iso_date
+from scraper.scope import Scope, host_key
+
+TRACKING = ("utm_source", "utm_medium", "ref")
+
+
+@pytest.mark.parametrize("variant", [
+    "http://example.org/summaries/gut-bacteria",
+    "http://example.org/summaries/gut-bacteria/",
+    "HTTP://EXAMPLE.ORG/summaries/gut-bacteria",
+    "http://example.org:80/summaries/gut-bacteria",
+    "http://example.org/summaries/gut-bacteria#what-they-found",
+    "http://example.org/summaries/gut-bacteria?utm_source=news&utm_medium=email",
+    "http://example.org/summaries/gut-bacteria/?ref=home#top",
+])
+def test_spelling_variants_share_one_canonical_url(variant: str) -> None:
+    assert canonical_url(variant, TRACKING) == "http://example.org/summaries/gut-bacteria"
+
+
+def test_meaningful_differences_survive_canonicalisation() -> None:
+    base = canonical_url("http://example.org/list?page=2", TRACKING)
+    assert base != canonical_url("http://example.org/list?page=3", TRACKING)
+    assert canonical_url("http://example.org/list?b=2&a=1", TRACKING) == canonical_url(
+        "http://example.org/list?a=1&b=2", TRACKING)
+    # Case of the path matters on most servers; the port does unless it is the default one.
+    assert canonical_url("http://example.org/A", TRACKING) != canonical_url("http://example.org/a", TRACKING)
+    assert canonical_url("http://example.org:8000/a", TRACKING) == "http://example.org:8000/a"
+    assert canonical_url("https://example.org:443/", TRACKING) == "https://example.org/"
+    # Only the profile's tracking parameters go.
+    assert canonical_url("http://example.org/s?id=7&utm_source=x", TRACKING) == "http://example.org/s?id=7"
+    assert canonical_url("http://example.org/s?utm_source=x", ()) == "http://example.org/s?utm_source=x"
+
+
+def test_clean_url_drops_fragment_and_tracking_but_keeps_the_path_as_linked() -> None:
+    assert clean_url("http://e.org/a/?utm_source=x&q=1#f", TRACKING) == "http://e.org/a/?q=1"
+    assert clean_url("http://e.org/a#f", ()) == "http://e.org/a"
+
+
+def test_fingerprints_follow_the_canonical_url() -> None:
+    fp = CanonicalFingerprinter(TRACKING)
+    one = fp.fingerprint(Request("http://example.org/s/x/?utm_source=a#b"))
+    assert one == fp.fingerprint(Request("http://EXAMPLE.org:80/s/x"))
+    assert one != fp.fingerprint(Request("http://example.org/s/y"))
+    assert one != fp.fingerprint(Request("http://example.org/s/x", method="POST"))
+
+
+def test_scope_matches_host_and_port_of_the_start_urls() -> None:
+    scope = Scope.build(["http://127.0.0.1:8000/"])
+    assert scope.allows("http://127.0.0.1:8000/summaries/a")
+    assert not scope.allows("http://127.0.0.1:8001/summaries/a")
+    assert not scope.allows("http://localhost:8000/summaries/a")
+    for url in ("mailto:x@example.org", "javascript:alert(1)", "ftp://127.0.0.1:8000/f",
+                "data:text/html,hi", "file:///etc/passwd", "http://[bad", "http://127.0.0.1:99999/"):
+        assert not scope.allows(url), url
+    assert scope.hosts == ["127.0.0.1"]
+
+
+def test_scope_default_ports_and_profile_hosts() -> None:
+    scope = Scope.build(["https://example.org/"], ["cdn.example.net", "media.example.com:8080", "*.example.edu"])
+    assert scope.allows("http://example.org/x") and scope.allows("https://example.org:443/x")
+    assert not scope.allows("https://example.org:8443/x")
+    assert scope.allows("http://cdn.example.net:81/x")
+    assert scope.allows("http://media.example.com:8080/x") and not scope.allows("http://media.example.com/x")
+    assert scope.allows("https://www.example.edu/x") and not scope.allows("https://example.edu.evil.org/")
+    assert host_key("HTTPS://Example.ORG./") == ("example.org", None)
+
+
+def test_dates_from_headers_and_sitemaps() -> None:
+    assert http_date("Tue, 03 Nov 2026 10:00:00 GMT").isoformat() == "2026-11-03T10:00:00+00:00"
+    assert http_date("not a date") is None and http_date(None) is None
+    assert iso_date("2026-11-03").isoformat() == "2026-11-03T00:00:00+00:00"
+    assert iso_date("2026-11-03T10:00:00Z").isoformat() == "2026-11-03T10:00:00+00:00"
+    assert iso_date("2026") .isoformat().startswith("2026-01-01")
+    assert iso_date("soon") is None

@@ -1,0 +1,79 @@
+"""`summary-archive parse` run as the installed console script, the way a user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+SCRIPT = str(Path(sys.executable).with_name("summary-archive"))
+
+
+def _run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([SCRIPT, "parse", *args], input=stdin, capture_output=True, timeout=60)
+
+
+def test_parse_file_prints_the_record() -> None:
+    expected = json.loads((PAGES / "seed-semantic.json").read_text(encoding="utf-8"))
+    done = _run(str(PAGES / "seed-semantic.html"), "--url", expected["url"])
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == expected
+    text = done.stdout.decode("utf-8")
+    assert "\u2605\u2605\u2605\u2605\u2606" in text  # ensure_ascii=False
+    assert text.startswith('{\n  "url"')  # indent 2
+
+
+def test_parse_stdin_with_dash() -> None:
+    body = (PAGES / "cp1252.html").read_bytes()
+    done = _run("-", "--url", "https://example.org/summaries/gbs-vaccines", stdin=body)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["title"] == "Guillain\u2013Barr\u00e9 Syndrome After Vaccines: What\u2019s Known"
+
+
+def test_garbage_input_still_exits_zero() -> None:
+    done = _run("-", "--url", "https://e.org/x", stdin=b"\x00\xff\xfe garbage <<<")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["page_type"] == "other"
+
+
+def test_missing_file_is_a_one_line_usage_error(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.html"
+    done = _run(str(missing), "--url", "https://e.org/x")
+    assert done.returncode == 2
+    err = done.stderr.decode().strip()
+    assert "\n" not in err and str(missing) in err and "Traceback" not in err
+    assert done.stdout == b""
+
+
+def test_directory_is_a_usage_error(tmp_path: Path) -> None:
+    done = _run(str(tmp_path), "--url", "https://e.org/x")
+    assert done.returncode == 2 and "Traceback" not in done.stderr.decode()
+
+
+def test_missing_url_option_is_a_usage_error() -> None:
+    done = _run(str(PAGES / "listing.html"))
+    assert done.returncode == 2 and b"--url" in done.stderr
+
+
+def test_profile_file_changes_the_labels(tmp_path: Path) -> None:
+    profile = tmp_path / "p.toml"
+    profile.write_text('[labels]\nsections = ["Bottom Line"]\nratings = ["Grade"]\n', encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text("<h1>T</h1><p>Grade: 3/4</p><h2>Bottom Line</h2><p>Fine.</p>", encoding="utf-8")
+    done = _run(str(page), "--url", "https://e.org/x", "--profile", str(profile))
+    record = json.loads(done.stdout)
+    assert record["ratings"] == {"grade": {"value": 3, "max": 4, "label": None, "raw": "3/4"}}
+    assert record["sections"] == [{"heading": "Bottom Line", "text": "Fine."}]
+
+
+def test_bad_profile_is_a_one_line_usage_error(tmp_path: Path) -> None:
+    profile = tmp_path / "p.toml"
+    profile.write_text("[labels]\nunknown_thing = 1\n", encoding="utf-8")
+    done = _run(str(PAGES / "listing.html"), "--url", "https://e.org/x", "--profile", str(profile))
+    assert done.returncode == 2
+    err = done.stderr.decode().strip()
+    assert "unknown_thing" in err and "\n" not in err
+    done = _run(str(PAGES / "listing.html"), "--url", "https://e.org/x", "--profile", str(tmp_path / "none.toml"))
+    assert done.returncode == 2 and b"profile not found" in done.stderr

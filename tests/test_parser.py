@@ -1,0 +1,271 @@
+"""Golden pages (HTML + hand-written expected record) and the parser's behaviour on awkward input."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from parsers import DEFAULT_PROFILE, PARSER_VERSION, ProfileError, load_profile, parse
+from parsers.dates import to_iso_date
+from tests.test_parser_props import assert_valid_record
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+GOLDEN = sorted(p.stem for p in PAGES.glob("*.json"))
+SEED_MARKUPS = ["seed-div-soup", "seed-wordpress", "seed-semantic", "seed-legacy-table"]
+
+
+def _golden(name: str) -> tuple[bytes, dict]:
+    return (PAGES / f"{name}.html").read_bytes(), json.loads((PAGES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def test_every_golden_json_has_its_page() -> None:
+    assert len(GOLDEN) >= 20
+    assert all((PAGES / f"{name}.html").exists() for name in GOLDEN)
+
+
+@pytest.mark.parametrize("name", GOLDEN)
+def test_golden_page_round_trips(name: str) -> None:
+    body, expected = _golden(name)
+    record = parse(body, expected["url"])
+    assert_valid_record(record)
+    assert record == expected
+
+
+def _seed_paragraphs() -> dict[str, str]:
+    """Heading -> paragraph, read straight from the seed page's text."""
+    lines = [line.strip() for line in (PAGES / "seed-page.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
+    heads = ["Key Takeaway", "What They Found", "Who Should Care and Why", "Important Considerations"]
+    return {h: lines[lines.index(h) + 1] for h in heads}
+
+
+@pytest.mark.parametrize("name", SEED_MARKUPS)
+def test_seed_text_comes_back_exactly_in_every_markup(name: str) -> None:
+    body, expected = _golden(name)
+    record = parse(body, expected["url"])
+    assert {s["heading"]: s["text"] for s in record["sections"]} == _seed_paragraphs()
+    assert record["title"] == "How Immune Changes Could Help Manage Headaches"
+    assert [c["title"] for c in record["related"]][:1] == ["Gut Bacteria and MS: What You Need to Know"]
+    assert len(record["related"]) == 6
+    assert record["related"][0]["excerpt"].endswith("and daily li") and record["related"][0]["excerpt_truncated"]
+    assert record["source"]["journal"].lower() == "annals of neurology"
+    assert set(record["ratings"]) == {"credibility", "interest"}
+
+
+def test_canonical_link_wins_over_given_url_and_tracking_params_go() -> None:
+    body, _ = _golden("seed-wordpress")
+    record = parse(body, "https://example.org/?p=4242&utm_source=feed#comments")
+    assert record["url"] == "https://example.org/summaries/immune-changes-headaches/"
+    assert all("#" not in c["url"] and "utm_" not in c["url"] for c in record["related"])
+
+
+def test_given_url_loses_fragment_and_tracking_params_without_canonical() -> None:
+    record = parse(b"<h1>x</h1>", "https://example.org/a?id=3&utm_medium=mail#top")
+    assert record["url"] == "https://example.org/a?id=3"
+
+
+def test_relative_links_resolve_against_base_tag() -> None:
+    body = (b'<html><head><base href="https://cdn.example.net/s/"></head><body><h1>T</h1>'
+            b'<h2>You May Also Like</h2><div><a href="one">First Card Title</a><p>An excerpt of the first card.</p></div>'
+            b'<div><a href="two">Second Card Title</a><p>An excerpt of the second card.</p></div></body></html>')
+    record = parse(body, "https://example.org/page")
+    assert [c["url"] for c in record["related"]] == ["https://cdn.example.net/s/one", "https://cdn.example.net/s/two"]
+
+
+CP1252_BODY = "<h1>Caf\u00e9 \u201cstudy\u201d \u2014 na\u00efve</h1><h2>Key Takeaway</h2><p>It\u2019s fine.</p>".encode("cp1252")
+
+
+def test_charset_from_http_header_only() -> None:
+    record = parse(CP1252_BODY, "https://e.org/x", headers={"Content-Type": "text/html; charset=windows-1252"})
+    assert record["title"] == "Caf\u00e9 \u201cstudy\u201d \u2014 na\u00efve"
+    assert record["sections"][0]["text"] == "It\u2019s fine."
+
+
+def test_latin1_label_means_windows_1252_and_bytes_headers_work() -> None:
+    record = parse(CP1252_BODY, "https://e.org/x", headers={b"Content-Type": [b"text/html; charset=ISO-8859-1"]})
+    assert record["title"] == "Caf\u00e9 \u201cstudy\u201d \u2014 na\u00efve"
+
+
+def test_undeclared_windows_1252_is_detected() -> None:
+    record = parse(CP1252_BODY, "https://e.org/x")
+    assert record["sections"][0]["text"] == "It\u2019s fine."
+
+
+def test_utf8_bom_beats_a_wrong_meta_charset() -> None:
+    body = b"\xef\xbb\xbf<meta charset='windows-1252'><h1>" + "na\u00efve \u2014 caf\u00e9".encode("utf-8") + b"</h1>"
+    assert parse(body, "https://e.org/x")["title"] == "na\u00efve \u2014 caf\u00e9"
+
+
+def test_str_and_bytes_give_the_same_record() -> None:
+    body, expected = _golden("seed-semantic")
+    assert parse(body.decode("utf-8"), expected["url"]) == parse(body, expected["url"])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"   \n", b"\x00\x01\x02\xff" * 100, "\ud800 lone surrogate <p>x".encode("utf-8", "surrogatepass"),
+     b"<" * 5000, b"<html>", b"<!DOCTYPE html>", b"<?xml version='1.0' encoding='utf-8'?><r/>"],
+    ids=["empty", "blank", "binary", "surrogate", "angles", "open-html", "doctype", "xml"],
+)
+def test_junk_input_gives_a_valid_record_with_warnings_not_an_exception(body: bytes) -> None:
+    record = parse(body, "https://e.org/x")
+    assert_valid_record(record)
+    assert record["page_type"] == "other"
+    assert record["warnings"] and not any(w.startswith("parser error") for w in record["warnings"])
+
+
+def test_str_with_lone_surrogate_does_not_raise() -> None:
+    record = parse("<h1>A \ud800 B</h1>", "https://e.org/x")
+    assert_valid_record(record)
+    assert record["title"].startswith("A ")
+
+
+def test_deep_nesting_does_not_raise() -> None:
+    body = "<div>" * 100_000 + "<h1>Deep</h1><h2>Key Takeaway</h2><p>Text.</p>" + "</div>" * 100_000
+    record = parse(body, "https://e.org/x")
+    assert_valid_record(record)
+    assert not any(w.startswith("parser error") for w in record["warnings"])
+
+
+def test_huge_page_is_parsed_whole() -> None:
+    filler = "<p>" + "word " * 200 + "</p>\n"
+    body = "<h1>Big</h1><h2>Key Takeaway</h2>" + filler * 2000 + "<h2>What They Found</h2><p>The end.</p>"
+    record = parse(body.encode(), "https://e.org/x")
+    assert len(body) > 2_000_000
+    assert record["sections"][-1] == {"heading": "What They Found", "text": "The end."}
+    assert record["sections"][0]["text"].count("\n\n") == 1999
+
+
+def test_paragraphs_join_with_blank_line_and_br_is_a_space() -> None:
+    body = ("<h1>T</h1><h2>Key Takeaway</h2><p>One<br>two\n\t three&nbsp; &amp; four</p><p> </p>"
+            "<ul><li>Item a</li><li>Item <b>b</b></li></ul><p>Last.</p>")
+    record = parse(body, "https://e.org/x")
+    assert record["sections"] == [{"heading": "Key Takeaway", "text": "One two three & four\n\nItem a\n\nItem b\n\nLast."}]
+
+
+def test_inline_bold_label_opens_a_section() -> None:
+    body = "<h1>T</h1><p><strong>Key Takeaway:</strong> Short answer here.</p><p><b>What They Found</b></p><p>More.</p>"
+    record = parse(body, "https://e.org/x")
+    assert record["sections"] == [
+        {"heading": "Key Takeaway", "text": "Short answer here."},
+        {"heading": "What They Found", "text": "More."},
+    ]
+
+
+def test_unknown_headings_are_sections_but_chrome_is_not() -> None:
+    body = ("<nav><h2>Menu</h2><p>Home and more</p></nav><h1>T</h1><h2>Key Takeaway</h2><p>A.</p>"
+            "<h2>Why It Matters</h2><p>B.</p><aside><h3>Newsletter</h3><p>Sign up today.</p></aside>"
+            "<footer><h2>Contact</h2><p>Call us.</p></footer>")
+    record = parse(body, "https://e.org/x")
+    assert [s["heading"] for s in record["sections"]] == ["Key Takeaway", "Why It Matters"]
+
+
+def test_rating_from_another_profile_and_labels_by_configuration(tmp_path: Path) -> None:
+    profile_file = tmp_path / "other-site.toml"
+    profile_file.write_text(
+        'name = "other"\n[labels]\nsections = ["Bottom Line", "The Evidence"]\nratings = ["Evidence Grade"]\n'
+        'related = ["Further Reading"]\nrating_scale = 10\n',
+        encoding="utf-8",
+    )
+    profile = load_profile(profile_file)
+    body = ('<h1>Coffee and MS</h1><div><span>Evidence Grade</span><div class="bar"><div style="width:70%"></div></div></div>'
+            "<h3>Bottom Line</h3><p>Coffee is fine.</p><h3>The Evidence</h3><p>Two cohorts.</p>")
+    record = parse(body, "https://other.example/c", profile=profile)
+    assert record["page_type"] == "summary"
+    assert record["ratings"] == {"evidence grade": {"value": 7, "max": 10, "label": None, "raw": "width: 70%"}}
+    assert [s["heading"] for s in record["sections"]] == ["Bottom Line", "The Evidence"]
+    assert parse(body, "https://other.example/c")["page_type"] == "other"
+
+
+def test_bad_profiles_raise_profile_error(tmp_path: Path) -> None:
+    with pytest.raises(ProfileError):
+        load_profile(tmp_path / "missing.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[labels]\njournal_pattern = "no group"\n', encoding="utf-8")
+    with pytest.raises(ProfileError, match="journal"):
+        load_profile(bad)
+
+
+def test_parse_is_picklable_for_process_pools() -> None:
+    body, expected = _golden("listing")
+    assert pickle.loads(pickle.dumps(parse)) is parse
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(parse, body, expected["url"]).result() == expected
+
+
+def test_version_is_in_every_record() -> None:
+    assert parse(b"", "x")["parser_version"] == PARSER_VERSION == "1"
+    assert DEFAULT_PROFILE.ratings == ("Credibility", "Interest")
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("12/31/2026", "2026-12-31"), ("5/1/2026", "2026-05-01"), ("31/12/2026", "2026-12-31"), ("2026-03-04T10:00:00Z", "2026-03-04"),
+     ("March 3, 2026", "2026-03-03"), ("3 Mar 2026", "2026-03-03"), ("Sept. 9th, 2025", "2025-09-09"),
+     ("Tue, 03 Feb 2026 10:00:00 GMT", "2026-02-03"), ("May 2025", "2025-05"), ("13/13/2026", None), ("soon", None), ("", None)],
+)
+def test_dates_become_iso(text: str, iso: str | None) -> None:
+    assert to_iso_date(text) == iso
+
+
+def test_ratings_the_profile_does_not_name_are_kept_and_neighbours_never_leak() -> None:
+    body = ("<h1>T</h1><div class='r'><div><span>Credibility</span><span>4/5</span></div>"
+            "<div><span>Interest</span><span>High</span></div>"
+            "<div><span>Relevance</span><span>&#9733;&#9733;&#9734;</span></div>"
+            "<div><span>Rigor</span><meter value='2' max='5'></meter></div></div>"
+            "<h2>Key Takeaway</h2><p>x.</p>")
+    ratings = parse(body, "https://e.org/x")["ratings"]
+    assert ratings["interest"] == {"value": None, "max": None, "label": "High", "raw": "High"}
+    assert ratings["relevance"] == {"value": 2, "max": 3, "label": None, "raw": "\u2605\u2605\u2606"}
+    assert ratings["rigor"] == {"value": 2, "max": 5, "label": None, "raw": "2/5"}
+    assert list(ratings) == ["credibility", "interest", "relevance", "rigor"]
+
+
+def test_site_header_logo_h1_is_not_the_title() -> None:
+    body = ("<header><h1 class='logo'><a href='/'>Site Name</a></h1><nav><a href='/a'>A</a></nav></header>"
+            "<main><h2>Real Summary Title</h2><h3>Key Takeaway</h3><p>Text.</p></main>")
+    record = parse(body, "https://e.org/x")
+    assert record["title"] == "Real Summary Title"
+    assert record["sections"] == [{"heading": "Key Takeaway", "text": "Text."}]
+
+
+def test_labels_in_menus_and_links_are_not_blocks() -> None:
+    body = ("<nav><ul><li><a href='/related'>Related</a></li><li><a href='/a'>About us</a></li>"
+            "<li><a href='/b'>Blog posts</a></li></ul></nav><h1>T</h1><h2>Key Takeaway</h2><p>Text.</p>"
+            "<p><a href='/more-details'>More Details</a></p>")
+    record = parse(body, "https://e.org/x")
+    assert record["related"] == [] and "no related" in record["warnings"]
+    assert record["source"] == {"journal": None, "url": None, "doi": None, "published": None}
+
+
+def test_study_date_in_details_is_not_the_summary_date() -> None:
+    body = ("<h1>T</h1><h2>Key Takeaway</h2><p>Text.</p><section><h2>More Details</h2>"
+            "<p>Published: <time datetime='2024-05-06'>May 6, 2024</time></p></section>")
+    record = parse(body, "https://e.org/x")
+    assert record["source"]["published"] == "2024-05-06"
+    assert record["published"] is None
+
+
+def test_cards_showing_ratings_are_still_all_cards() -> None:
+    card = ("<div class='card'><h3><a href='/s/{0}'>Card number {0}</a></h3><p>Credibility <span>3/5</span></p>"
+            "<p>An excerpt that ends cleanly {0}.</p></div>")
+    body = ("<h1>T</h1><div><span>Credibility</span> <span>4/5</span></div><h2>Key Takeaway</h2><p>Text.</p>"
+            "<h2>You May Also Like</h2>" + "".join(card.format(i) for i in range(3)))
+    record = parse(body, "https://e.org/x")
+    assert [c["title"] for c in record["related"]] == ["Card number 0", "Card number 1", "Card number 2"]
+    assert record["ratings"]["credibility"]["value"] == 4
+
+
+def test_unlabelled_cards_after_the_last_section_do_not_join_it() -> None:
+    body = ("<h1>T</h1><h2>Key Takeaway</h2><p>Own text.</p>"
+            "<div class='grid'><div><h3><a href='/s/1'>Other summary one</a></h3><p>Its excerpt.</p></div>"
+            "<div><h3><a href='/s/2'>Other summary two</a></h3><p>Its excerpt.</p></div></div>"
+            "<h2><a href='#why'>Why It Matters</a></h2><p>Anchored heading text.</p>")
+    record = parse(body, "https://e.org/x")
+    assert record["sections"] == [
+        {"heading": "Key Takeaway", "text": "Own text."},
+        {"heading": "Why It Matters", "text": "Anchored heading text."},
+    ]
