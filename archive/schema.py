@@ -152,11 +152,20 @@ def _v4_indexes(db: Database) -> None:
         db[table].create_index(columns, if_not_exists=True, find_unique_name=True)
 
 
+def _v5_facet_indexes(db: Database) -> None:
+    """Version 5: indexes behind the default facets of the articles table page (fast at 100k rows)."""
+    for columns in (["credibility"], ["interest"], ["journal"], ["page_type"]):
+        db["articles"].create_index(columns, if_not_exists=True, find_unique_name=True)
+    # The month facet groups by substr(first_seen, 1, 7); an expression index lets SQLite read it in order.
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_first_seen_month ON articles (substr(first_seen, 1, 7))")
+
+
 MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (1, _v1_core),
     (2, _v2_article_state),
     (3, _v3_full_text),
     (4, _v4_indexes),
+    (5, _v5_facet_indexes),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -360,7 +360,8 @@ def main() -> None:
 
         def hits(band: str) -> str:
             counts = sorted(n for _, n in words[band])
-            return f"{len(counts)} words matching {counts[0]:,}..{counts[-1]:,} articles, median {counts[len(counts) // 2]:,}"
+            return (f"{len(counts)} words matching {counts[0]:,}..{counts[-1]:,} articles, "
+                    f"median {counts[len(counts) // 2]:,}")
 
         print()
         print(f"Serving benchmark: {args.articles:,} articles, {len(versioned):,} with 5 versions, "

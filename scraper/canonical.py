@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
@@ -48,6 +49,11 @@ class CanonicalFingerprinter:
 
     def __init__(self, tracking_params: Iterable[str]) -> None:
         self.tracking_params = tuple(tracking_params)
+        # Navigation links repeat on every page: a bounded cache spares re-canonicalising them.
+        self._canonical = functools.lru_cache(maxsize=8192)(self._canonical_uncached)
+
+    def _canonical_uncached(self, url: str) -> str:
+        return canonical_url(url, self.tracking_params)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CanonicalFingerprinter:
@@ -60,7 +66,7 @@ class CanonicalFingerprinter:
         digest = hashlib.sha1()
         digest.update(request.method.encode("ascii"))
         digest.update(b"\0")
-        digest.update(canonical_url(request.url, self.tracking_params).encode("utf-8"))
+        digest.update(self._canonical(request.url).encode("utf-8"))
         digest.update(b"\0")
         digest.update(request.body or b"")
         return digest.digest()

@@ -13,6 +13,7 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_to_future
 from twisted.internet.task import deferLater
 
+from scraper.canonical import canonical_url
 from scraper.session import CrawlSession, session_for
 
 logger = logging.getLogger(__name__)
@@ -96,9 +97,19 @@ class ConditionalRequestMiddleware:
             return
         request.headers.pop(b"If-None-Match", None)
         request.headers.pop(b"If-Modified-Since", None)
+        request.meta.pop("archive_validated_url", None)
         if not self.session.parse:
             return
-        etag, last_modified = self.session.archive.validators(request.url)
+        archive = self.session.archive
+        etag, last_modified = archive.validators(request.url)
+        if not (etag or last_modified):
+            # Linked this time under another spelling (/a/ for /a, a tracking parameter...).
+            canonical = canonical_url(request.url, self.session.profile.tracking_params)
+            if canonical != request.url:
+                etag, last_modified = archive.validators(canonical)
+                if etag or last_modified:
+                    # A 304 then speaks for the archived URL: the spider records it under that one.
+                    request.meta["archive_validated_url"] = canonical
         if etag:
             request.headers[b"If-None-Match"] = etag
         if last_modified:

@@ -102,6 +102,8 @@ class ArchivePipeline:
     async def _archive(self, item: dict[str, Any]) -> str:
         archive, crawl_id, kind = self.session.archive, self.session.crawl_id, item["kind"]
         url, at = item["url"], item.get("fetched_at")
+        if kind in ("not_modified", "gone") and self.session.limit_reached():
+            return "skipped"
         if kind == "not_modified":
             return archive.not_modified(crawl_id, url, item.get("headers") or {}, fetched_at=at)
         if kind == "gone":
@@ -111,12 +113,12 @@ class ArchivePipeline:
             return "error"
         if kind != "page":
             return "skipped"
-        if self.session.limit_reached():
-            return "skipped"
         record = await self._parsed(item)
         if record is None:
             return "error"
         if not self._wanted(record, url):
+            return "skipped"
+        if self.session.limit_reached():  # checked after the await: items parse concurrently
             return "skipped"
         if self.session.since:
             modified = http_date(item["headers"].get("Last-Modified") or item["headers"].get("last-modified"))
@@ -131,7 +133,7 @@ class ArchivePipeline:
         loop = asyncio.get_running_loop()
         assert self.pool is not None
         try:
-            return await loop.run_in_executor(self.pool, self.parse_fn, item["body"], item["url"],
+            return await loop.run_in_executor(self.pool, self.parse_fn, item["body"], item.get("page_url") or item["url"],
                                               item["headers"], self.session.profile)
         except BrokenProcessPool as exc:
             self.pool.shutdown(wait=False, cancel_futures=True)

@@ -4,7 +4,9 @@ A Twisted reactor cannot restart, so this runs once per process."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
@@ -67,6 +69,15 @@ def crawl_settings(options: CrawlOptions) -> Settings:
     return settings
 
 
+def clear_job_state(jobdir: Path) -> None:
+    """Remove what Scrapy (and CrawlRecorder) keep in a JOBDIR once its crawl finished, so the same
+    --resume DIR serves the next crawl instead of "resuming" a crawl with nothing left to do. Only
+    those known files go: the directory is the user's."""
+    for name in ("requests.seen", "spider.state", "archive_crawl.json"):
+        (jobdir / name).unlink(missing_ok=True)
+    shutil.rmtree(jobdir / "requests.queue", ignore_errors=True)
+
+
 def run_crawl(options: CrawlOptions) -> CrawlResult:
     """Crawl until done (or interrupted by SIGINT/SIGTERM: Scrapy shuts down gracefully)."""
     from scraper.spiders.summaries import SummariesSpider
@@ -82,6 +93,8 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     process.start()
     stats = crawler.stats
     failure = errors[0] if errors else stats.get_value("archive/failure")
+    if options.resume and stats.get_value("archive/status") == "finished":
+        clear_job_state(Path(options.resume))
     return CrawlResult(
         crawl_id=stats.get_value("archive/crawl_id"),
         status=stats.get_value("archive/status"),

@@ -59,6 +59,8 @@ DUPEFILTER_CLASS = "scraper.canonical.CanonicalDupeFilter"
 REDIRECT_MAX_TIMES = 5
 
 DOWNLOADER_MIDDLEWARES = {
+    # ScopeMiddleware replaces Scrapy's OffsiteMiddleware (which has no allowed_domains here anyway).
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     # Before RobotsTxtMiddleware (100): an off-site URL must not even cost a robots.txt request.
     "scraper.middlewares.ScopeMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -66,6 +68,12 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.ConditionalRequestMiddleware": 570,
     # Inactive unless ARCHIVE_WARC_DIR is set.
     "scraper.warc.WarcWriterMiddleware": 950,
+}
+# Per-request work on every link: drop what this spider cannot use (every status is allowed, and
+# its meta is built fresh, never copied from a response).
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.httperror.HttpErrorMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 ITEM_PIPELINES = {"scraper.pipelines.ArchivePipeline": 300}
 EXTENSIONS = {

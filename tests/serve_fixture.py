@@ -42,6 +42,9 @@ class Built:
         return BASE + path
 
 
+BROKEN_URL = BASE + "/summaries/broken"  # fails in crawl 2 (a fetch_errors row)
+
+
 def _crawl(archive: Archive, site: Site, epoch: int, paths: list[str], gone: list[str]) -> dict[str, str]:
     crawl = archive.start_crawl([BASE + "/"])
     outcomes: dict[str, str] = {}
@@ -53,6 +56,8 @@ def _crawl(archive: Archive, site: Site, epoch: int, paths: list[str], gone: lis
     for path in gone:
         status, _, _ = site.render(path, epoch, base_url=BASE)
         outcomes[BASE + path] = archive.gone(crawl, BASE + path, status)
+    if epoch == 2:
+        archive.error(crawl, BROKEN_URL, 503, "HTTP 503 Service Unavailable after 2 retries")
     archive.finish_crawl(crawl)
     return outcomes
 

@@ -5,12 +5,15 @@ what the crawler asked."""
 from __future__ import annotations
 
 import collections
+import gzip
+import http.server
 import json
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -182,7 +185,8 @@ def test_epoch2_again_adds_no_versions_and_is_mostly_304(site: Site, epochs: dic
                for r in live if r["status"] == 304)
 
 
-def test_interrupted_crawl_resumes_without_duplicates(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_interrupted_crawl_resumes_without_duplicates(tmp_path: Path, signum: int) -> None:
     site = Site(pages=100, seed=5)
     db, jobdir = tmp_path / "archive.db", tmp_path / "job"
     expected = set(site.summary_paths(1))
@@ -193,7 +197,7 @@ def test_interrupted_crawl_resumes_without_duplicates(tmp_path: Path) -> None:
         deadline = time.monotonic() + 60
         while len(summary_requests(server.requests)) < 30 and time.monotonic() < deadline:
             time.sleep(0.05)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)
         _, err = proc.communicate(timeout=60)
         assert proc.returncode != 0 and "interrupted" in err, err
         first = articles(db)
@@ -210,6 +214,8 @@ def test_interrupted_crawl_resumes_without_duplicates(tmp_path: Path) -> None:
     assert query(db, "SELECT id, status, new FROM crawls") == [(1, "finished", len(expected))]
     asked = collections.Counter(r["path"] for r in summary_requests(requests))
     assert not [p for p, n in asked.items() if n > 1], "a page fetched before the interruption was fetched again"
+    # The finished crawl cleared its job state: the same --resume DIR starts the next crawl afresh.
+    assert not (jobdir / "requests.seen").exists() and not (jobdir / "archive_crawl.json").exists()
 
 
 def test_faulty_server_crawl_completes_with_errors_recorded(tmp_path: Path) -> None:
@@ -237,12 +243,12 @@ def test_scrapy_crawl_builds_the_same_archive(site: Site, tmp_path: Path) -> Non
     with SiteServer(site, epoch=1) as server:
         cli = crawl(server.url, "--db", str(cli_db), *FAST)
         server.clear_log()
-        env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "scraper.settings"}
+        # From the repository root, scrapy.cfg names the settings module.
         scrapy = subprocess.run(
             [str(BIN / "scrapy"), "crawl", "summaries", "-a", f"start_urls={server.url}",
              "-s", f"ARCHIVE_DB={scrapy_db}", "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4",
              "-s", "ARCHIVE_PROGRESS_INTERVAL=0", "-s", "LOG_LEVEL=ERROR"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=150)
+            cwd=ROOT, capture_output=True, text=True, timeout=150)
         assert_polite_and_in_scope(server.requests, server)
     assert cli.returncode == 0, cli.stderr
     assert scrapy.returncode == 0, scrapy.stderr
@@ -268,18 +274,121 @@ def test_unreachable_start_url_fails_with_one_line(tmp_path: Path) -> None:
 def test_unusable_database_fails_before_crawling(tmp_path: Path) -> None:
     not_sqlite = tmp_path / "notes.txt"
     not_sqlite.write_text("this is not a database\n" * 100)
-    with SiteServer(Site(pages=5, seed=1)) as server:
-        bad = crawl(server.url, "--db", str(not_sqlite), *FAST)
-        locked_dir = tmp_path / "ro"
-        locked_dir.mkdir()
-        locked_dir.chmod(0o500)
-        try:
-            unwritable = crawl(server.url, "--db", str(locked_dir / "a.db"), *FAST)
-        finally:
-            locked_dir.chmod(0o700)
-        requests = server.requests
-    assert bad.returncode != 0 and bad.stderr.strip().count("\n") == 0 and bad.stderr.startswith("Error:")
+    locked_dir = tmp_path / "ro"
+    locked_dir.mkdir()
+    locked_dir.chmod(0o500)
+    # root writes anywhere on a normal file system, but not under /proc.
+    unwritable_db = "/proc/summary-archive-test.db" if os.geteuid() == 0 else str(locked_dir / "a.db")
+    try:
+        with SiteServer(Site(pages=5, seed=1)) as server:
+            bad = crawl(server.url, "--db", str(not_sqlite), *FAST)
+            unwritable = crawl(server.url, "--db", unwritable_db, *FAST)
+            requests = server.requests
+    finally:
+        locked_dir.chmod(0o700)
+    for proc in (bad, unwritable):
+        assert proc.returncode != 0
+        assert proc.stderr.startswith("Error:") and proc.stderr.strip().count("\n") == 0, proc.stderr
     assert not_sqlite.read_text().startswith("this is not a database")
-    if os.geteuid() != 0:  # root writes anywhere: the permission case only means something for others
-        assert unwritable.returncode != 0 and unwritable.stderr.startswith("Error:")
-    assert requests == [] or os.geteuid() == 0
+    assert requests == [], "nothing is fetched when the archive cannot be written"
+
+
+def test_limits_leave_unseen_articles_alone_and_progress_is_shown(tmp_path: Path) -> None:
+    site = Site(pages=40, seed=11)
+    db = tmp_path / "archive.db"
+    with SiteServer(site, epoch=1, delay=0.01) as server:
+        full = crawl(server.url, "--db", str(db), *FAST)
+        assert full.returncode == 0, full.stderr
+        # --max-pages: exactly that many summaries, and a limited crawl marks nothing gone.
+        limited = crawl(server.url, "--db", str(db), *FAST, "--max-pages", "5")
+        assert limited.returncode == 0, limited.stderr
+        assert "limited crawl" in limited.stderr
+        assert query(db, "SELECT status, new + unchanged + changed, gone FROM crawls WHERE id = 2") == [
+            ("finished", 5, 0)]
+        assert query(db, "SELECT count(*) FROM articles WHERE status = 'gone'") == [(0,)]
+        # --since after every page's Last-Modified and sitemap lastmod: nothing archived, and the
+        # sitemap-only summaries are not even requested.
+        server.clear_log()
+        since_db = tmp_path / "since.db"
+        since = crawl(server.url, "--db", str(since_db), *FAST, "--since", "2100-01-01")
+        assert since.returncode == 0, since.stderr
+        assert query(since_db, "SELECT count(*) FROM articles") == [(0,)]
+        asked = {r["path"] for r in server.requests}
+        assert site.hidden_paths(1) and not asked & set(site.hidden_paths(1))
+        # --depth 1: the start page's links, not the whole site.
+        shallow_db = tmp_path / "shallow.db"
+        shallow = crawl(server.url, "--db", str(shallow_db), *FAST, "--depth", "1")
+        assert shallow.returncode == 0, shallow.stderr
+        assert 0 < query(shallow_db, "SELECT count(*) FROM articles")[0][0] < len(site.summary_paths(1))
+        # Progress lines on stderr while it runs, then the summary.
+        loud = crawl(server.url, "--db", str(tmp_path / "loud.db"), "--delay", "0", "--concurrency", "1",
+                     "--set", "ARCHIVE_PROGRESS_INTERVAL=0.2", "--set", "ARCHIVE_PARSE_WORKERS=1")
+    assert loud.returncode == 0, loud.stderr
+    progress = [line for line in loud.stderr.splitlines() if line.startswith("[0:")]
+    assert progress and all(" pages (" in line and "new " in line and "errors " in line for line in progress)
+    assert "crawl 1 finished" in loud.stderr
+
+
+class _MiniSite(http.server.BaseHTTPRequestHandler):
+    """A few fixed paths: robots.txt naming a sitemap index, a gzipped urlset, one summary reachable
+    only from that sitemap, and a home page with a tracking-parameter link to it."""
+
+    routes: dict[str, tuple[str, bytes]] = {}
+    log: list[dict] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        self.log.append({"path": self.path, "at": time.monotonic(), "headers": dict(self.headers)})
+        ctype, body = self.routes.get(self.path, ("text/html", b""))
+        self.send_response(200 if self.path in self.routes else 404)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_robots_sitemaps_profile_and_politeness(tmp_path: Path) -> None:
+    site = Site(pages=10, seed=2)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _MiniSite)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    summary = site.render(site.summary_paths(1)[0], 1, base_url=base)[2]
+    urlset = (f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+              f"<url><loc>{base}/hidden/one</loc><lastmod>2026-01-02</lastmod></url></urlset>").encode()
+    _MiniSite.routes = {
+        "/robots.txt": ("text/plain", f"User-agent: *\nDisallow: /private/\nSitemap: {base}/maps/index.xml\n".encode()),
+        "/maps/index.xml": ("application/xml", (
+            f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<sitemap><loc>{base}/maps/a.xml.gz</loc></sitemap></sitemapindex>").encode()),
+        "/maps/a.xml.gz": ("application/gzip", gzip.compress(urlset)),
+        "/": ("text/html", (f'<html><body><a href="/hidden/one?utm_source=x#top">x</a>'
+                            f'<a href="/private/x">staff</a><a href="mailto:a@b.c">mail</a>'
+                            f'<a href="{base}/?campaign=9">self</a></body></html>').encode()),
+        "/hidden/one": ("text/html; charset=utf-8", summary),
+    }
+    _MiniSite.log = []
+    profile = tmp_path / "site.toml"
+    profile.write_text('[crawl]\ncontact_url = "https://example.org/archive-contact"\n'
+                       'tracking_params = ["utm_source", "campaign"]\ndelay = 0.4\nconcurrency = 1\n')
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        proc = crawl(base + "/", "--db", str(tmp_path / "a.db"), "--profile", str(profile), "--quiet",
+                     "--set", "ARCHIVE_PARSE_WORKERS=1")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert proc.returncode == 0, proc.stderr
+    paths = [r["path"] for r in _MiniSite.log]
+    assert "/maps/index.xml" in paths and "/maps/a.xml.gz" in paths
+    assert paths.count("/hidden/one") == 1 and paths.count("/robots.txt") == 1 and paths.count("/") == 1
+    assert not [p for p in paths if p.startswith("/private") or "utm_source" in p or "campaign" in p]
+    # Archived once (under the canonical URL the page declares), found only through robots.txt's sitemap.
+    title = site.expected(site.summary_paths(1)[0], 1)["title"]
+    assert query(tmp_path / "a.db", "SELECT title FROM articles") == [(title,)]
+    agents = {r["headers"].get("User-Agent") for r in _MiniSite.log}
+    assert len(agents) == 1 and agents.pop().endswith("(+https://example.org/archive-contact)")
+    # The profile's delay holds between requests to the host (Scrapy randomises it 0.5-1.5x).
+    starts = [r["at"] for r in _MiniSite.log]
+    assert min(b - a for a, b in zip(starts, starts[1:])) >= 0.4 * 0.5 - 0.02

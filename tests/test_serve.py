@@ -9,7 +9,6 @@ import json
 import sqlite3
 import xml.etree.ElementTree as ET
 from collections import Counter
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -17,7 +16,7 @@ import pytest
 from archive import Archive
 from archive.serve import load_metadata, make_datasette
 from parsers import parse
-from tests.serve_fixture import BASE, HOSTILE_CARD, HOSTILE_SOURCE, HOSTILE_URL, Built, build_archive
+from tests.serve_fixture import BASE, BROKEN_URL, HOSTILE_CARD, HOSTILE_SOURCE, HOSTILE_URL, Built, build_archive
 
 # ARCHIVE.md: the tables and the columns they have at least.
 ARCHIVE_COLUMNS = {
@@ -268,9 +267,13 @@ async def test_crawl_log_and_errors(ds, built):
     second = rows[1]
     assert (second["changed"], second["new"], second["gone"]) == (len(built.edited), len(built.added),
                                                                  len(built.removed))
-    assert second["status"] == "finished" and second["error_rows"] == 0
+    assert second["status"] == "finished" and second["error_rows"] == second["errors"] == 1
+    assert rows[2]["error_rows"] == 0
+    page = (await ds.client.get("/archive/crawl_log")).text
+    assert 'href="/archive/crawl_changes?crawl=2"' in page
     errors = await get_json(ds, "/archive/crawl_errors.json?_shape=array&crawl=2")
-    assert errors == []
+    assert [(e["http_status"], e["urls"], e["example_url"]) for e in errors] == [(503, 1, BROKEN_URL)]
+    assert await get_json(ds, "/archive/crawl_errors.json?_shape=array&crawl=1") == []
 
 
 # -- export ---------------------------------------------------------------------------------------------
@@ -416,7 +419,7 @@ async def test_dashboard_page_and_its_chart_queries(ds, built):
         assert results[name], name
     assert results["articles-metric"][0]["n"] == len(set(built.epoch2)) + 2  # + listing + hostile page
     per_crawl = {(r["crawl"], r["kind"]): r["pages"] for r in results["changes-per-crawl"]}
-    assert per_crawl[(2, "changed")] == len(built.edited)
+    assert per_crawl[(2, "changed")] == len(built.edited) and per_crawl[(2, "errors")] == 1
     assert results["archived-over-time"][-1]["articles"] == sql(built, "select count(*) from articles")[0][0]
     live_summaries = sql(built, "select count(*) from articles where status = 'live' and page_type = 'summary'")[0][0]
     for rating in ("credibility", "interest"):

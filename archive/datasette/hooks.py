@@ -19,8 +19,9 @@ from archive.datasette.month_facet import MonthFacet
 URL_COLUMNS = {"url", "source_url", "card_url", "target_url", "from_url", "to_url", "page_url"}
 # Columns holding an article id: linked to the article page.
 ARTICLE_ID_COLUMNS = {"article_id", "target_id", "from_id", "to_id"}
-# Columns holding an article title next to an id column that says which article it is.
-TITLE_COLUMNS = {"title": ("id", "article_id"), "from_title": ("article_id", "from_id"),
+# Columns holding an article title, and the id columns (of the same row) that say which article
+# it is; in the articles table itself a title belongs to the row's id.
+TITLE_COLUMNS = {"title": ("article_id",), "from_title": ("article_id", "from_id"),
                  "target_title": ("target_id", "to_id"), "to_title": ("to_id", "target_id")}
 
 
@@ -63,6 +64,10 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
         if isinstance(value, dict):
             return _article_link(datasette, value.get("value"), value.get("label"))
         return _article_link(datasette, value, None) if value is not None else None
+    if column == "crawl_id" and table is None and isinstance(value, int):
+        # In query results a crawl leads to what it changed (tables link to the crawls row).
+        href = datasette.urls.path(f"/{DATABASE}/crawl_changes?crawl={value}")
+        return markupsafe.Markup('<a class="crawl-link" href="{}">{}</a>').format(href, value)
     if column in TITLE_COLUMNS and isinstance(value, str) and value:
         if column == "title" and table not in ("articles", None):
             return None  # a card's or a crawl's title, not an article's

@@ -23,7 +23,7 @@ from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from parsers.profile import DEFAULT_PROFILE, load_profile
-from scraper.canonical import clean_url
+from scraper.canonical import canonical_url, clean_url
 from scraper.middlewares import OffsiteRequest
 from scraper.fetched import header_dict, is_html, iso_date, utc_now
 from scraper.session import session_for, start_urls_of
@@ -130,7 +130,8 @@ class SummariesSpider(Spider):
                                 "start": bool(response.meta.get("archive_start"))}
         status = response.status
         if status == 304:
-            yield {**item, "kind": "not_modified", "headers": header_dict(response.headers)}
+            url = response.meta.get("archive_validated_url") or response.url
+            yield {**item, "url": url, "kind": "not_modified", "headers": header_dict(response.headers)}
         elif status in (404, 410):
             yield {**item, "kind": "gone"}
         elif not 200 <= status < 300:
@@ -139,7 +140,11 @@ class SummariesSpider(Spider):
             yield {**item, "kind": "other"}
         else:
             yield from self._follow(response)
-            yield {**item, "kind": "page", "body": response.body, "headers": header_dict(response.headers)}
+            # The record's URL when the page names no canonical one: the canonical form, so that
+            # /a and /a/ (whichever a crawl happened to follow first) are one article.
+            page_url = canonical_url(response.url, session_for(self.crawler).profile.tracking_params)
+            yield {**item, "kind": "page", "page_url": page_url, "body": response.body,
+                   "headers": header_dict(response.headers)}
 
     def parse_sitemap(self, response: Response) -> Iterator[Request | dict[str, Any]]:
         """Follow a sitemap index's sitemaps and a urlset's pages (skipping those not changed --since)."""
