@@ -1,4 +1,5 @@
-"""Scrapy extensions: the crawl's `crawls` row from start to finish, and progress on stderr."""
+"""Scrapy extensions: the crawl's `crawls` row from start to finish, progress on stderr, and
+AutoThrottle that also obeys robots.txt's Crawl-delay."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from scrapy import Spider, signals
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.extensions.throttle import AutoThrottle
+from scrapy.http import Response
+from scrapy.utils.httpobj import urlparse_cached
 
 from scraper.session import CrawlSession, session_for
 
@@ -104,6 +108,9 @@ class CrawlRecorder:
         stats.set_value("archive/counts", counts)
         stats.set_value("archive/failure", session.failure)
         stats.set_value("archive/complete", complete)
+        if status == "finished" and self.id_file is not None:
+            # Done: the next crawl with this JOBDIR is a new crawl, not this one continued.
+            self.id_file.unlink(missing_ok=True)
         self._print_summary(status, reason, counts, complete)
         session.archive.close()
 
@@ -176,3 +183,34 @@ class ProgressReporter:
         outcomes = " ".join(f"{name} {counts.get(name, 0)}" for name in _COUNTERS)
         print(f"[{_duration(elapsed)}] {responses} pages ({responses / max(elapsed, 1e-9):.1f}/s), "
               f"{queued} queued | {outcomes}", file=self.out, flush=True)
+
+
+class RobotsThrottle(AutoThrottle):
+    """Scrapy's AutoThrottle that never goes below a host's robots.txt Crawl-delay.
+
+    Scrapy parses Crawl-delay but does not apply it, and AutoThrottle would overwrite a slot delay
+    set once; so the floor is kept per host and reapplied after every adjustment. Crawl-delays above
+    AUTOTHROTTLE_MAX_DELAY are capped there; ARCHIVE_OBEY_CRAWL_DELAY=False ignores them."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.floors: dict[str, float] = {}
+        if crawler.settings.getbool("ARCHIVE_OBEY_CRAWL_DELAY", True):
+            crawler.signals.connect(self._robots_parsed, signal=signals.robots_parsed)
+
+    def _robots_parsed(self, robotparser: Any, request: Request) -> None:
+        agent = self.crawler.settings.get("ROBOTSTXT_USER_AGENT") or self.crawler.settings.get("USER_AGENT")
+        delay = robotparser.crawl_delay(agent)
+        host = urlparse_cached(request).hostname
+        if delay and host:
+            floor = min(float(delay), self.crawler.settings.getfloat("AUTOTHROTTLE_MAX_DELAY"))
+            self.floors[host] = floor
+            slot = self.crawler.engine.downloader.slots.get(host)
+            if slot is not None:
+                slot.delay = max(slot.delay, floor)
+
+    def _response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
+        super()._response_downloaded(response, request, spider)
+        key, slot = self._get_slot(request, spider)
+        if slot is not None and key in self.floors:
+            slot.delay = max(slot.delay, self.floors[key])

@@ -38,8 +38,8 @@ class ArchivePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
-        """Pool size from ARCHIVE_PARSE_WORKERS (default: the CPU count)."""
-        workers = crawler.settings.getint("ARCHIVE_PARSE_WORKERS", 0) or os.cpu_count() or 1
+        """Pool size from ARCHIVE_PARSE_WORKERS (default: one per CPU but the one the reactor runs on)."""
+        workers = crawler.settings.getint("ARCHIVE_PARSE_WORKERS", 0) or max(1, (os.cpu_count() or 2) - 1)
         return cls(crawler, session_for(crawler), workers)
 
     def _new_pool(self) -> ProcessPoolExecutor:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -59,7 +60,16 @@ class Scope:
 
     def allows(self, url: str) -> bool:
         """True when `url` is http(s) on an in-scope host."""
-        key = host_key(url)
+        # Every link of every page passes here: decide once per scheme and authority.
+        scheme, sep, rest = url.partition("://")
+        if not sep:
+            return False
+        authority = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+        return self._allows_authority(scheme.lower(), authority)
+
+    @functools.lru_cache(maxsize=1024)
+    def _allows_authority(self, scheme: str, authority: str) -> bool:
+        key = host_key(f"{scheme}://{authority}/")
         if key is None:
             return False
         host, _port = key

@@ -11,9 +11,11 @@ Project settings are prefixed ARCHIVE_:
 - ARCHIVE_CRAWL_ID: continue this crawls row instead of starting one (also kept in JOBDIR).
 - ARCHIVE_MAX_PAGES: stop after this many summary pages (0: no limit).
 - ARCHIVE_SINCE: only archive pages changed since this date (YYYY-MM-DD or ISO 8601, UTC).
-- ARCHIVE_PARSE_WORKERS: processes that parse pages off the reactor (default: the CPU count).
+- ARCHIVE_PARSE_WORKERS: processes that parse pages off the reactor (default: CPUs - 1, at least 1).
 - ARCHIVE_RETRY_BACKOFF: seconds before the first retry, doubling with each further retry.
 - ARCHIVE_PROGRESS_INTERVAL: seconds between progress lines on stderr (0: none).
+- ARCHIVE_OBEY_CRAWL_DELAY: honour robots.txt Crawl-delay as a minimum delay per host (default True;
+  it works through AutoThrottle, so AUTOTHROTTLE_ENABLED must stay on).
 - ARCHIVE_PARSE: False for a crawl that fetches and follows links but neither parses nor stores
   (the benchmark's "null spider").
 """
@@ -77,6 +79,8 @@ SPIDER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {"scraper.pipelines.ArchivePipeline": 300}
 EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "scraper.extensions.RobotsThrottle": 0,
     "scraper.extensions.CrawlRecorder": 10,
     "scraper.extensions.ProgressReporter": 20,
 }

@@ -56,7 +56,7 @@ class WarcWriterMiddleware:
         settings = crawler.settings
         directory = settings.get("ARCHIVE_WARC_DIR")
         if not directory:
-            raise NotConfigured("ARCHIVE_WARC_DIR is not set")
+            raise NotConfigured  # no message: an unset ARCHIVE_WARC_DIR is the normal case, not a warning
         try:  # fail the crawl at start, not silently write nothing
             os.makedirs(directory, exist_ok=True)
         except OSError as exc:

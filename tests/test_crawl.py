@@ -330,8 +330,9 @@ def test_limits_leave_unseen_articles_alone_and_progress_is_shown(tmp_path: Path
 
 
 class _MiniSite(http.server.BaseHTTPRequestHandler):
-    """A few fixed paths: robots.txt naming a sitemap index, a gzipped urlset, one summary reachable
-    only from that sitemap, and a home page with a tracking-parameter link to it."""
+    """A few fixed paths: robots.txt naming a sitemap index (and keeping the crawler off everything
+    else), a gzipped urlset, one summary reachable only from that sitemap, and a home page with a
+    tracking-parameter link to it."""
 
     routes: dict[str, tuple[str, bytes]] = {}
     log: list[dict] = []
@@ -357,7 +358,9 @@ def test_robots_sitemaps_profile_and_politeness(tmp_path: Path) -> None:
     urlset = (f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
               f"<url><loc>{base}/hidden/one</loc><lastmod>2026-01-02</lastmod></url></urlset>").encode()
     _MiniSite.routes = {
-        "/robots.txt": ("text/plain", f"User-agent: *\nDisallow: /private/\nSitemap: {base}/maps/index.xml\n".encode()),
+        "/robots.txt": ("text/plain", (f"User-agent: *\nAllow: /$\nAllow: /hidden/\nAllow: /maps/\nDisallow: /\n"
+                                       f"Crawl-delay: 0.8\n"
+                                       f"Sitemap: {base}/maps/index.xml\n").encode()),
         "/maps/index.xml": ("application/xml", (
             f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
             f"<sitemap><loc>{base}/maps/a.xml.gz</loc></sitemap></sitemapindex>").encode()),
@@ -384,11 +387,15 @@ def test_robots_sitemaps_profile_and_politeness(tmp_path: Path) -> None:
     assert "/maps/index.xml" in paths and "/maps/a.xml.gz" in paths
     assert paths.count("/hidden/one") == 1 and paths.count("/robots.txt") == 1 and paths.count("/") == 1
     assert not [p for p in paths if p.startswith("/private") or "utm_source" in p or "campaign" in p]
-    # Archived once (under the canonical URL the page declares), found only through robots.txt's sitemap.
+    # Archived once (under the canonical URL the page declares), though linked with a tracking
+    # parameter and listed in the sitemap that only robots.txt names.
     title = site.expected(site.summary_paths(1)[0], 1)["title"]
     assert query(tmp_path / "a.db", "SELECT title FROM articles") == [(title,)]
     agents = {r["headers"].get("User-Agent") for r in _MiniSite.log}
     assert len(agents) == 1 and agents.pop().endswith("(+https://example.org/archive-contact)")
-    # The profile's delay holds between requests to the host (Scrapy randomises it 0.5-1.5x).
+    # The profile's delay holds between requests to the host, and once robots.txt is read its larger
+    # Crawl-delay does (Scrapy randomises each delay 0.5-1.5x).
     starts = [r["at"] for r in _MiniSite.log]
-    assert min(b - a for a, b in zip(starts, starts[1:])) >= 0.4 * 0.5 - 0.02
+    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    assert min(gaps) >= 0.4 * 0.5 - 0.02
+    assert min(gaps[2:]) >= 0.8 * 0.5 - 0.02

@@ -80,3 +80,18 @@ def test_dates_from_headers_and_sitemaps() -> None:
     assert iso_date("2026-11-03T10:00:00Z").isoformat() == "2026-11-03T10:00:00+00:00"
     assert iso_date("2026") .isoformat().startswith("2026-01-01")
     assert iso_date("soon") is None
+
+
+def test_scope_cache_does_not_mix_authorities() -> None:
+    scope = Scope.build(["http://127.0.0.1:8000/"])
+    for _ in range(3):
+        assert scope.allows("http://127.0.0.1:8000/a?b=c#d") and scope.allows("HTTP://127.0.0.1:8000")
+        assert not scope.allows("http://127.0.0.1:8000@evil.example/") and not scope.allows("http://x/")
+    assert not scope.allows("no-scheme/127.0.0.1:8000")
+
+
+def test_links_to_files_are_not_pages() -> None:
+    from scraper.spiders.summaries import _binary
+
+    assert _binary("http://e.org/paper.PDF") and _binary("http://e.org/a/b.jpg?x=1")
+    assert not _binary("http://e.org/summaries/a.b-study") and not _binary("http://e.org/page.html")

@@ -1,0 +1,191 @@
+"""Distributed crawls on scrapy-redis against a real redis-server (started here on 127.0.0.1, random
+port, temporary directory): workers share the frontier, one writer stores, nothing is lost when a
+worker or the writer dies."""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from archive import Archive
+from parsers import parse
+from scraper.redis_frontier import Keys
+from scraper.redis_ingest import GROUP, Ingest
+from scraper.redis_worker import RedisArchive
+from tests.fixtures.site import Site, SiteServer
+
+pytestmark = [pytest.mark.redis, pytest.mark.slow, pytest.mark.timeout(240),
+              pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs Debian's redis-server")]
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+FAST = ["--delay", "0", "--concurrency", "4", "--timeout", "5", "--quiet",
+        "--set", "ARCHIVE_RETRY_BACKOFF=0.05", "--set", "ARCHIVE_PARSE_WORKERS=1",
+        "--set", "ARCHIVE_REDIS_WORKER_TIMEOUT=2"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A private redis-server, no persistence, stopped after the module."""
+    workdir = tmp_path_factory.mktemp("redis")
+    port = free_port()
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", str(workdir),
+                             "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    client = redis.Redis(port=port)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(10)
+
+
+def crawl(*args: str, timeout: float = 150) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "summary-archive"), "crawl", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def archive_state(db: Path) -> dict[str, object]:
+    """What must not depend on how many processes crawled: articles, versions, each crawl's counters."""
+    return {
+        "articles": sorted(rows(db, "SELECT url, title, status, content_hash, version_count FROM articles")),
+        "versions": sorted(rows(db, "SELECT a.url, v.version, v.content_hash, v.changed, v.cause, v.crawl_id"
+                                    " FROM versions v JOIN articles a ON a.id = v.article_id")),
+        "crawls": rows(db, "SELECT id, status, fetched, new, changed, unchanged, gone, errors FROM crawls ORDER BY id"),
+    }
+
+
+def answered_paths(requests: list[dict]) -> collections.Counter:
+    """Final answers per path (a redirect hop /a/ -> /a is one fetch), robots.txt aside (each worker
+    reads it once, as any crawler must)."""
+    return collections.Counter(r["path"].rstrip("/") or "/" for r in requests
+                               if r["status"] not in (301, 302, 303, 307, 308) and r["path"] != "/robots.txt")
+
+
+def test_three_workers_archive_what_one_process_does(tmp_path: Path, redis_url: str) -> None:
+    site = Site(pages=60, seed=5)
+    single, dist = tmp_path / "single.db", tmp_path / "dist.db"
+    with SiteServer(site, epoch=1) as srv:
+        for epoch in (1, 2):
+            srv.set_epoch(epoch)
+            one = crawl(srv.url, "--db", str(single), *FAST)
+            assert one.returncode == 0, one.stderr
+            srv.clear_log()
+            many = crawl(srv.url, "--db", str(dist), "--redis", redis_url + "/1", "--workers", "3", *FAST)
+            assert many.returncode == 0, many.stderr
+            requests = srv.requests
+            asked = answered_paths(requests)
+            assert asked and not [p for p, n in asked.items() if n > 1], "a page was requested twice"
+            # Every worker read robots.txt: three processes crawled.
+            assert sum(1 for r in requests if r["path"] == "/robots.txt") == 3
+            assert archive_state(dist) == archive_state(single)
+            if epoch == 2:
+                # Conditional requests from the writer's published validators: unchanged pages cost a 304.
+                assert sum(1 for r in requests if r["status"] == 304) == len(site.changes(1, 2)["unchanged"])
+    state = archive_state(dist)
+    assert [c[1] for c in state["crawls"]] == ["finished", "finished"]
+    assert {path for (url, *_rest) in state["articles"] for path in [url.split("/", 3)[3]]} >= {
+        p.lstrip("/") for p in site.summary_paths(1)}
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(x) for x in out.split()]
+
+
+def test_killed_worker_loses_nothing(tmp_path: Path, redis_url: str) -> None:
+    site = Site(pages=120, seed=6)
+    db = tmp_path / "dist.db"
+    with SiteServer(site, epoch=1, delay=0.1) as srv:
+        proc = subprocess.Popen([str(BIN / "summary-archive"), "crawl", srv.url, "--db", str(db),
+                                 "--redis", redis_url + "/2", "--workers", "3", *FAST], cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        # Kill a worker once the crawl is well under way (its requests are in flight most of the time).
+        while sum(1 for r in srv.requests if r["path"].startswith("/summaries/")) < 25:
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.05)
+        workers = _children(proc.pid)
+        assert len(workers) == 3
+        os.kill(workers[0], signal.SIGKILL)
+        out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert re.search(r"worker \d exited -9", err), err
+    archived = {url.split("/", 3)[3] for (url,) in rows(db, "SELECT url FROM articles")}
+    assert {p.lstrip("/") for p in site.summary_paths(1)} <= archived
+    crawls = rows(db, "SELECT status, new, changed FROM crawls")
+    assert crawls == [("finished", len(site.summary_paths(1)), 0)]
+    # Stored once each even if the dead worker's last page was fetched again by another.
+    assert rows(db, "SELECT max(version_count) FROM articles") == [(1,)]
+
+
+def test_writer_restart_stores_each_entry_once(tmp_path: Path, redis_url: str) -> None:
+    """Entries a writer took but never acknowledged are re-delivered to the next one; the one it had
+    already committed is recognised and not stored twice."""
+    site = Site(pages=20, seed=7)
+    server = redis.Redis.from_url(redis_url + "/3")
+    keys = Keys()
+    db = tmp_path / "a.db"
+    archive = Archive(db)
+    ingest = Ingest(server, archive)
+    crawl_id, resumed = ingest.open_crawl(["http://127.0.0.1:1/"])
+    assert not resumed
+    sender = RedisArchive(redis.Redis.from_url(redis_url + "/3"))
+    paths = site.summary_paths(1)[:6]
+    for path in paths:
+        status, headers, body = site.render(path, 1, "http://127.0.0.1:1")
+        url = "http://127.0.0.1:1" + path
+        assert sender.store(crawl_id, url, parse(body, url, headers), body, headers) == "queued"
+    # A writer reads everything, commits the first entry, then dies before acknowledging anything.
+    taken = server.xreadgroup(GROUP, "writer", {keys.stream: ">"}, count=100)[0][1]
+    assert len(taken) == len(paths)
+    first = {k.decode(): v for k, v in taken[0][1].items()}
+    archive.store(crawl_id, first["url"].decode(), json.loads(first["record"]), first["body"],
+                  json.loads(first["headers"]))
+    # The next writer (same consumer name) gets the pending entries first.
+    again = Ingest(server, archive)
+    again.join_crawl()
+    while again.backlog():
+        again.step(block_ms=100)
+    assert again.outcomes == {"duplicate": 1, "new": len(paths) - 1}
+    assert archive.crawl_counts(crawl_id)["new"] == len(paths)
+    assert archive.crawl_counts(crawl_id)["fetched"] == len(paths)
+    # The workers' view: every stored URL published with its validators.
+    assert all(sender.is_archived("http://127.0.0.1:1" + p) for p in paths)
+    assert sender.validators("http://127.0.0.1:1" + paths[0]) == archive.validators("http://127.0.0.1:1" + paths[0])
+    archive.close()
