@@ -114,6 +114,12 @@ class Archive:
             conn.execute("UPDATE crawls SET status = ?, finished_at = ? WHERE id = ?", (status, at, crawl_id))
         return self.crawl_counts(crawl_id)
 
+    def crawl_status(self, crawl_id: int) -> str | None:
+        """The crawl's status ('running' after a crawler that died without closing it), None if unknown."""
+        with self._lock, translated(self.path):
+            row = self.conn.execute("SELECT status FROM crawls WHERE id = ?", (crawl_id,)).fetchone()
+        return row[0] if row else None
+
     def crawl_counts(self, crawl_id: int) -> dict:
         """The crawl's counters: fetched, new, changed, unchanged, gone, errors (and held)."""
         with self._lock, translated(self.path):

@@ -6,6 +6,19 @@ from lxml import etree
 
 # Never visible text; removing them first is most of why parsing costs less than a full bs4 soup.
 _JUNK = ("script", "style", "noscript", "template", "iframe", "object", "embed", "canvas", "head")
+# Real pages hold a few thousand tags; the extractors cost ~50 us per element, so a page of a million
+# links would take minutes. Markup past this many '<' is dropped (with a warning) to bound every parse.
+MAX_TAGS = 12_000
+
+
+def cap_markup(text: str) -> tuple[str, bool]:
+    """The text cut just before its MAX_TAGS-th '<' (tags and end tags); True when it was cut."""
+    if text.count("<") < MAX_TAGS:
+        return text, False
+    at = -1
+    for _ in range(MAX_TAGS):
+        at = text.find("<", at + 1)
+    return text[:at], True
 
 
 def build_tree(text: str) -> etree._Element | None:

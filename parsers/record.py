@@ -10,7 +10,7 @@ from urllib.parse import urldefrag, urlsplit
 from lxml import etree
 
 from parsers.blocks import Event, linearize
-from parsers.clean import body_of, build_tree, strip_junk
+from parsers.clean import MAX_TAGS, body_of, build_tree, cap_markup, strip_junk
 from parsers.dates import find_date_text, to_iso_date
 from parsers.decode import decode_body
 from parsers.details import boilerplate_journal, clean_doi, details_range, empty_source, read_details
@@ -208,6 +208,7 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
     """The work of parse(), free to raise: decode, build the tree, run each extractor, assemble."""
     url = _clean_url(url)
     text, _encoding = decode_body(body_in, headers)
+    text, cut = cap_markup(text)
     root = build_tree(text)
     if root is None:
         return empty_record(url, ["empty document"])
@@ -244,7 +245,7 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
         pagination = has_pagination(body)
     kind = page_type(known_sections=known, ratings=len(ratings), details=has_details, cards=len(cards), pagination=pagination)
 
-    warnings: list[str] = []
+    warnings: list[str] = [f"page cut after {MAX_TAGS} tags"] if cut else []
     if not title:
         warnings.append("no title")
     record: Record = empty_record(page_url, warnings)

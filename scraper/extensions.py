@@ -18,6 +18,7 @@ from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 
+from archive import ArchiveError
 from scraper.session import CrawlSession, session_for
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class CrawlRecorder:
     def from_crawler(cls, crawler: Crawler) -> CrawlRecorder:
         """Connects to spider_opened / spider_closed."""
         recorder = cls(crawler, session_for(crawler))
+        recorder.drop_dead_queue()
         crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
         return recorder
@@ -64,15 +66,35 @@ class CrawlRecorder:
             return None
         return int(kept["crawl_id"])
 
+    def drop_dead_queue(self) -> None:
+        """Before Scrapy opens the JOBDIR: if the crawl kept there is still 'running', its crawler died
+        without shutting down (SIGKILL, OOM, power cut). Scrapy writes the disk queue's index only on a
+        clean close, while requests.seen lists every request ever queued, so resuming that state would
+        skip every page still queued. The crawl continues under its id with its requests started over:
+        archived pages answer 304 and add no versions."""
+        crawl_id = self._kept_crawl_id()
+        if crawl_id is None or self.session.archive.crawl_status(crawl_id) != "running":
+            return
+        from scraper.run import clear_job_state  # late: run imports the crawler machinery
+
+        assert self.id_file is not None
+        clear_job_state(self.id_file.parent, keep_crawl_id=True)
+        print(f"crawl {crawl_id} did not shut down cleanly: continuing it with its requests started over",
+              file=self.out, flush=True)
+
     def spider_opened(self, spider: Spider) -> None:
         """Start or resume the crawls row before the first request."""
         archive = self.session.archive
         crawl_id = self.crawler.settings.getint("ARCHIVE_CRAWL_ID", 0) or self._kept_crawl_id()
-        if crawl_id:
-            archive.resume_crawl(crawl_id)
-            logger.info("Resuming crawl %s", crawl_id)
-        else:
-            crawl_id = archive.start_crawl(self.session.start_urls)
+        try:
+            if crawl_id:
+                archive.resume_crawl(crawl_id)
+                logger.info("Resuming crawl %s", crawl_id)
+            else:
+                crawl_id = archive.start_crawl(self.session.start_urls)
+        except ArchiveError as exc:  # disk full, read-only: the spider then starts no request
+            self.session.failure = f"archive: {exc}"
+            return
         self.session.crawl_id = crawl_id
         self.crawler.stats.set_value("archive/crawl_id", crawl_id)
         if self.id_file is not None:
@@ -93,6 +115,7 @@ class CrawlRecorder:
         """Finish the crawls row, publish the outcome in the stats and print the summary."""
         session = self.session
         if session.crawl_id is None:
+            self.crawler.stats.set_value("archive/failure", session.failure)
             return
         status = self._status(reason)
         complete = status == "finished" and reason == "finished" and not session.limited

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
@@ -54,3 +55,39 @@ def is_html(response: Response) -> bool:
         return b"html" in ctype
     head = response.body[:512].lstrip().lower()
     return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
+
+
+# Control bytes other than tab, newline, form feed and CR: text never holds many of them.
+_CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 32)])
+
+
+def unreadable_body(response: Response) -> str | None:
+    """Why an HTML-labelled body cannot be a page (empty, or binary bytes), or None when it may be one."""
+    body = response.body
+    if not body.strip():
+        return "empty body"
+    ctype = (response.headers.get(b"Content-Type") or b"").lower()
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")) or b"utf-16" in ctype or b"utf-32" in ctype:
+        return None  # wide encodings hold NUL bytes legitimately
+    sample = body[:2048]
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    if controls * 20 > len(sample):  # over 5%: text has next to none, binary formats ~10% or more
+        return f"binary body labelled {ctype.decode('latin-1') or 'as HTML'}"
+    return None
+
+
+def content_type_of(response: Response) -> str:
+    """The Content-Type header as text ('' when absent)."""
+    return (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+
+
+# What error pages served with 200 ("soft 404s") say in their title or heading, in the usual wordings.
+_NOT_FOUND = re.compile(
+    r"\b(404|not found|page not found|(can[’']?t|cannot|could not|couldn[’']?t) be found"
+    r"|no longer (exists|available)|does(n[’']?t| not) exist|nothing (was )?found)\b", re.I)
+
+
+def soft_404(record: dict) -> str | None:
+    """The title of a page that is not a summary but says it is an error page, else None."""
+    title = record.get("title") or ""
+    return title if _NOT_FOUND.search(title) else None

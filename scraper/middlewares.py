@@ -12,6 +12,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_to_future
 from twisted.internet.task import deferLater
+from w3lib.url import safe_url_string
 
 from scraper.canonical import canonical_url
 from scraper.session import CrawlSession, session_for
@@ -44,6 +45,27 @@ class ScopeMiddleware:
             self.crawler.stats.inc_value("archive/offsite")
             logger.debug("Off-site, not fetched: %s", request.url)
             raise OffsiteRequest(f"off-site: {request.url}")
+
+
+class RedirectLoop(IgnoreRequest):
+    """A redirect back to a URL already visited in the same chain of redirects."""
+
+
+class RedirectLoopMiddleware:
+    """Fails a redirect chain that comes back to a URL it already visited (a loop).
+
+    RedirectMiddleware would send the hop to the scheduler, whose duplicate filter drops it without a
+    trace; failing it here sends it to the spider's errback, so the loop ends in fetch_errors."""
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        """Raise RedirectLoop when the Location points back into the chain."""
+        location = response.headers.get(b"Location")
+        if response.status in (301, 302, 303, 307, 308) and location:
+            target = safe_url_string(response.urljoin(location.decode("latin-1").strip()))
+            chain = [*request.meta.get("redirect_urls", []), request.url]
+            if target in chain:
+                raise RedirectLoop(f"redirect loop: {' -> '.join([*chain, target])}")
+        return response
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

@@ -7,7 +7,6 @@ import asyncio
 import logging
 import multiprocessing
 import os
-import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -16,8 +15,9 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
 from archive import ArchiveError
-from scraper.fetched import http_date
+from scraper.fetched import http_date, soft_404
 from scraper.session import CrawlSession, session_for
+from scraper.worker_init import init_parser_worker
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +44,9 @@ class ArchivePipeline:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         # spawn, not fork: the crawler process runs threads (the reactor's DNS pool) by now. Workers
-        # ignore Ctrl-C (sent to the whole process group): the crawler shuts down gracefully, then stops them.
+        # ignore Ctrl-C and exit if the crawler dies (see scraper.worker_init).
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+                                   initializer=init_parser_worker, initargs=(os.getpid(),))
 
     def open_spider(self) -> None:
         """Start the parser pool when the crawl parses (not for the null spider)."""
@@ -71,8 +71,9 @@ class ArchivePipeline:
             outcome = await self._archive(item)
         except ArchiveError as exc:
             # The archive itself failed (disk full, read-only): stop the crawl, nothing half-written.
-            self.session.failure = f"archive: {exc}"
-            logger.error("Archive write failed, stopping the crawl: %s", exc)
+            self.session.failure = self.session.failure or f"archive: {exc}"
+            if not self.closing:  # items in flight fail the same way: say it once
+                logger.error("Archive write failed, stopping the crawl: %s", exc)
             self._close("archive_error")
             outcome = "failed"
         self.crawler.stats.inc_value(f"archive/outcome/{outcome}")
@@ -111,10 +112,17 @@ class ArchivePipeline:
         if kind == "error":
             archive.error(crawl_id, url, item.get("status"), item.get("error") or "error", fetched_at=at)
             return "error"
+        if kind == "other":  # a non-HTML answer: no page to archive, but not silently dropped
+            archive.error(crawl_id, url, item["status"], item["error"], fetched_at=at)
+            return "error"
         if kind != "page":
             return "skipped"
         record = await self._parsed(item)
         if record is None:
+            return "error"
+        if record.get("page_type") not in self.session.profile.page_types and (title := soft_404(record)):
+            archive.error(crawl_id, url, item["status"], f"soft 404: HTTP {item['status']} page titled "
+                          f"{title[:200]!r}", fetched_at=at)
             return "error"
         if not self._wanted(record, url):
             return "skipped"

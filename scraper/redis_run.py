@@ -26,12 +26,11 @@ from scraper.redis_worker import connect
 from scraper.run import CrawlOptions, CrawlResult, run_crawl
 from scraper.scope import Scope
 
-ADDON = "scraper.redis_worker.RedisMode"
 
 
 def worker_options(options: CrawlOptions, redis_url: str, crawl_id: int | None = None) -> CrawlOptions:
     """The options of one worker process: no archive file, the Redis crawl instead."""
-    extra = {**options.extra, "ARCHIVE_REDIS_URL": redis_url, "ADDONS": {ADDON: 0}}
+    extra = {**options.extra, "ARCHIVE_REDIS_URL": redis_url}
     if crawl_id is not None:
         extra["ARCHIVE_CRAWL_ID"] = crawl_id
     return dataclasses.replace(options, db=None, resume=None, extra=extra)  # type: ignore[arg-type]

@@ -1,6 +1,6 @@
 """One worker of a distributed crawl (ARCHIVE_REDIS_URL set): frontier in Redis, pages to the writer.
 
-The `RedisMode` add-on switches a normal crawl to scrapy-redis's Scheduler with the reliable queue and
+The `RedisMode` add-on (scraper.redis_addon) switches a normal crawl to scrapy-redis's Scheduler with the reliable queue and
 canonical seen-set of scraper.redis_frontier, and installs the crawl session with `RedisArchive` in
 place of the SQLite archive: the pipeline, the conditional-request middleware and the crawl recorder
 then work unchanged, their writes going to the ingest stream and their look-ups to the writer's
@@ -26,7 +26,6 @@ import redis
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
-from scrapy.settings import BaseSettings
 
 from archive import ArchiveError
 from parsers.profile import load_profile
@@ -42,6 +41,10 @@ _WORKERS: weakref.WeakKeyDictionary[Crawler, Worker] = weakref.WeakKeyDictionary
 def connect(url: str) -> redis.Redis:
     """A Redis client (bytes replies) for a redis:// URL."""
     return redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10, retry_on_timeout=True)
+
+
+class RedisUnreachable(Exception):
+    """ARCHIVE_REDIS_URL does not answer."""
 
 
 class RedisArchive:
@@ -70,6 +73,10 @@ class RedisArchive:
                      complete_hosts: list[str] | None = None) -> dict:
         """The writer finishes the crawls row; a worker only reports the counts so far."""
         return self.crawl_counts(crawl_id)
+
+    def crawl_status(self, crawl_id: int) -> str | None:
+        """'running' for the crawl this worker joined (the writer owns the real status)."""
+        return "running" if crawl_id == self.crawl_id else None
 
     def crawl_counts(self, crawl_id: int) -> dict:
         """The counters the writer last published."""
@@ -172,6 +179,10 @@ class RedisWorker:
         self.worker = worker_for(crawler)
         self.keys = self.worker.keys
         self.server = self.worker.server
+        try:
+            self.server.ping()
+        except redis.RedisError as exc:
+            raise RedisUnreachable(f"cannot reach Redis at {settings['ARCHIVE_REDIS_URL']}: {exc}") from None
         self.archive = RedisArchive(connect(settings["ARCHIVE_REDIS_URL"]), self.keys)
         self.session = _install_session(crawler, self.archive)
         self.wait = settings.getfloat("ARCHIVE_REDIS_WAIT", 60.0)
@@ -246,7 +257,11 @@ class RedisWorker:
     def heartbeat(self) -> None:
         """Stay alive, free finished requests, recover the dead, pause while the writer is behind."""
         try:
-            self.server.set(self.keys.alive(self.worker.id), 1, ex=int(self.timeout + 0.999))
+            with self.server.pipeline() as pipe:
+                pipe.set(self.keys.alive(self.worker.id), 1, ex=int(self.timeout + 0.999))
+                # Back in the set if a stall outlived the timeout and another process re-queued our requests.
+                pipe.sadd(self.keys.workers, self.worker.id)
+                pipe.execute()
             self.prune()
             recovered = self.worker.frontier.recover_dead()
             if recovered:
@@ -318,25 +333,3 @@ class StartMarker:
         extension = self.crawler.get_extension(RedisWorker)
         if extension is not None:
             extension.started()
-
-
-class RedisMode:
-    """Scrapy add-on: with ARCHIVE_REDIS_URL set, this crawl is one worker of a distributed crawl."""
-
-    def update_settings(self, settings: BaseSettings) -> None:
-        """scrapy-redis's Scheduler and Redis seen-set (persisted: the frontier outlives any worker)."""
-        url = settings.get("ARCHIVE_REDIS_URL")
-        if not url:
-            return
-        # "project": above scraper/settings.py's own DUPEFILTER_CLASS, below -s on the command line.
-        for name, value in {
-            "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
-            "SCHEDULER_QUEUE_CLASS": "scraper.redis_frontier.ReliableQueue",
-            "DUPEFILTER_CLASS": "scraper.redis_frontier.CanonicalRedisDupeFilter",
-            "SCHEDULER_PERSIST": True,
-            "SCHEDULER_IDLE_BEFORE_CLOSE": 0,
-            "REDIS_URL": url,
-        }.items():
-            settings.set(name, value, priority="project")
-        settings.set_in_component_priority_dict("EXTENSIONS", RedisWorker, 5)
-        settings.set_in_component_priority_dict("SPIDER_MIDDLEWARES", StartMarker, 1000)

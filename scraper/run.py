@@ -69,11 +69,12 @@ def crawl_settings(options: CrawlOptions) -> Settings:
     return settings
 
 
-def clear_job_state(jobdir: Path) -> None:
+def clear_job_state(jobdir: Path, keep_crawl_id: bool = False) -> None:
     """Remove what Scrapy (and CrawlRecorder) keep in a JOBDIR once its crawl finished, so the same
     --resume DIR serves the next crawl instead of "resuming" a crawl with nothing left to do. Only
-    those known files go: the directory is the user's."""
-    for name in ("requests.seen", "spider.state", "archive_crawl.json"):
+    those known files go: the directory is the user's. keep_crawl_id keeps the crawl to continue."""
+    names = ("requests.seen", "spider.state") + (() if keep_crawl_id else ("archive_crawl.json",))
+    for name in names:
         (jobdir / name).unlink(missing_ok=True)
     shutil.rmtree(jobdir / "requests.queue", ignore_errors=True)
 

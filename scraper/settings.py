@@ -18,6 +18,12 @@ Project settings are prefixed ARCHIVE_:
   it works through AutoThrottle, so AUTOTHROTTLE_ENABLED must stay on).
 - ARCHIVE_PARSE: False for a crawl that fetches and follows links but neither parses nor stores
   (the benchmark's "null spider").
+- ARCHIVE_REDIS_URL: make this crawl one worker of a distributed crawl (scraper.redis_worker): the
+  frontier and seen-set in this Redis, pages to the writer (`summary-archive ingest`); no ARCHIVE_DB.
+  With it: ARCHIVE_REDIS_WAIT (s to wait for an open crawl, 60), ARCHIVE_REDIS_WORKER_TIMEOUT (s
+  without heartbeat before a worker counts as dead, 10), ARCHIVE_REDIS_HEARTBEAT (1),
+  ARCHIVE_REDIS_POLL (s between looks for shared work when idle, 0.5), ARCHIVE_REDIS_MAX_BACKLOG
+  (pause while the writer has more pages than this to store, 2000).
 """
 
 BOT_NAME = "summary-archive"
@@ -67,6 +73,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.ScopeMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scraper.middlewares.BackoffRetryMiddleware": 550,
+    # Sees each response before RedirectMiddleware (600): a redirect loop becomes an error, not silence.
+    "scraper.middlewares.RedirectLoopMiddleware": 650,
     "scraper.middlewares.ConditionalRequestMiddleware": 570,
     # Inactive unless ARCHIVE_WARC_DIR is set.
     "scraper.warc.WarcWriterMiddleware": 950,
@@ -88,6 +96,9 @@ EXTENSIONS = {
 ARCHIVE_RETRY_BACKOFF = 1.0
 ARCHIVE_PROGRESS_INTERVAL = 5.0
 ARCHIVE_PARSE = True
+
+# Switches to scrapy-redis (Scheduler, seen-set) when ARCHIVE_REDIS_URL is set; inert otherwise.
+ADDONS = {"scraper.redis_addon.RedisMode": 0}
 
 LOG_LEVEL = "WARNING"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

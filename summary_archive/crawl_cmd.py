@@ -23,7 +23,8 @@ def _settings_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
 
 @click.command("crawl")
 @click.argument("urls", nargs=-1)
-@click.option("--db", required=True, type=click.Path(dir_okay=False), help="Archive file (SQLite), created if missing.")
+@click.option("--db", type=click.Path(dir_okay=False),
+              help="Archive file (SQLite), created if missing (required, except for a lone --redis worker).")
 @click.option("--profile", type=click.Path(dir_okay=False), help="Site profile (TOML).")
 @click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests to a host (default 1, or the profile's).")
 @click.option("--concurrency", type=click.IntRange(min=1), help="Parallel requests per host (default 2, or the profile's).")
@@ -37,10 +38,15 @@ def _settings_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
               help="Also write every request and response as WARC files (with .cdxj indexes) into this directory.")
 @click.option("--set", "set_", multiple=True, metavar="NAME=VALUE", help="Any Scrapy or ARCHIVE_ setting.")
 @click.option("--quiet", is_flag=True, help="No progress lines (the final summary is still printed).")
+@click.option("--redis", "redis_url", metavar="URL",
+              help="Distributed crawl: frontier and seen-set in this Redis (redis://HOST:PORT/DB); see --workers.")
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
+              help="With --redis: start N worker processes here and write the archive at --db for them; "
+                   "0: this process is one worker of a crawl whose writer (`summary-archive ingest`) runs elsewhere.")
 def crawl(urls: tuple[str, ...], db: str, profile: str | None, delay: float | None, concurrency: int | None,
           max_pages: int | None, depth: int | None, since: str | None, resume: str | None,
           timeout: float | None, log_file: str | None, warc_dir: str | None, set_: tuple[str, ...],
-          quiet: bool) -> None:
+          quiet: bool, redis_url: str | None, workers: int) -> None:
     """Crawl URL... (or the profile's start_urls) into the archive at --db."""
     from scraper.run import CrawlOptions, run_crawl
 
@@ -62,21 +68,56 @@ def crawl(urls: tuple[str, ...], db: str, profile: str | None, delay: float | No
     extra = _settings_pairs(set_)
     if warc_dir:
         extra.setdefault("ARCHIVE_WARC_DIR", warc_dir)
-    try:
-        Archive(db, version_related=site.version_related).close()
-    except NotAnArchive as exc:
-        raise UsageProblem(str(exc)) from None
-    except ArchiveError as exc:
-        raise RunFailure(str(exc)) from None
-    result = run_crawl(CrawlOptions(
+    _check_distributed(db, resume, redis_url, workers, max_pages)
+    if db:
+        try:
+            Archive(db, version_related=site.version_related).close()
+        except NotAnArchive as exc:
+            raise UsageProblem(str(exc)) from None
+        except ArchiveError as exc:
+            raise RunFailure(str(exc)) from None
+    options = CrawlOptions(
         start_urls=start_urls, db=db, profile=profile, delay=delay, concurrency=concurrency,
         max_pages=max_pages, depth=depth, since=since, resume=resume, timeout=timeout, quiet=quiet,
-        log_file=log_file, extra=extra))
+        log_file=log_file, extra=extra)
+    if redis_url:
+        from scraper.redis_run import run_distributed, run_worker
+
+        result = run_distributed(options, redis_url, workers) if workers else run_worker(options, redis_url)
+        if result.status == "interrupted" and not result.failure:
+            raise RunFailure(f"crawl {result.crawl_id} interrupted; run the same command again to continue")
+    else:
+        result = run_crawl(options)
     if result.failure:
         raise RunFailure(f"crawl failed: {result.failure}")
     if result.status == "interrupted":
         hint = f"; continue with --resume {resume}" if resume else ""
         raise RunFailure(f"crawl {result.crawl_id} interrupted{hint}")
+
+
+def _check_distributed(db: str | None, resume: str | None, redis_url: str | None, workers: int,
+                       max_pages: int | None) -> None:
+    """--redis/--workers/--db/--resume make sense together only in some ways; say which."""
+    if not redis_url:
+        if workers:
+            raise UsageProblem("--workers needs --redis URL (the shared frontier)")
+        if not db:
+            raise UsageProblem("missing option --db PATH")
+        return
+    if not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise UsageProblem(f"--redis wants a redis:// URL, got {redis_url!r}")
+    if max_pages:
+        raise UsageProblem("--max-pages is for single-process crawls: workers of a distributed crawl "
+                           "do not count each other's pages")
+    if resume:
+        raise UsageProblem("--resume is for single-process crawls: a distributed crawl keeps its frontier in "
+                           "Redis (run the same command again to continue)")
+    if workers and not db:
+        raise UsageProblem("--workers needs --db PATH: this process writes the archive for its workers")
+    if not workers and db:
+        raise UsageProblem("a lone --redis worker does not write the archive: drop --db and run "
+                           "`summary-archive ingest URL... --redis URL --db PATH` where the archive is, "
+                           "or give --workers N")
 
 
 COMMANDS: list[click.Command] = [crawl]

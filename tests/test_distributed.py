@@ -111,8 +111,9 @@ def test_three_workers_archive_what_one_process_does(tmp_path: Path, redis_url: 
             requests = srv.requests
             asked = answered_paths(requests)
             assert asked and not [p for p, n in asked.items() if n > 1], "a page was requested twice"
-            # Every worker read robots.txt: three processes crawled.
-            assert sum(1 for r in requests if r["path"] == "/robots.txt") == 3
+            # Each worker reads robots.txt before its first page: more than one process crawled (a
+            # worker that starts after the others finished the site has nothing left to fetch).
+            assert 2 <= sum(1 for r in requests if r["path"] == "/robots.txt") <= 3
             assert archive_state(dist) == archive_state(single)
             if epoch == 2:
                 # Conditional requests from the writer's published validators: unchanged pages cost a 304.

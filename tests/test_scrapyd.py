@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.site import Site, SiteServer
+from tests.test_distributed import redis_url  # noqa: F401  (fixture: a private redis-server)
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
@@ -112,6 +113,38 @@ def test_scheduled_job_archives_the_site(deployed: str, tmp_path: Path) -> None:
         assert reply["status"] == "ok", reply
         job = wait_for_job(deployed, reply["jobid"])
     assert job["spider"] == "summaries"
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        crawls = conn.execute("SELECT status, new FROM crawls").fetchall()
+        urls = {row[0].split("/", 3)[3] for row in conn.execute("SELECT url FROM articles")}
+    finally:
+        conn.close()
+    expected = {p.lstrip("/") for p in site.summary_paths(1)}
+    assert crawls == [("finished", len(expected))]
+    assert urls == expected
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs Debian's redis-server")
+def test_scheduled_workers_of_a_distributed_crawl(deployed: str, redis_url: str, tmp_path: Path) -> None:
+    """Two Scrapyd jobs as workers (ARCHIVE_REDIS_URL, no ARCHIVE_DB) and `summary-archive ingest` as
+    the writer: the crawl is archived once, as by a local crawl."""
+    site = Site(pages=30, seed=9)
+    db = tmp_path / "distributed.db"
+    redis_db = redis_url + "/5"
+    with SiteServer(site, epoch=1) as srv:
+        writer = subprocess.Popen([str(BIN / "summary-archive"), "ingest", srv.url, "--redis", redis_db,
+                                   "--db", str(db), "--quiet"], cwd=ROOT, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        jobs = [call(deployed, "schedule.json", [
+            ("project", "summary_archive"), ("spider", "summaries"), ("start_urls", srv.url),
+            ("setting", f"ARCHIVE_REDIS_URL={redis_db}"), ("setting", "DOWNLOAD_DELAY=0"),
+            ("setting", "ARCHIVE_PARSE_WORKERS=1")])["jobid"] for _ in range(2)]
+        for job in jobs:
+            wait_for_job(deployed, job)
+        out, err = writer.communicate(timeout=60)
+    assert writer.returncode == 0, err
+    assert "finished" in err
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         crawls = conn.execute("SELECT status, new FROM crawls").fetchall()

@@ -1,4 +1,5 @@
-"""Datasette hooks of the archive: article page routes, safe link cells, month facet, read-only.
+"""Datasette hooks of the archive: article page routes, safe link cells, month facet, read-only,
+searches that stay fast on common words (see search).
 
 Registered through `archive/datasette/plugins/summary_archive_plugin.py` (Datasette's
 `--plugins-dir`), so `summary-archive serve` and a hand-run `datasette` load the same code.
@@ -14,7 +15,10 @@ from datasette import hookimpl
 from archive.datasette.article import DATABASE, article_by_url, article_page
 from archive.datasette.links import safe_href
 from archive.datasette.month_facet import MonthFacet
+from archive.datasette.search import facets_url, search_filter, search_wrapper
 
+# Page cache per SQLite connection (Datasette keeps one per SQL thread, 3 by default), in KiB.
+CACHE_KIB = 64 * 1024
 # Columns holding a URL taken from a scraped page or a crawl: linked only when http(s).
 URL_COLUMNS = {"url", "source_url", "card_url", "target_url", "from_url", "to_url", "page_url"}
 # Columns holding an article id: linked to the article page.
@@ -94,9 +98,33 @@ def register_facet_classes() -> list[type]:
 
 @hookimpl
 def prepare_connection(conn: Any, database: str, datasette: Any) -> None:
-    """Every connection to the archive refuses writes, whatever a query or plugin tries."""
+    """Every connection to the archive refuses writes, whatever a query or plugin tries; each
+    keeps more pages in memory, so a search or facet reads rows from RAM, not through the OS."""
     if database == DATABASE:
         conn.execute("PRAGMA query_only = 1")
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Any:
+    """Table pages searched with `_search`: our search filter, no default facets unless asked."""
+    return lambda app: search_wrapper(app, DATABASE)
+
+
+@hookimpl
+def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> Any:
+    """The full-text match of a searched table page (`_fulltext`, set by the wrapper)."""
+    if database != DATABASE:
+        return None
+    return search_filter(request, database, table, datasette)
+
+
+@hookimpl
+def extra_template_vars(view_name: str, request: Any, database: str) -> dict[str, Any]:
+    """`search_facets_url`: on a search page whose facets were skipped, the link that counts them."""
+    if view_name != "table" or database != DATABASE or request is None:
+        return {}
+    return {"search_facets_url": facets_url(request)}
 
 
 @hookimpl

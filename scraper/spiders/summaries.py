@@ -24,7 +24,7 @@ from twisted.python.failure import Failure
 
 from parsers.profile import DEFAULT_PROFILE, load_profile
 from scraper.canonical import canonical_url, clean_url
-from scraper.fetched import header_dict, is_html, iso_date, utc_now
+from scraper.fetched import content_type_of, header_dict, is_html, iso_date, unreadable_body, utc_now
 from scraper.middlewares import OffsiteRequest
 from scraper.session import session_for, start_urls_of
 
@@ -101,6 +101,8 @@ class SummariesSpider(Spider):
     async def start(self) -> AsyncIterator[Request]:
         """The start URLs, then each start site's /sitemap.xml (robots.txt's sitemaps come by signal)."""
         session = session_for(self.crawler)
+        if session.failure:  # the archive could not open the crawl (CrawlRecorder said why)
+            return
         if not session.start_urls:
             session.failure = "no start URLs: give URLs, -a start_urls=URL or the profile's start_urls"
             return
@@ -145,7 +147,9 @@ class SummariesSpider(Spider):
         elif not 200 <= status < 300:
             yield {**item, "kind": "error", "error": f"HTTP {status}"}
         elif not is_html(response):
-            yield {**item, "kind": "other"}
+            yield {**item, "kind": "other", "error": f"not HTML (Content-Type: {content_type_of(response)})"}
+        elif problem := unreadable_body(response):
+            yield {**item, "kind": "error", "error": problem}
         else:
             yield from self._follow(response)
             # The record's URL when the page names no canonical one: the canonical form, so that
