@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 from datasette.app import Datasette
-from datasette.database import Database
 
+from archive.datasette.facet_cache import FacetCachingDatabase
 from archive.errors import ArchiveMissing, NotAnArchive
 
 HERE = Path(__file__).resolve().parent / "datasette"
@@ -21,11 +21,12 @@ PLUGINS = HERE / "plugins"
 DATABASE = "archive"
 
 SETTINGS: dict[str, Any] = {
-    # The slowest page a researcher needs (a faceted, full-text-searched table page over
-    # 100,000 articles) takes well under 100 ms; 3 s leaves room for ad-hoc joins over versions
-    # while one runaway query cannot hold one of the few SQLite threads for long.
+    # The slowest pages a researcher needs (the faceted articles page, a search over 100,000
+    # articles: see archive/datasette/search.py) take under 100 ms; 3 s leaves room for
+    # ad-hoc joins over versions while one runaway query cannot hold a SQLite thread for long.
     "sql_time_limit_ms": 3000,
-    # Default facets run on every articles page: each gets 500 ms before it is dropped.
+    # Default facets run on every articles page (a search counts them only when asked), each
+    # counted once per change of the file (facet_cache.py); each gets 500 ms before it is dropped.
     "facet_time_limit_ms": 500,
     # Suggesting facets costs a query per column on every table page; the useful facets are
     # configured in metadata.yml instead.
@@ -85,7 +86,8 @@ def make_datasette(db_path: str | Path, *, public: bool = False,
         settings=merged,
         cors=False,
     )
-    ds.add_database(Database(ds, path=str(path.resolve()), is_mutable=True), name=DATABASE)
+    # Facet counts are kept until the file changes (archive/datasette/facet_cache.py).
+    ds.add_database(FacetCachingDatabase(ds, path=str(path.resolve()), is_mutable=True), name=DATABASE)
     # Datasette adds an in-memory scratch database when given no files; the archive is the only one.
     if "_memory" in ds.databases:
         ds.remove_database("_memory")

@@ -7,8 +7,12 @@ sqlite-utils `insert_all`, full-text indexes filled by the schema's triggers; ev
 version 1, 1,000 have 5 versions, 10,000 show 6 related cards), starts `summary-archive serve` on
 127.0.0.1 and times, with a plain urllib client:
 
-- a full-text search page (`/archive/articles?_search=WORD`, default facets included),
-- the faceted articles table page (`/archive/articles`: 5 column facets + 2 month facets + count),
+- a full-text search page (`/archive/articles?_search=WORD`: a search skips the default facets
+  unless asked, archive/datasette/search.py), for specific and for common words, and with the
+  facets asked for (`&_withfacets=1`, specific words),
+- the faceted articles table page (`/archive/articles`: 5 column facets + a month facet + count),
+  as served (facet counts kept until the file changes, archive/datasette/facet_cache.py) and
+  recounted on every request (each request a different `_facet_size`, so nothing is reused),
 - the article page of an article with 5 versions (`/-/article/ID`: 4 word diffs),
 - streaming the whole articles table as CSV (`/archive/articles.csv?_stream=on`).
 
@@ -341,7 +345,12 @@ def main() -> None:
             base = latencies(server.url, ["/-/versions.json"], args.requests)
             results["search"] = latencies(server.url, search_paths["specific"], args.requests)
             results["search-common"] = latencies(server.url, search_paths["common"], args.requests)
+            results["search-facets"] = latencies(
+                server.url, [p + "&_withfacets=1" for p in search_paths["specific"]], args.requests)
             results["facets"] = latencies(server.url, ["/archive/articles"], args.requests)
+            results["facets-cold"] = latencies(
+                server.url, [f"/archive/articles?_facet_size={31 + n}" for n in range(args.requests + 3)],
+                args.requests)
             results["article"] = latencies(server.url, article_paths, args.requests)
             print("Streaming the articles CSV ...", file=sys.stderr)
             csv_seconds, csv_bytes = fetch(server.url + "/archive/articles.csv?_stream=on&_size=max")
@@ -370,7 +379,11 @@ def main() -> None:
         print(line("full-text search page", results["search"], base["p50"], f"\n{'':36}({hits('specific')})"))
         print(line("  search for a common word", results["search-common"], base["p50"],
                    f"\n{'':36}({hits('common')})"))
+        print(line("  search + facets asked", results["search-facets"], base["p50"],
+                   f"\n{'':36}(the specific words, &_withfacets=1)"))
         print(line("faceted articles page", results["facets"], base["p50"]))
+        print(line("  facets recounted every request", results["facets-cold"], base["p50"],
+                   f"\n{'':36}(the first view after a crawl commits)"))
         print(line("article page, 5 versions", results["article"], base["p50"]))
         if missing:
             print(f"schema lacks indexes on articles({', '.join(missing)}); after adding them:")

@@ -49,7 +49,7 @@ def _detect(body: bytes) -> str:
         name = _WHATWG.get(encoding.lower().replace("_", "-"), encoding)
         try:
             sample[: len(sample) - 4 if len(body) > len(sample) else None].decode(name)
-        except (UnicodeDecodeError, LookupError):
+        except (ValueError, LookupError):  # undecodable, unknown, or a name with a NUL in it
             continue
         return name
     return "cp1252"

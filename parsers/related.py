@@ -22,6 +22,7 @@ _READ_MORE = re.compile(
 _PAGINATION = re.compile(r"^(?:\d{1,4}|next|previous|prev|older|newer|first|last|\u00ab|\u00bb|\u2039|\u203a|<|>|\.\.\.|\u2026)(?:\s.{0,20})?$", re.I)
 _PAGE_URL = re.compile(r"[?&](?:page|p|pg|paged|start|offset)=\d+|/page/\d+", re.I)
 _SCAN_CAP = 5000
+_TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
 
 
 @lru_cache(maxsize=8192)  # cards repeat each URL 2-3 times; urljoin is most of their cost
@@ -29,7 +30,9 @@ def absolute(href: str | None, base: str, drop: frozenset[str] = frozenset()) ->
     """Absolute http(s) URL without fragment or tracking parameters (`drop`); None for javascript:, mailto:, '#'."""
     if not href:
         return None
-    href = href.strip()
+    # Browsers (WHATWG URL) drop tabs and newlines anywhere in a URL; urlsplit does too, so they must
+    # not survive in the string returned ("http\t://a" would pass as http and stay unusable).
+    href = href.strip().translate(_TAB_NEWLINE)
     if not href or href.startswith("#"):
         return None
     try:

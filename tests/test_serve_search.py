@@ -173,3 +173,52 @@ async def test_raw_search_mode_and_column_search_still_work(ds, built):
     assert {row[0] for row in raw["rows"]} == truth
     column = (await ds.client.get(f"/archive/articles.json?_search_title={word}&_size=max")).json()
     assert {row[0] for row in column["rows"]} == truth
+
+
+# -- facet counts kept until the file changes ----------------------------------------------------------
+
+async def test_facet_counts_are_reused_until_the_archive_changes(built, tmp_path):
+    path = tmp_path / "copy.db"
+    source = sqlite3.connect(built.path)
+    target = sqlite3.connect(path)
+    source.backup(target)
+    source.close()
+    target.close()
+    datasette = make_datasette(path, settings={"trace_debug": True})
+    try:
+        first, queries = await traced(datasette, "/archive/articles.json?_size=1")
+        assert len(facet_queries(queries)) == len(DEFAULT_FACETS)
+        again, queries = await traced(datasette, "/archive/articles.json?_size=1")
+        assert facet_queries(queries) == [] and again["facet_results"] == first["facet_results"]
+        live = {f["value"]: f["count"] for f in first["facet_results"]["status"]["results"]}
+        conn = sqlite3.connect(path)  # a crawl marks a live page gone while Datasette serves
+        with conn:
+            conn.execute("update articles set status = 'gone' where id = "
+                         "(select min(id) from articles where status = 'live')")
+        conn.close()
+        after, queries = await traced(datasette, "/archive/articles.json?_size=1")
+        assert len(facet_queries(queries)) == len(DEFAULT_FACETS)
+        status = {f["value"]: f["count"] for f in after["facet_results"]["status"]["results"]}
+        assert status["live"] == live["live"] - 1 and status["gone"] == live.get("gone", 0) + 1
+        # Facets of a filtered page are their own entries.
+        gone, _ = await traced(datasette, "/archive/articles.json?status=gone&_size=1")
+        assert {f["value"]: f["count"] for f in gone["facet_results"]["status"]["results"]} == {
+            "gone": status["gone"]}
+    finally:
+        for db in datasette.databases.values():
+            db.close()
+
+
+async def test_the_filter_form_redirects_to_a_url_with_the_search_as_typed(ds, built):
+    word, ids = common_word(built)
+    response = await ds.client.get(f"/archive/articles?_search={quote(word)}&_filter_column=status"
+                                   "&_filter_op=exact&_filter_value=live")
+    assert response.status_code == 302
+    location = response.headers["location"]
+    assert f"_search={quote(word)}" in location and "status__exact=live" in location
+    assert "_fulltext" not in location and "_nofacet" not in location
+    data = (await ds.client.get(location.replace("/archive/articles?", "/archive/articles.json?")
+                                + "&_size=max")).json()
+    live = {r[0] for r in sql(built, f"select id from articles where status = 'live' and id in "
+                                     f"({','.join(map(str, ids))})")}
+    assert {row[0] for row in data["rows"]} == live

@@ -79,9 +79,36 @@ def search_wrapper(app: Asgi, database: str) -> Asgi:
             rewritten = rewrite_query(scope.get("query_string", b"").decode("latin-1"))
             if rewritten is not None:
                 scope = {**scope, "query_string": rewritten.encode("latin-1")}
+                await app(scope, receive, _public_redirects(send))
+                return
         await app(scope, receive, send)
 
     return wrapped
+
+
+def public_query(query: str) -> str:
+    """A query string as people write it: `_search` again, without the `_nofacet` added here."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    return urlencode([(SEARCH if key == FULLTEXT else key, value) for key, value in pairs
+                      if (key, value) != ("_nofacet", MARK)])
+
+
+def _public_redirects(send: Callable) -> Callable:
+    """`send` with the Location of Datasette's redirects (the filter form's) in `public_query` form."""
+
+    async def sending(message: dict) -> None:
+        if message.get("type") == "http.response.start" and 300 <= message.get("status", 0) < 400:
+            headers = []
+            for name, value in message.get("headers", []):
+                if name.lower() == b"location" and b"?" in value:
+                    path, query = value.decode("latin-1").split("?", 1)
+                    public = public_query(query)
+                    value = (f"{path}?{public}" if public else path).encode("latin-1")
+                headers.append((name, value))
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return sending
 
 
 async def search_filter(request: Any, database: str, table: str, datasette: Any) -> FilterArguments | None:

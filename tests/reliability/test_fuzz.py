@@ -100,6 +100,8 @@ def test_random_bytes_give_valid_records(body: bytes, headers: dict | None) -> N
 def _mutate(rng: random.Random, page: bytes) -> bytes:
     """One random damage of a real page: byte flips, tag deletion/duplication, truncation, splicing."""
     kind = rng.randrange(7)
+    if not page:  # truncated to nothing by an earlier mutation
+        return rng.choice(PAGES)[: rng.randrange(64)]
     data = bytearray(page)
     if kind == 0:  # flip bytes
         for _ in range(rng.randint(1, 40)):
@@ -172,3 +174,22 @@ def test_zz_report_parse_times() -> None:
     print(f"\nfuzzed {total} inputs; " + "; ".join(lines))
     assert total, "no input was parsed"
     assert max(max(t) for t in TIMES.values()) < LIMIT_S
+
+
+# -- inputs the full-size fuzzer once broke the parser with, kept so every run checks them ------------
+
+CORPUS = sorted((Path(__file__).parent / "corpus").glob("*.html"))
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
+@pytest.mark.parametrize("headers", [HEADERS, None, {"Content-Type": "text/html; charset=latin-1"}],
+                         ids=["utf-8", "no-header", "latin-1"])
+def test_saved_crashers_give_valid_records(path: Path, headers: dict | None) -> None:
+    timed_parse("corpus", path.read_bytes(), headers)
+
+
+@pytest.mark.parametrize("page", range(len(PAGES)))
+def test_tabs_and_newlines_inside_urls_are_dropped_like_browsers_do(page: int) -> None:
+    """Found by the fuzzer: "http\\t://host/" passed as http and kept its tab in the record."""
+    body = PAGES[page].replace(b'href="http', b'href="h\tt\ntp').replace(b'href="/', b'href="/\t')
+    timed_parse("corpus", body)
