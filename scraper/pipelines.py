@@ -17,7 +17,7 @@ from scrapy.utils.defer import deferred_from_coro
 from archive import ArchiveError
 from scraper.fetched import http_date, soft_404
 from scraper.session import CrawlSession, session_for
-from scraper.worker_init import init_parser_worker
+from scraper.worker_init import init_parser_worker, main_script_hidden
 
 logger = logging.getLogger(__name__)
 
@@ -141,8 +141,11 @@ class ArchivePipeline:
         loop = asyncio.get_running_loop()
         assert self.pool is not None
         try:
-            return await loop.run_in_executor(self.pool, self.parse_fn, item["body"], item.get("page_url") or item["url"],
-                                              item["headers"], self.session.profile)
+            with main_script_hidden():  # submit() spawns workers as needed
+                parsed = loop.run_in_executor(self.pool, self.parse_fn, item["body"],
+                                              item.get("page_url") or item["url"], item["headers"],
+                                              self.session.profile)
+            return await parsed
         except BrokenProcessPool as exc:
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = self._new_pool()

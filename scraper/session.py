@@ -59,11 +59,26 @@ class CrawlSession:
     start_errors: list[str] = field(default_factory=list)
     failure: str | None = None          # why the crawl could not run, for the exit code
     started: float = field(default_factory=time.monotonic)
+    linked: set[str] = field(default_factory=set)  # URLs the spider already requested, as linked
 
     @property
     def limited(self) -> bool:
         """True when limits may leave pages unvisited, so absence from this crawl proves nothing."""
         return bool(self.max_pages or self.depth or self.since)
+
+    def first_link(self, url: str) -> bool:
+        """False for a URL this run already requested from a link or sitemap, so the spider skips it.
+
+        Pages link the same navigation and cards over and over (~5 duplicates per new URL): each would
+        cost a Request through the spider middlewares and the dupefilter only to be dropped there.
+        With a depth limit DepthMiddleware may drop a deep first sighting before the dupefilter sees
+        it, so a later shallower link must still go through: no shortcut then."""
+        if self.depth:
+            return True
+        if url in self.linked:
+            return False
+        self.linked.add(url)
+        return True
 
     def limit_reached(self) -> bool:
         """True once --max-pages summary pages were archived."""

@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import sys
 import threading
 import time
+from collections.abc import Iterator
 
 PARENT_POLL_S = 1.0
+
+
+@contextlib.contextmanager
+def main_script_hidden() -> Iterator[None]:
+    """Around ProcessPoolExecutor.submit (which spawns the workers): the workers do not re-run the
+    parent's __main__ script, which for `summary-archive` imports the whole CLI, Scrapy and Twisted
+    (about as much CPU again as the parsing of a recrawl's pages). They need only `parsers`.
+
+    Hand-written: multiprocessing's spawn re-imports the parent's main script by its __file__ and has
+    no option to skip it; without __file__ it skips it (as it does for `python -m` mains)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if path is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    del main.__file__  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        main.__file__ = path  # type: ignore[union-attr]
 
 
 def init_parser_worker(parent: int) -> None:

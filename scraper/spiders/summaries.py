@@ -128,8 +128,9 @@ class SummariesSpider(Spider):
         urls = [link.url for link in self.link_extractor.extract_links(response)]
         urls += [response.urljoin(href) for href in
                  response.xpath('//link[@rel="next" or @rel="prev"]/@href').getall()]
+        session = session_for(self.crawler)
         for url in urls:
-            if scope.allows(url) and not _binary(url):
+            if scope.allows(url) and not _binary(url) and session.first_link(url):
                 yield self._page(url)
 
     # -- callbacks: every outcome becomes an item for the single archive writer (the pipeline) ---
@@ -184,7 +185,8 @@ class SummariesSpider(Spider):
             if session.since and lastmod and lastmod < session.since:
                 self.crawler.stats.inc_value("archive/skipped_since")
                 continue
-            yield self._page(loc)
+            if session.first_link(loc):
+                yield self._page(loc)
 
     def _read_sitemap(self, response: Response) -> Sitemap | None:
         body = response.body

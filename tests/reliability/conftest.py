@@ -24,15 +24,9 @@ CI = Size("ci", kills=5, fuzz_inputs=1_600, hypothesis_examples=400, crash_pages
 FULL = Size("full", kills=20, fuzz_inputs=90_000, hypothesis_examples=10_000, crash_pages=200)
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--reliability-full", action="store_true", default=False,
-                     help="run the reliability suite at full size (20 kills, 100,000 fuzz inputs); "
-                          "also RELIABILITY_FULL=1")
-
-
 def full_size(config: pytest.Config) -> bool:
     """True when the full size was asked for by option or environment."""
-    return bool(config.getoption("--reliability-full")) or os.environ.get("RELIABILITY_FULL", "") == "1"
+    return bool(config.getoption("--reliability-full", default=False)) or os.environ.get("RELIABILITY_FULL", "") == "1"
 
 
 @pytest.fixture(scope="session")

@@ -36,12 +36,12 @@ def test_sigkill_at_random_moments_loses_nothing(size: Size, tmp_path: Path) -> 
     db, jobdir, log = tmp_path / "archive.db", tmp_path / "job", tmp_path / "crawl.log"
     kills = {1: (size.kills + 1) // 2, 2: size.kills // 2}
     survived, orphans = 0, 0
-    with SiteServer(site, epoch=1, delay=0.01) as server:
+    with SiteServer(site, epoch=1, delay=0.03) as server:
         args = [server.url, "--db", str(db), "--resume", str(jobdir), *FAST]
         for epoch in (1, 2):
             server.set_epoch(epoch)
             for n in range(kills[epoch]):
-                run = _kill_once(args, db, log, rng.uniform(0.2, 4.0))
+                run = _kill_once(args, db, log, rng.uniform(0.2, 3.5))
                 orphans += run["leftovers"]
                 problems = archive_problems(db) if db.exists() else []
                 assert not problems, f"after kill {n + 1} (epoch {epoch}): {problems[:10]}"
