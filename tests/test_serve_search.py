@@ -209,6 +209,44 @@ async def test_facet_counts_are_reused_until_the_archive_changes(built, tmp_path
             db.close()
 
 
+async def test_search_row_count_comes_from_the_index_and_is_reused_until_the_archive_changes(built, tmp_path):
+    path = tmp_path / "copy.db"
+    source = sqlite3.connect(built.path)
+    target = sqlite3.connect(path)
+    source.backup(target)
+    source.close()
+    target.close()
+    word, ids = common_word(built)
+    page = f"/archive/articles.json?_search={quote(word)}&_size=1"
+    datasette = make_datasette(path, settings={"trace_debug": True})
+    try:
+        first, queries = await traced(datasette, page)
+        assert first["filtered_table_rows_count"] == len(ids)
+        counts = [q for q in queries if q.startswith("select count(*)")]
+        # Counted inside the full-text index, never over the table's rows.
+        assert counts and all(q.startswith("select count(*) from articles_fts where") for q in counts)
+        again, queries = await traced(datasette, page)
+        assert again["filtered_table_rows_count"] == len(ids)
+        assert [q for q in queries if q.startswith("select count(*)")] == []
+        # Another filter beside the search: Datasette's own count over the table, right too.
+        status = sql(built, "select status from articles where id = ?", (ids[0],))[0][0]
+        expected = sql(built, "select count(*) from articles where status = ? and rowid in "
+                       "(select rowid from articles_fts where articles_fts match ?)", (status, f'"{word}"'))
+        narrowed, _ = await traced(datasette, f"{page}&status={quote(status)}")
+        assert narrowed["filtered_table_rows_count"] == expected[0][0]
+        conn = sqlite3.connect(path)  # a crawl gives one more article the word while Datasette serves
+        with conn:
+            conn.execute("update articles set title = title || ? where id = "
+                         "(select min(id) from articles where rowid not in (select rowid from "
+                         "articles_fts where articles_fts match ?))", (f" {word}", f'"{word}"'))
+        conn.close()
+        after, _ = await traced(datasette, page)
+        assert after["filtered_table_rows_count"] == len(ids) + 1
+    finally:
+        for db in datasette.databases.values():
+            db.close()
+
+
 async def test_the_filter_form_redirects_to_a_url_with_the_search_as_typed(ds, built):
     word, ids = common_word(built)
     response = await ds.client.get(f"/archive/articles?_search={quote(word)}&_filter_column=status"

@@ -1,16 +1,19 @@
-"""Facet counts remembered until the archive file changes.
+"""Facet and row counts remembered until the archive file changes.
 
 Datasette 0.65 recounts every facet on every table page: the articles page's six default facets
 each scan an index of the whole table (tens of milliseconds together at 100,000 articles), for
 counts that change only when a crawl commits. Datasette has no facet cache, so this database
 class keeps the answers of facet queries (recognised by the SQL shape Datasette's facets and the
 month facet share) keyed by SQL and parameters, and drops them all when the file or its WAL
-changes size or modification time, which every commit does.
+changes size or modification time, which every commit does. Row counts (`select count(*) from`,
+such as a filtered page's) are kept the same way, and the row count of a page filtered only by a
+full-text search is counted in the full-text index, so even the first search stays fast.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,15 @@ from datasette.database import Database
 # selects `... as value, count(*) as count from (<the page's SQL>)`.
 FACET_SHAPE = "as value, count(*) as count from ("
 MAX_ENTRIES = 512
+# Datasette's row count of a table page whose only filter is a full-text search
+# (archive.datasette.search.search_filter): count(*) over every matching row of the table.
+SEARCH_COUNT = re.compile(
+    r"select count\(\*\) from (?P<table>\S+) where \+?(?:rowid|\[rowid\]) in "
+    r"\((?P<matches>select rowid from (?P<fts>\S+) where (?P=fts) match "
+    r"(?:escape_fts\(:fulltext\)|:fulltext))\)\s*")
+# Counting the matches in the full-text index itself (whose triggers keep one row per table row)
+# reads no table rows: a few milliseconds for a word in 90% of 100,000 articles, not 30-60.
+MATCH_COUNT = "select count(*) from {fts} where {fts} match "
 
 
 class FacetCachingDatabase(Database):
@@ -43,8 +55,12 @@ class FacetCachingDatabase(Database):
         return tuple(parts)
 
     async def execute(self, sql: str, params: Any = None, *args: Any, **kwargs: Any) -> Any:
-        """Datasette's execute; facet queries from the cache when the file has not changed."""
-        if FACET_SHAPE not in sql:
+        """Datasette's execute; facet queries and counts from the cache when the file has not changed."""
+        search_count = SEARCH_COUNT.fullmatch(sql)
+        if search_count:
+            fts = search_count["fts"]
+            sql = MATCH_COUNT.format(fts=fts) + search_count["matches"].rsplit(" match ", 1)[1]
+        if FACET_SHAPE not in sql and not sql.startswith("select count(*) from "):
             return await super().execute(sql, params, *args, **kwargs)
         signature = self.file_signature()
         if signature != self._signature:

@@ -11,7 +11,9 @@ wrapper on the archive's table pages because Datasette has no hook to alter its 
   index first): the `+` keeps SQLite from driving the query from the list, so it walks the
   table's sort index and tests each row against the matches (the first page after a few rows;
   the row count one pass over a small index). Same rows, same order.
-  Links on the page carry `_fulltext`, which is accepted as input too.
+  Links on the page carry `_fulltext`, which is accepted as input too. The page's row count,
+  when the search is its only filter, is counted in the full-text index instead
+  (archive/datasette/facet_cache.py).
 - A search that names no facet gets Datasette's own `_nofacet`, valued `search` so it is removed
   again once no search is left (Datasette's forms and links copy `_nofacet` along).
   `_withfacets=1`, or naming a facet (`_facet=journal`), counts the facets of a search as before.
