@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -126,3 +127,23 @@ def _announced_url(proc: subprocess.Popen, timeout: float) -> str:
         if match:
             return match.group(1)
     raise RuntimeError(f"serve did not announce its URL in {timeout} s: {''.join(seen)}")
+
+
+def sql(built: Built, query: str, params: tuple = ()) -> list[tuple]:
+    """Rows of a query on the built archive, read directly with sqlite3 (the truth tests compare to)."""
+    conn = sqlite3.connect(built.path)
+    try:
+        return conn.execute(query, params).fetchall()
+    finally:
+        conn.close()
+
+
+def copy_archive(source: Path, target: Path) -> Path:
+    """A private copy of an archive (SQLite backup), for tests that write to it."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return target

@@ -16,7 +16,7 @@ import pytest
 from archive import Archive
 from archive.serve import load_metadata, make_datasette
 from parsers import parse
-from tests.serve_fixture import BASE, BROKEN_URL, HOSTILE_CARD, HOSTILE_SOURCE, HOSTILE_URL, Built, build_archive
+from tests.serve_fixture import BASE, BROKEN_URL, HOSTILE_CARD, HOSTILE_SOURCE, HOSTILE_URL, Built, build_archive, sql
 
 # ARCHIVE.md: the tables and the columns they have at least.
 ARCHIVE_COLUMNS = {
@@ -50,14 +50,6 @@ def ds(built: Built):
     yield datasette
     for db in datasette.databases.values():
         db.close()
-
-
-def sql(built: Built, query: str, params: tuple = ()) -> list[tuple]:
-    conn = sqlite3.connect(built.path)
-    try:
-        return conn.execute(query, params).fetchall()
-    finally:
-        conn.close()
 
 
 async def get_json(ds, path: str):

@@ -13,7 +13,7 @@ import pytest
 from archive.datasette import search
 from archive.datasette.search import rewrite_query
 from archive.serve import make_datasette
-from tests.serve_fixture import Built, build_archive
+from tests.serve_fixture import Built, build_archive, copy_archive, sql
 
 DEFAULT_FACETS = {"credibility", "interest", "journal", "status", "page_type", "first_seen"}
 
@@ -29,14 +29,6 @@ def ds(built: Built):
     yield datasette
     for db in datasette.databases.values():
         db.close()
-
-
-def sql(built: Built, query: str, params: tuple = ()) -> list[tuple]:
-    conn = sqlite3.connect(built.path)
-    try:
-        return conn.execute(query, params).fetchall()
-    finally:
-        conn.close()
 
 
 def common_word(built: Built) -> tuple[str, list[int]]:
@@ -178,12 +170,7 @@ async def test_raw_search_mode_and_column_search_still_work(ds, built):
 # -- facet counts kept until the file changes ----------------------------------------------------------
 
 async def test_facet_counts_are_reused_until_the_archive_changes(built, tmp_path):
-    path = tmp_path / "copy.db"
-    source = sqlite3.connect(built.path)
-    target = sqlite3.connect(path)
-    source.backup(target)
-    source.close()
-    target.close()
+    path = copy_archive(built.path, tmp_path / "copy.db")
     datasette = make_datasette(path, settings={"trace_debug": True})
     try:
         first, queries = await traced(datasette, "/archive/articles.json?_size=1")
@@ -210,12 +197,7 @@ async def test_facet_counts_are_reused_until_the_archive_changes(built, tmp_path
 
 
 async def test_search_row_count_comes_from_the_index_and_is_reused_until_the_archive_changes(built, tmp_path):
-    path = tmp_path / "copy.db"
-    source = sqlite3.connect(built.path)
-    target = sqlite3.connect(path)
-    source.backup(target)
-    source.close()
-    target.close()
+    path = copy_archive(built.path, tmp_path / "copy.db")
     word, ids = common_word(built)
     page = f"/archive/articles.json?_search={quote(word)}&_size=1"
     datasette = make_datasette(path, settings={"trace_debug": True})
