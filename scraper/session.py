@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from scrapy.crawler import Crawler
 
 from archive import Archive
+from archive.clock import to_epoch
 from parsers.profile import Profile, load_profile
 from scraper.scope import Scope
 
@@ -23,13 +24,7 @@ def parse_since(value: str | None) -> datetime | None:
     """ARCHIVE_SINCE as an aware UTC datetime: a date (YYYY-MM-DD) or an ISO 8601 time; ValueError if bad."""
     if not value:
         return None
-    text = str(value).strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+    return datetime.fromtimestamp(to_epoch(str(value).strip()), timezone.utc)
 
 
 def start_urls_of(value: object) -> list[str]:
