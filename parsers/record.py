@@ -16,6 +16,7 @@ from parsers.decode import decode_body
 from parsers.details import boilerplate_journal, clean_doi, details_range, empty_source, read_details
 from parsers.headings import is_zone
 from parsers.labels import Labels, LabelHit, find_labels
+from parsers.links import links_in
 from parsers.metadata import read_metadata
 from parsers.pagetype import LISTING, OTHER, SUMMARY, page_type
 from parsers.profile import DEFAULT_PROFILE, Profile
@@ -103,12 +104,32 @@ def parse(
     url: str,
     headers: Mapping[str, str] | None = None,
     profile: Profile | None = None,
+    base_url: str | None = None,
 ) -> Record:
-    """HTML of one page -> the record; any failure becomes a warning, never an exception."""
+    """HTML of one page -> the record; any failure becomes a warning, never an exception.
+
+    `url` is the record's URL unless the page names a canonical one; `base_url`, where the page was
+    fetched (default: `url`), resolves its relative links (/a/ and /a resolve "b" differently)."""
     try:
-        return _parse(body, url, headers, profile or DEFAULT_PROFILE)
+        return _parse(body, url, headers, profile or DEFAULT_PROFILE, base_url)
     except Exception as exc:  # the crawler must keep going whatever the page holds
         return empty_record(url, [f"parser error: {type(exc).__name__}"])
+
+
+def parse_with_links(
+    body: bytes | str,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    profile: Profile | None = None,
+    base_url: str | None = None,
+) -> tuple[Record, list[str]]:
+    """parse() and the URLs the page links to (parsers.links), read from one tree: a crawler that
+    needs both parses each page once."""
+    links: list[str] = []
+    try:
+        return _parse(body, url, headers, profile or DEFAULT_PROFILE, base_url, links), links
+    except Exception as exc:  # as parse(): never raises
+        return empty_record(url, [f"parser error: {type(exc).__name__}"]), links
 
 
 def _journal_regex(profile: Profile) -> re.Pattern[str] | None:
@@ -204,18 +225,25 @@ def _published(meta: dict[str, Any], events: list[Event], title: str | None, bod
     return None
 
 
-def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, profile: Profile) -> Record:
-    """The work of parse(), free to raise: decode, build the tree, run each extractor, assemble."""
+def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, profile: Profile,
+           base_url: str | None = None, links: list[str] | None = None) -> Record:
+    """The work of parse(), free to raise: decode, build the tree, run each extractor, assemble
+    (and fill `links`, when given, before the tree is trimmed)."""
     url = _clean_url(url)
-    text, _encoding = decode_body(body_in, headers)
-    text, cut = cap_markup(text)
+    fetched = _clean_url(base_url) if base_url else url
+    whole, _encoding = decode_body(body_in, headers)
+    text, cut = cap_markup(whole)
     root = build_tree(text)
     if root is None:
         return empty_record(url, ["empty document"])
+    if links is not None:
+        # Links past the tag cap still count for discovery: they cost a plain lxml walk, no extractors.
+        whole_root = build_tree(whole) if cut else None
+        links.extend(links_in(root if whole_root is None else whole_root, fetched))
     meta = read_metadata(root)
     strip_junk(root)
     body = body_of(root)
-    base = absolute(meta.get("base"), url) or url
+    base = absolute(meta.get("base"), fetched) or fetched
     drop = frozenset(p.lower() for p in profile.tracking_params)
     page_url = absolute(meta.get("canonical"), base, drop) or absolute(url, url, drop) or url
     page_host = urlsplit(page_url).hostname or ""

@@ -1,14 +1,9 @@
-"""The archive's single writer: parses pages in a process pool, off the reactor, and stores each
-outcome (page, 304, gone, error) in its own transaction."""
+"""The archive's single writer: stores each outcome (page, 304, gone, error) of the crawl in its own
+transaction. Pages arrive parsed (the spider parses them in scraper.parse_pool, off the reactor)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -16,8 +11,8 @@ from scrapy.utils.defer import deferred_from_coro
 
 from archive import ArchiveError
 from scraper.fetched import http_date, soft_404
+from scraper.parse_pool import close_pool
 from scraper.session import CrawlSession, session_for
-from scraper.worker_init import init_parser_worker, main_script_hidden
 
 logger = logging.getLogger(__name__)
 
@@ -26,40 +21,21 @@ _PAGE_OUTCOMES = ("new", "changed", "unchanged", "held", "gone")
 
 
 class ArchivePipeline:
-    """Turns the spider's items into archive writes; `page` items are parsed first (in the pool)."""
+    """Turns the spider's items into archive writes."""
 
-    def __init__(self, crawler: Crawler, session: CrawlSession, workers: int) -> None:
+    def __init__(self, crawler: Crawler, session: CrawlSession) -> None:
         self.crawler = crawler
         self.session = session
-        self.workers = workers
-        self.pool: ProcessPoolExecutor | None = None
-        self.parse_fn: Any = None
         self.closing = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
-        """Pool size from ARCHIVE_PARSE_WORKERS (default: one per CPU but the one the reactor runs on)."""
-        workers = crawler.settings.getint("ARCHIVE_PARSE_WORKERS", 0) or max(1, (os.cpu_count() or 2) - 1)
-        return cls(crawler, session_for(crawler), workers)
-
-    def _new_pool(self) -> ProcessPoolExecutor:
-        # spawn, not fork: the crawler process runs threads (the reactor's DNS pool) by now. Workers
-        # ignore Ctrl-C and exit if the crawler dies (see scraper.worker_init).
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=init_parser_worker, initargs=(os.getpid(),))
-
-    def open_spider(self) -> None:
-        """Start the parser pool when the crawl parses (not for the null spider)."""
-        if self.session.parse:
-            from parsers import parse  # top-level and picklable: workers import only `parsers`
-            self.parse_fn = parse
-            self.pool = self._new_pool()
+        """The crawl's session (archive, profile, limits)."""
+        return cls(crawler, session_for(crawler))
 
     def close_spider(self) -> None:
-        """Stop the pool; the spider has no items in flight by now."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+        """Stop the parser pool: the spider has no page in flight by now."""
+        close_pool(self.crawler)
 
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         """Record the item's outcome; returns a small summary item (no body) for Scrapy's log/stats."""
@@ -117,8 +93,10 @@ class ArchivePipeline:
             return "error"
         if kind != "page":
             return "skipped"
-        record = await self._parsed(item)
+        record = item.get("record")
         if record is None:
+            archive.error(crawl_id, url, item["status"], (item.get("parse_error") or "not parsed")[:500],
+                          fetched_at=at)
             return "error"
         if record.get("page_type") not in self.session.profile.page_types and (title := soft_404(record)):
             archive.error(crawl_id, url, item["status"], f"soft 404: HTTP {item['status']} page titled "
@@ -134,27 +112,6 @@ class ArchivePipeline:
                 return "skipped"
         return archive.store(crawl_id, url, record, item["body"], item["headers"],
                              http_status=item["status"], fetched_at=at)
-
-    async def _parsed(self, item: dict[str, Any]) -> dict | None:
-        """The record, parsed in the pool so the reactor keeps downloading; None (error logged) if the
-        worker died (a worker killed by the OS breaks the pool: a fresh one takes over)."""
-        loop = asyncio.get_running_loop()
-        assert self.pool is not None
-        try:
-            with main_script_hidden():  # submit() spawns workers as needed
-                parsed = loop.run_in_executor(self.pool, self.parse_fn, item["body"],
-                                              item.get("page_url") or item["url"], item["headers"],
-                                              self.session.profile)
-            return await parsed
-        except BrokenProcessPool as exc:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = self._new_pool()
-            error = f"parser worker died: {exc}"
-        except Exception as exc:  # parse() never raises by contract; a bug there must not stop the crawl
-            error = f"parser failed: {type(exc).__name__}: {exc}"
-        self.session.archive.error(self.session.crawl_id, item["url"], item["status"], error[:500],
-                                   fetched_at=item.get("fetched_at"))
-        return None
 
     def _wanted(self, record: dict, url: str) -> bool:
         """Archive summary pages (profile.page_types) and anything archived before, whatever it is now."""

@@ -16,16 +16,18 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
+from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.settings import BaseSettings
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
+from parsers.links import page_links
 from parsers.profile import DEFAULT_PROFILE, load_profile
 from scraper.canonical import canonical_url, clean_url
 from scraper.fetched import content_type_of, header_dict, is_html, iso_date, unreadable_body, utc_now
 from scraper.middlewares import OffsiteRequest
+from scraper.parse_pool import pool_for
 from scraper.session import session_for, start_urls_of
 
 # Profile option -> Scrapy setting it sets (at "spider" priority: above settings.py, below -s).
@@ -55,11 +57,6 @@ class SummariesSpider(Spider):
     """Crawls the start URLs' sites; every HTML page is followed for links and offered to the archive."""
 
     name = "summaries"
-    # Links in <a>/<area> (cards, pagination, navigation); Scrapy's default deny list skips binaries.
-    # deny_extensions is checked below against a set: Scrapy's own check tries each of its ~170
-    # extensions with endswith() on every link, a large share of the crawler's CPU on link-rich pages.
-    link_extractor = LinkExtractor(tags=("a", "area"), attrs=("href",), unique=True, canonicalize=False,
-                                   deny_extensions=[])
 
     def __init__(self, *args: Any, start_urls: object = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -123,20 +120,18 @@ class SummariesSpider(Spider):
             if session.scope.allows(url):
                 self.crawler.engine.crawl(self._sitemap(url))
 
-    def _follow(self, response: Response) -> Iterator[Request]:
-        scope = session_for(self.crawler).scope
-        urls = [link.url for link in self.link_extractor.extract_links(response)]
-        urls += [response.urljoin(href) for href in
-                 response.xpath('//link[@rel="next" or @rel="prev"]/@href').getall()]
+    def _follow(self, urls: list[str]) -> Iterator[Request]:
         session = session_for(self.crawler)
+        scope = session.scope
         for url in urls:
             if scope.allows(url) and not _binary(url) and session.first_link(url):
                 yield self._page(url)
 
     # -- callbacks: every outcome becomes an item for the single archive writer (the pipeline) ---
 
-    def parse_page(self, response: Response) -> Iterator[Request | dict[str, Any]]:
-        """Classify the response; an HTML page is followed for links and handed on with its body."""
+    async def parse_page(self, response: Response) -> AsyncIterator[Request | dict[str, Any]]:
+        """Classify the response; an HTML page is parsed (in the parser pool, record and links at
+        once), its links followed, and the page handed on with its record and body."""
         item: dict[str, Any] = {"url": response.url, "status": response.status, "fetched_at": utc_now(),
                                 "start": bool(response.meta.get("archive_start"))}
         status = response.status
@@ -152,12 +147,22 @@ class SummariesSpider(Spider):
         elif problem := unreadable_body(response):
             yield {**item, "kind": "error", "error": problem}
         else:
-            yield from self._follow(response)
+            session = session_for(self.crawler)
+            headers = header_dict(response.headers)
+            if not session.parse:  # the null spider: discovery only
+                for request in self._follow(page_links(response.body, response.url, headers)):
+                    yield request
+                yield {**item, "kind": "page", "record": None}
+                return
             # The record's URL when the page names no canonical one: the canonical form, so that
             # /a and /a/ (whichever a crawl happened to follow first) are one article.
-            page_url = canonical_url(response.url, session_for(self.crawler).profile.tracking_params)
-            yield {**item, "kind": "page", "page_url": page_url, "body": response.body,
-                   "headers": header_dict(response.headers)}
+            page_url = canonical_url(response.url, session.profile.tracking_params)
+            parsed = await pool_for(self.crawler).parse(response.body, page_url, response.url, headers,
+                                                        session.profile)
+            for request in self._follow(parsed.links):
+                yield request
+            yield {**item, "kind": "page", "record": parsed.record, "parse_error": parsed.error,
+                   "body": response.body, "headers": headers}
 
     def parse_sitemap(self, response: Response) -> Iterator[Request | dict[str, Any]]:
         """Follow a sitemap index's sitemaps and a urlset's pages (skipping those not changed --since)."""

@@ -1,0 +1,48 @@
+"""The pages a page links to (<a>/<area> href, <link rel=next/prev>), for the crawler's discovery.
+
+Hand-written rather than Scrapy's LinkExtractor: the crawler needs only absolute URLs, read from the
+tree the parser builds anyway, in the parser's worker process. LinkExtractor re-parses the page in
+the crawler's event loop and builds a Link (anchor text, canonical form) per href, which made link
+extraction the largest single cost of a crawl's main process."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from lxml import etree
+
+from parsers.clean import build_tree
+from parsers.decode import decode_body
+from parsers.related import absolute
+
+# Bounds the work and memory a page of a million links can cost; real pages link a few hundred.
+MAX_LINKS = 20_000
+
+
+def links_in(root: etree._Element, page_url: str) -> list[str]:
+    """Absolute http(s) URLs linked from the tree, fragment dropped, each once, in document order."""
+    base = page_url
+    for el in root.iter("base"):
+        if el.get("href"):
+            base = absolute(el.get("href"), page_url) or page_url
+        break
+    found: dict[str, None] = {}
+    for el in root.iter("a", "area", "link"):
+        if el.tag == "link" and not {"next", "prev"} & set((el.get("rel") or "").lower().split()):
+            continue
+        url = absolute(el.get("href"), base)
+        if url is not None:
+            found[url] = None
+            if len(found) >= MAX_LINKS:
+                break
+    return list(found)
+
+
+def page_links(body: bytes | str, url: str, headers: Mapping[str, str] | None = None) -> list[str]:
+    """The links of one page given as bytes (decoded as the parser does); [] when there is no document."""
+    try:
+        text, _encoding = decode_body(body, headers)
+        root = build_tree(text)
+        return [] if root is None else links_in(root, url)
+    except Exception:  # like parse(): whatever the page holds, the crawl goes on
+        return []
