@@ -16,7 +16,7 @@ from archive.content import content_hash, host_of, related_hash, sections_lost
 from archive.errors import NotAnArchive, SchemaTooNew
 from archive.related import article_for_url, resolve_targets, touch_cards, update_cards
 from archive.schema import OUTCOME_CODE, SCHEMA_VERSION, apply_step, current_version, pending
-from archive.versions import add_version, current_record
+from archive.versions import add_version, current_record, insert_version, prepare_version, version_columns
 
 COUNTERS = ("fetched", "new", "changed", "unchanged", "gone", "errors", "held")
 _ARTICLE_STATE = ("id", "url", "status", "content_hash", "related_hash", "current_version",
@@ -186,14 +186,19 @@ class Archive:
 
     def _create(self, conn: sqlite3.Connection, crawl_id: int | None, key: str, url: str, record: dict,
                 digest: str, chash: str, rhash: str, at: str, hdrs: dict[str, str]) -> int:
-        cur = conn.execute(
-            "INSERT INTO articles (url, status, first_seen, last_seen, host, etag, last_modified,"
-            " last_crawl_id, related_hash) VALUES (?, 'live', ?, ?, ?, ?, ?, ?, ?)",
-            (key, at, at, host_of(key), hdrs.get("etag"), hdrs.get("last-modified"), crawl_id, rhash))
+        # One INSERT with the version's columns (not INSERT then UPDATE): the full-text index of
+        # articles is written once per new article.
+        prepared = prepare_version(record, None, self.version_related)
+        columns = {"url": key, "status": "live", "first_seen": at, "last_seen": at, "host": host_of(key),
+                   "etag": hdrs.get("etag"), "last_modified": hdrs.get("last-modified"),
+                   "last_crawl_id": crawl_id, "related_hash": rhash,
+                   **version_columns(prepared, version=1, chash=chash, fetched_at=at, snapshot_sha256=digest)}
+        names = ", ".join(f'"{name}"' for name in columns)
+        cur = conn.execute(f"INSERT INTO articles ({names}) VALUES ({', '.join('?' * len(columns))})",
+                           list(columns.values()))
         article_id = int(cur.lastrowid)
-        add_version(conn, article_id, record, old=None, version=1, crawl_id=crawl_id, fetched_at=at,
-                    cause="created", snapshot_sha256=digest, chash=chash,
-                    version_related=self.version_related)
+        insert_version(conn, article_id, prepared, version=1, crawl_id=crawl_id, fetched_at=at,
+                       cause="created", snapshot_sha256=digest, chash=chash, sections_stored=False)
         update_cards(conn, article_id, record, at)
         resolve_targets(conn, article_id, [key, url])
         self._count(conn, crawl_id, "new")

@@ -37,26 +37,43 @@ def prepare_version(record: dict, old: dict | None, version_related: bool) -> di
     }
 
 
-def write_version(conn: sqlite3.Connection, article_id: int, prepared: dict[str, Any], *, version: int,
-                  crawl_id: int | None, fetched_at: str, cause: str, snapshot_sha256: str | None,
-                  chash: str) -> None:
-    """Insert version `version` and make it current: article columns and sections follow it."""
+def version_columns(prepared: dict[str, Any], *, version: int, chash: str, fetched_at: str,
+                    snapshot_sha256: str | None) -> dict[str, Any]:
+    """The article columns that follow its current version."""
+    columns: dict[str, Any] = dict(prepared["columns"])
+    columns.update(current_version=version, version_count=version, content_hash=chash,
+                   last_changed=fetched_at)
+    if snapshot_sha256 is not None:
+        columns["snapshot_sha256"] = snapshot_sha256
+    return columns
+
+
+def insert_version(conn: sqlite3.Connection, article_id: int, prepared: dict[str, Any], *, version: int,
+                   crawl_id: int | None, fetched_at: str, cause: str, snapshot_sha256: str | None,
+                   chash: str, sections_stored: bool = True) -> None:
+    """The versions row, and the article's sections replaced by the version's (none stored yet: skip the delete)."""
     conn.execute(
         "INSERT INTO versions (article_id, version, crawl_id, fetched_at, cause, snapshot_sha256,"
         " content_hash, changed, record, parser_version, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         (article_id, version, crawl_id, fetched_at, cause, snapshot_sha256, chash,
          prepared["changed"], prepared["record"], prepared["parser_version"], utc_now()),
     )
-    columns: dict[str, Any] = dict(prepared["columns"])
-    columns.update(current_version=version, version_count=version, content_hash=chash,
-                   last_changed=fetched_at)
-    if snapshot_sha256 is not None:
-        columns["snapshot_sha256"] = snapshot_sha256
-    assignments = ", ".join(f'"{name}" = ?' for name in columns)
-    conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*columns.values(), article_id])
-    conn.execute("DELETE FROM sections WHERE article_id = ?", (article_id,))
+    if sections_stored:
+        conn.execute("DELETE FROM sections WHERE article_id = ?", (article_id,))
     conn.executemany("INSERT INTO sections (article_id, position, heading, text) VALUES (?,?,?,?)",
                      [(article_id, *row) for row in prepared["sections"]])
+
+
+def write_version(conn: sqlite3.Connection, article_id: int, prepared: dict[str, Any], *, version: int,
+                  crawl_id: int | None, fetched_at: str, cause: str, snapshot_sha256: str | None,
+                  chash: str) -> None:
+    """Insert version `version` and make it current: article columns and sections follow it."""
+    columns = version_columns(prepared, version=version, chash=chash, fetched_at=fetched_at,
+                              snapshot_sha256=snapshot_sha256)
+    insert_version(conn, article_id, prepared, version=version, crawl_id=crawl_id, fetched_at=fetched_at,
+                   cause=cause, snapshot_sha256=snapshot_sha256, chash=chash)
+    assignments = ", ".join(f'"{name}" = ?' for name in columns)
+    conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*columns.values(), article_id])
 
 
 def add_version(conn: sqlite3.Connection, article_id: int, record: dict, *, old: dict | None,

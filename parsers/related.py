@@ -25,11 +25,31 @@ _SCAN_CAP = 5000
 _TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
 
 
-@lru_cache(maxsize=8192)  # cards repeat each URL 2-3 times; urljoin is most of their cost
 def absolute(href: str | None, base: str, drop: frozenset[str] = frozenset()) -> str | None:
     """Absolute http(s) URL without fragment or tracking parameters (`drop`); None for javascript:, mailto:, '#'."""
     if not href:
         return None
+    # "/path", "//host/path" and "http(s)://..." take at most the scheme and host from the base
+    # (RFC 3986 5.2.2): resolving them against the site's root lets the cache below serve every page
+    # that links them (navigation, cards), not only the page it was first resolved on.
+    lead = href.lstrip()[:8].lower()
+    if lead.startswith(("/", "http://", "https://")):
+        base = _origin(base)
+    return _absolute(href, base, drop)
+
+
+@lru_cache(maxsize=1024)
+def _origin(url: str) -> str:
+    """scheme://host/ of a URL (the URL itself when it has none)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else url
+
+
+@lru_cache(maxsize=16384)  # pages repeat navigation and card URLs; urljoin is most of their cost
+def _absolute(href: str, base: str, drop: frozenset[str]) -> str | None:
     # Browsers (WHATWG URL) drop tabs and newlines anywhere in a URL; urlsplit does too, so they must
     # not survive in the string returned ("http\t://a" would pass as http and stay unusable).
     href = href.strip().translate(_TAB_NEWLINE)

@@ -35,6 +35,10 @@ def start_urls_of(value: object) -> list[str]:
     return [str(item).strip() for item in items if str(item).strip()]
 
 
+# URLs remembered by CrawlSession.first_link: a site's navigation and recent cards, a few MB at most.
+LINKED_MAX = 20_000
+
+
 @dataclass
 class CrawlSession:
     """Per-crawl configuration (read once from settings) and the few counters the run needs."""
@@ -54,7 +58,7 @@ class CrawlSession:
     start_errors: list[str] = field(default_factory=list)
     failure: str | None = None          # why the crawl could not run, for the exit code
     started: float = field(default_factory=time.monotonic)
-    linked: set[str] = field(default_factory=set)  # URLs the spider already requested, as linked
+    linked: set[str] = field(default_factory=set)  # URLs recently met in links (see first_link)
 
     @property
     def limited(self) -> bool:
@@ -62,16 +66,19 @@ class CrawlSession:
         return bool(self.max_pages or self.depth or self.since)
 
     def first_link(self, url: str) -> bool:
-        """False for a URL this run already requested from a link or sitemap, so the spider skips it.
+        """False for a URL this run recently met in a link or sitemap, so the spider skips it.
 
         Pages link the same navigation and cards over and over (~5 duplicates per new URL): each would
         cost a Request through the spider middlewares and the dupefilter only to be dropped there.
-        With a depth limit DepthMiddleware may drop a deep first sighting before the dupefilter sees
-        it, so a later shallower link must still go through: no shortcut then."""
+        Only a shortcut (the dupefilter decides), so the set is bounded: memory stays flat however
+        long the crawl. With a depth limit DepthMiddleware may drop a deep first sighting before the
+        dupefilter sees it, so a later shallower link must still go through: no shortcut then."""
         if self.depth:
             return True
         if url in self.linked:
             return False
+        if len(self.linked) >= LINKED_MAX:
+            self.linked.clear()
         self.linked.add(url)
         return True
 

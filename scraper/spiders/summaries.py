@@ -124,7 +124,8 @@ class SummariesSpider(Spider):
         session = session_for(self.crawler)
         scope = session.scope
         for url in urls:
-            if scope.allows(url) and not _binary(url) and session.first_link(url):
+            # The cheap set look-up first: most links repeat ones this crawl already followed or refused.
+            if session.first_link(url) and scope.allows(url) and not _binary(url):
                 yield self._page(url)
 
     # -- callbacks: every outcome becomes an item for the single archive writer (the pipeline) ---
