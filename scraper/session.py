@@ -9,13 +9,15 @@ import time
 import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-
-from scrapy.crawler import Crawler
+from typing import TYPE_CHECKING
 
 from archive import Archive
 from archive.clock import to_epoch
 from parsers.profile import Profile, load_profile
 from scraper.scope import Scope
+
+if TYPE_CHECKING:  # the CLI imports parse_since without paying for Scrapy
+    from scrapy.crawler import Crawler
 
 _SESSIONS: weakref.WeakKeyDictionary[Crawler, CrawlSession] = weakref.WeakKeyDictionary()
 
