@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
@@ -46,6 +47,12 @@ class Labels:
         alternatives = "|".join(re.escape(collapse(n)) for n in sorted(self.ratings, key=len, reverse=True) if n.strip())
         # "Credibility: 4/5" - a rating label followed by its value in the same text.
         self._rating_prefix = re.compile(rf"^\s*({alternatives})(?![\w])\s*[:\-\u2013\u2014]?\s*(.*)$", re.I | re.S) if alternatives else None
+
+    @staticmethod
+    @lru_cache(maxsize=16)
+    def of(profile: Profile) -> Labels:
+        """The Labels of a profile, built once (profiles are frozen, so one per distinct profile)."""
+        return Labels(profile)
 
     def kind(self, text: str | None) -> str | None:
         """The kind of part this text labels, or None."""

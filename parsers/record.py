@@ -247,7 +247,7 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
     drop = frozenset(p.lower() for p in profile.tracking_params)
     page_url = absolute(meta.get("canonical"), base, drop) or absolute(url, url, drop) or url
     page_host = urlsplit(page_url).hostname or ""
-    labels = Labels(profile)
+    labels = Labels.of(profile)
     hits = find_labels(body, labels)
     order = [el for el in body.iter() if isinstance(el.tag, str)]
     index = {el: i for i, el in enumerate(order)}
