@@ -83,7 +83,9 @@ def content_type_of(response: Response) -> str:
 
 # What error pages served with 200 ("soft 404s") say in their title or heading, in the usual wordings.
 _NOT_FOUND = re.compile(
-    r"\b(404|not found|page not found|(can[’']?t|cannot|could not|couldn[’']?t) be found"
+    # "404" alone, but not a page number ("Summaries - Page 404", "No. 404", "#404").
+    r"(?<!page )(?<!page\xa0)(?<!no\. )(?<!#)\b404\b"
+    r"|\b(not found|page not found|(can[’']?t|cannot|could not|couldn[’']?t) be found"
     r"|no longer (exists|available)|does(n[’']?t| not) exist|nothing (was )?found)\b", re.I)
 
 

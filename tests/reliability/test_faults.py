@@ -91,6 +91,7 @@ def test_unreadable_bodies_are_told_apart_from_pages(body: bytes, ctype: str, pr
     ("Oops! That page can’t be found.", True), ("Page Not Found", True), ("404", True),
     ("Error 404 - Not Found", True), ("This page no longer exists", True), ("Nothing Found", True),
     ("Study Found Better Sleep After Exercise", False), ("Why Found Objects Matter", False), (None, False),
+    ("Research Summaries – Page 404", False), ("Issue No. 404", False), ("404 Page", True),
 ])
 def test_soft_404_titles(title: str | None, soft: bool) -> None:
     from scraper.fetched import soft_404
