@@ -100,13 +100,14 @@ def linearize(
     flow = _Flow(label_kind)
     bold = 0
     link = 0
-    stack: list[tuple[etree._Element, bool]] = [(container, False)]
+    # (element, leaving, bold): an element is pushed again to be left, remembering if it was bold.
+    stack: list[tuple[etree._Element, bool, bool]] = [(container, False, False)]
     while stack:
-        el, leaving = stack.pop()
+        el, leaving, bolded = stack.pop()
         if leaving:
             if el.tag in BLOCK_TAGS:
                 flow.flush()
-            if is_bold(el):
+            if bolded:
                 bold -= 1
             if el.tag == "a":
                 link -= 1
@@ -139,12 +140,13 @@ def linearize(
                 continue
         if el.tag in BLOCK_TAGS:
             flow.flush()
-        if is_bold(el):
+        bolded = is_bold(el)
+        if bolded:
             bold += 1
         if el.tag == "a":
             link += 1
         flow.add(el.text, bold > 0, link > 0)
-        stack.append((el, True))
-        stack.extend((child, False) for child in reversed(el))
+        stack.append((el, True, bolded))
+        stack.extend((child, False, False) for child in reversed(el))
     flow.flush()
     return flow.events

@@ -59,14 +59,13 @@ def decode_body(body: bytes | str | None, headers: Mapping[str, Any] | None = No
     """Page text and the encoding used; w3lib applies the WHATWG order (BOM, header, meta)."""
     if body is None:
         return "", "none"
-    if isinstance(body, str):
-        text, encoding = body, "unicode"
-    else:
+    if not isinstance(body, str):
         encoding, text = html_to_unicode(content_type(headers), bytes(body), auto_detect_fun=_detect)
-    text = _CONTROLS.sub("", text)
+        return _CONTROLS.sub("", text), encoding
+    text = _CONTROLS.sub("", body)
     # Lone surrogates (only possible in str input) cannot be handed to lxml.
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         text = text.encode("utf-8", "replace").decode("utf-8")
-    return text, encoding
+    return text, "unicode"

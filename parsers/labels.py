@@ -47,6 +47,9 @@ class Labels:
         alternatives = "|".join(re.escape(collapse(n)) for n in sorted(self.ratings, key=len, reverse=True) if n.strip())
         # "Credibility: 4/5" - a rating label followed by its value in the same text.
         self._rating_prefix = re.compile(rf"^\s*({alternatives})(?![\w])\s*[:\-\u2013\u2014]?\s*(.*)$", re.I | re.S) if alternatives else None
+        # Pages repeat their short texts (navigation, labels, boilerplate): each is judged once.
+        self._kinds_seen: dict[str, str | None] = {}
+        self._matches_seen: dict[str, tuple[str, str, str] | None] = {}
 
     @staticmethod
     @lru_cache(maxsize=16)
@@ -56,13 +59,26 @@ class Labels:
 
     def kind(self, text: str | None) -> str | None:
         """The kind of part this text labels, or None."""
-        hit = self.kinds.get(norm_label(text)) if text and len(text) <= _MAX_LABEL_TEXT else None
-        return hit[0] if hit else None
+        if not text or len(text) > _MAX_LABEL_TEXT:
+            return None
+        kind = self._kinds_seen.get(text, _UNSEEN)
+        if kind is _UNSEEN:
+            hit = self.kinds.get(norm_label(text))
+            kind = hit[0] if hit else None
+            _remember(self._kinds_seen, text, kind)
+        return kind  # type: ignore[return-value]
 
     def match(self, text: str) -> tuple[str, str, str] | None:
         """(kind, label, rest) when `text` is a label, or a rating label followed by a value."""
         if not text or len(text) > _MAX_LABEL_TEXT:
             return None
+        found = self._matches_seen.get(text, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._match(text)
+            _remember(self._matches_seen, text, found)
+        return found  # type: ignore[return-value]
+
+    def _match(self, text: str) -> tuple[str, str, str] | None:
         starts_rating = text.casefold().startswith(self._rating_starts)
         if len(text) > self._max_len and not starts_rating:
             return None  # too long to be a label, and not "Rating: value"
@@ -75,6 +91,17 @@ class Labels:
                 name = next((r for r in self.ratings if r.casefold() == collapse(m.group(1)).casefold()), m.group(1))
                 return "rating", name, rest
         return None
+
+
+_UNSEEN = object()
+_SEEN_MAX = 10_000
+
+
+def _remember(seen: dict, text: str, value: object) -> None:
+    """Keep a judgement, forgetting everything once the cache is full (bounded memory)."""
+    if len(seen) >= _SEEN_MAX:
+        seen.clear()
+    seen[text] = value
 
 
 _NOT_LABEL_HOLDERS = frozenset({"a", "nav", "footer", "button", "select", "option", "form", "menu", "title"})
