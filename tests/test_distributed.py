@@ -100,8 +100,8 @@ def answered_paths(requests: list[dict]) -> collections.Counter:
 def test_three_workers_archive_what_one_process_does(tmp_path: Path, redis_url: str) -> None:
     site = Site(pages=60, seed=5)
     single, dist = tmp_path / "single.db", tmp_path / "dist.db"
-    # 50 ms a response, as over a network: the site lasts long enough for every worker to join.
-    with SiteServer(site, epoch=1, delay=0.05) as srv:
+    # 100 ms a response, as over a network: the site lasts long enough for every worker to join.
+    with SiteServer(site, epoch=1, delay=0.1) as srv:
         for epoch in (1, 2):
             srv.set_epoch(epoch)
             one = crawl(srv.url, "--db", str(single), *FAST)
