@@ -1,5 +1,6 @@
 """The `summaries` spider: finds every page of a site (links, pagination, sitemaps, related cards)
-and hands each response to the archive pipeline as a plain item.
+and hands each response to the archive pipeline as a plain item; an HTML page is parsed first, in
+the parser pool (scraper.parse_pool), which gives its record and its links at once.
 
 Config lives in settings (ARCHIVE_*) and the crawl's session (scraper.session), never on the
 spider: `scrapy crawl summaries -a start_urls=URL[,URL] -s ARCHIVE_DB=PATH`."""
