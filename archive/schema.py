@@ -160,12 +160,21 @@ def _v5_facet_indexes(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_first_seen_month ON articles (substr(first_seen, 1, 7))")
 
 
+def _v6_crawl_owner(db: Database) -> None:
+    """Version 6: the process that runs each crawl (pid, host), so a crawl whose process died can be told apart."""
+    crawls = db["crawls"]
+    for name, kind in [("pid", int), ("host", str)]:
+        if name not in crawls.columns_dict:
+            crawls.add_column(name, kind)
+
+
 MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (1, _v1_core),
     (2, _v2_article_state),
     (3, _v3_full_text),
     (4, _v4_indexes),
     (5, _v5_facet_indexes),
+    (6, _v6_crawl_owner),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

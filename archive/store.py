@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import socket
 import sqlite3
 import threading
 from pathlib import Path
@@ -17,6 +19,22 @@ from archive.errors import NotAnArchive, SchemaTooNew
 from archive.related import article_for_url, resolve_targets, touch_cards, update_cards
 from archive.schema import OUTCOME_CODE, SCHEMA_VERSION, apply_step, current_version, pending
 from archive.versions import add_version, current_record, insert_version, prepare_version, version_columns
+
+_HOST = socket.gethostname()
+
+
+def _alive(pid: int) -> bool:
+    """True while a process with this id exists on this host (a reused id counts as alive: safe)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True
+    return True
+
 
 COUNTERS = ("fetched", "new", "changed", "unchanged", "gone", "errors", "held")
 _ARTICLE_STATE = ("id", "url", "status", "content_hash", "related_hash", "current_version",
@@ -87,16 +105,29 @@ class Archive:
     # -- crawls -------------------------------------------------------------------------------
 
     def start_crawl(self, start_urls: list[str], started_at: str | None = None) -> int:
-        """A new crawls row with status 'running'; returns its id."""
+        """A new crawls row with status 'running', owned by this process; returns its id.
+
+        Crawls of this host left 'running' by a process that no longer exists (SIGKILL, OOM, power
+        cut) become 'abandoned' first, so 'running' means running."""
         with self.transaction() as conn:
-            cur = conn.execute("INSERT INTO crawls (started_at, start_urls, status) VALUES (?,?,'running')",
-                               (normalise(started_at), json.dumps(list(start_urls))))
+            self._abandon_dead_crawls(conn)
+            cur = conn.execute("INSERT INTO crawls (started_at, start_urls, status, pid, host)"
+                               " VALUES (?,?,'running',?,?)",
+                               (normalise(started_at), json.dumps(list(start_urls)), os.getpid(), _HOST))
             return int(cur.lastrowid)
 
     def resume_crawl(self, crawl_id: int) -> None:
-        """Set an interrupted crawl running again."""
+        """Set an interrupted (or abandoned) crawl running again, owned by this process."""
         with self.transaction() as conn:
-            conn.execute("UPDATE crawls SET status = 'running', finished_at = NULL WHERE id = ?", (crawl_id,))
+            conn.execute("UPDATE crawls SET status = 'running', finished_at = NULL, pid = ?, host = ?"
+                         " WHERE id = ?", (os.getpid(), _HOST, crawl_id))
+
+    @staticmethod
+    def _abandon_dead_crawls(conn: sqlite3.Connection) -> None:
+        rows = conn.execute("SELECT id, pid FROM crawls WHERE status = 'running' AND host = ? AND pid IS NOT NULL",
+                            (_HOST,)).fetchall()
+        dead = [crawl_id for crawl_id, pid in rows if not _alive(pid)]
+        conn.executemany("UPDATE crawls SET status = 'abandoned' WHERE id = ?", [(i,) for i in dead])
 
     def finish_crawl(self, crawl_id: int, status: str = "finished",
                      complete_hosts: list[str] | None = None, finished_at: str | None = None) -> dict:

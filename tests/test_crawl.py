@@ -218,6 +218,24 @@ def test_interrupted_crawl_resumes_without_duplicates(tmp_path: Path, signum: in
     assert not (jobdir / "requests.seen").exists() and not (jobdir / "archive_crawl.json").exists()
 
 
+def test_a_killed_crawl_is_marked_abandoned_by_the_next_one(tmp_path: Path) -> None:
+    site = Site(pages=60, seed=5)
+    db = tmp_path / "archive.db"
+    with SiteServer(site, epoch=1, delay=0.03) as server:
+        args = [str(BIN / "summary-archive"), "crawl", server.url, "--db", str(db), *FAST]
+        proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while len(summary_requests(server.requests)) < 10 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.kill()  # SIGKILL: no chance to close its crawls row
+        proc.wait(30)
+        assert query(db, "SELECT id, status FROM crawls") == [(1, "running")]
+        again = crawl(server.url, "--db", str(db), *FAST)
+        assert again.returncode == 0, again.stderr
+    assert query(db, "SELECT id, status FROM crawls") == [(1, "abandoned"), (2, "finished")]
+    assert set(articles(db)) == set(site.summary_paths(1))
+
+
 def test_faulty_server_crawl_completes_with_errors_recorded(tmp_path: Path) -> None:
     site = Site(pages=40, seed=7)
     db = tmp_path / "archive.db"
