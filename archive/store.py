@@ -25,8 +25,6 @@ _HOST = socket.gethostname()
 
 def _alive(pid: int) -> bool:
     """True while a process with this id exists on this host (a reused id counts as alive: safe)."""
-    if pid == os.getpid():
-        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

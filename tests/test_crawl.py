@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.fixtures.site import Site, SiteServer
+from tests.serve_fixture import copy_archive
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -97,15 +98,8 @@ def epochs(site: Site, tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def snapshot(db: Path, name: str) -> Path:
-    """A copy of the archive as this run left it (SQLite's backup API), for the test of that run."""
-    copy = db.with_name(f"{name}.db")
-    source, target = sqlite3.connect(db), sqlite3.connect(copy)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    return copy
+    """A copy of the archive as this run left it, for the test of that run."""
+    return copy_archive(db, db.with_name(f"{name}.db"))
 
 
 def test_epoch1_archives_every_summary_and_nothing_out_of_scope(site: Site, epochs: dict) -> None:
