@@ -168,6 +168,14 @@ def _v6_crawl_owner(db: Database) -> None:
             crawls.add_column(name, kind)
 
 
+def _v7_page_links(db: Database) -> None:
+    """Version 7: the links and validators of every page a crawl followed (archive.page_links)."""
+    db["page_links"].create({
+        "url": str, "etag": str, "last_modified": str, "links": bytes, "link_count": int,
+        "links_version": str, "crawl_id": int, "seen_at": str,
+    }, pk="url", foreign_keys=[("crawl_id", "crawls", "id")], if_not_exists=True)
+
+
 MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (1, _v1_core),
     (2, _v2_article_state),
@@ -175,6 +183,7 @@ MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (4, _v4_indexes),
     (5, _v5_facet_indexes),
     (6, _v6_crawl_owner),
+    (7, _v7_page_links),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from archive import snapshots
+from archive import page_links, snapshots
 from archive.clock import normalise, to_epoch
 from archive.connect import open_writable, translated
 from archive.content import content_hash, host_of, related_hash, sections_lost
@@ -42,9 +42,12 @@ _ARTICLE_STATE = ("id", "url", "status", "content_hash", "related_hash", "curren
 class Archive:
     """Read-write access to an archive file (created or upgraded in place on open)."""
 
-    def __init__(self, path: str | Path, *, version_related: bool = False, create: bool = True) -> None:
+    def __init__(self, path: str | Path, *, version_related: bool = False, create: bool = True,
+                 links_version: str | None = None) -> None:
         self.path = Path(path)
         self.version_related = version_related
+        # The crawler's link extraction version: links remembered by another one are not trusted.
+        self.links_version = links_version
         self._lock = threading.RLock()
         self._adhoc_crawl: int | None = None
         self.db = open_writable(self.path, create)
@@ -172,17 +175,31 @@ class Archive:
             return article_for_url(self.conn, url) is not None
 
     def validators(self, url: str) -> tuple[str | None, str | None]:
-        """(ETag, Last-Modified) last seen for this URL, for a conditional GET."""
+        """(ETag, Last-Modified) for a conditional GET of this URL: only for a page whose links are
+        remembered (see archive.page_links) and whose content the archive holds."""
         with self._lock, translated(self.path):
-            state = self._state(url)
-        return (state["etag"], state["last_modified"]) if state else (None, None)
+            return page_links.validators(self.conn, url, self.links_version)
+
+    def links(self, url: str) -> list[str] | None:
+        """The links remembered for this URL when it was last fetched in full (None if unknown)."""
+        with self._lock, translated(self.path):
+            return page_links.links(self.conn, url, self.links_version)
+
+    def remember_links(self, crawl_id: int | None, url: str, links: list[str], headers: Mapping | None,
+                       fetched_at: str | None = None) -> None:
+        """A page followed but not archived (home, listing, topic page): its links and validators."""
+        hdrs = snapshots.normalise_headers(headers)
+        with self.transaction() as conn:
+            page_links.remember(conn, url, links, hdrs.get("etag"), hdrs.get("last-modified"),
+                                version=self.links_version, crawl_id=crawl_id, at=normalise(fetched_at))
 
     # -- writes, one transaction each -----------------------------------------------------------
 
     def store(self, crawl_id: int | None, url: str, record: dict, body: bytes | str,
               headers: Mapping | None, http_status: int = 200, fetched_at: str | None = None,
-              cause: str = "source") -> str:
-        """Archive one fetched page; returns 'new' | 'changed' | 'unchanged' | 'held'."""
+              cause: str = "source", links: list[str] | None = None) -> str:
+        """Archive one fetched page (with its links, when given, for the next crawl's conditional
+        request); returns 'new' | 'changed' | 'unchanged' | 'held'."""
         crawl_id = self._crawl(crawl_id)
         at = normalise(fetched_at)
         hdrs = snapshots.normalise_headers(headers)
@@ -211,6 +228,11 @@ class Archive:
             if key != url:
                 self._url_id(conn, key, article_id)
             self._log(conn, crawl_id, url_id, at, http_status, snap_id, outcome)
+            if links is not None:
+                kept = outcome != "held"  # a held page is asked for in full again
+                page_links.remember(conn, url, links, hdrs.get("etag") if kept else None,
+                                    hdrs.get("last-modified") if kept else None,
+                                    version=self.links_version, crawl_id=crawl_id, at=at)
         return outcome
 
     def _create(self, conn: sqlite3.Connection, crawl_id: int | None, key: str, url: str, record: dict,
@@ -272,12 +294,17 @@ class Archive:
 
     def not_modified(self, crawl_id: int | None, url: str, headers: Mapping | None = None,
                      fetched_at: str | None = None) -> str:
-        """A 304 answer: last_seen moves and the fetch is logged; returns 'unchanged' ('error' if unknown)."""
+        """A 304 answer: last_seen moves and the fetch is logged; returns 'unchanged' ('skipped' for a
+        page followed only for its links, 'error' if the URL is unknown)."""
         crawl_id = self._crawl(crawl_id)
         at = normalise(fetched_at)
         hdrs = snapshots.normalise_headers(headers)
         with self.transaction() as conn:
             state = self._state(url)
+            followed = page_links.touch(conn, url, hdrs.get("etag"), hdrs.get("last-modified"),
+                                        crawl_id=crawl_id, at=at)
+            if state is None and followed:
+                return "skipped"
             if state is None:
                 self._fetch_error(conn, crawl_id, url, 304, "304 Not Modified for a URL not in the archive", at)
                 self._count(conn, crawl_id, "errors")

@@ -17,6 +17,9 @@ from parsers.related import absolute
 
 # Bounds the work and memory a page of a million links can cost; real pages link a few hundred.
 MAX_LINKS = 20_000
+# Bump when links_in() finds different links in the same page: archives keep each page's links
+# (archive.page_links) and a crawl trusts only those found by the same version.
+LINKS_VERSION = "1"
 
 
 def links_in(root: etree._Element, page_url: str) -> list[str]:

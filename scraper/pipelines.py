@@ -102,7 +102,8 @@ class ArchivePipeline:
             archive.error(crawl_id, url, item["status"], f"soft 404: HTTP {item['status']} page titled "
                           f"{title[:200]!r}", fetched_at=at)
             return "error"
-        if not self._wanted(record, url):
+        if not self._wanted(record, url):  # followed for its links only: remember them for a 304
+            archive.remember_links(crawl_id, url, item.get("links") or [], item["headers"], fetched_at=at)
             return "skipped"
         if self.session.limit_reached():  # checked after the await: items parse concurrently
             return "skipped"
@@ -111,7 +112,7 @@ class ArchivePipeline:
             if modified and modified < self.session.since:
                 return "skipped"
         return archive.store(crawl_id, url, record, item["body"], item["headers"],
-                             http_status=item["status"], fetched_at=at)
+                             http_status=item["status"], fetched_at=at, links=item.get("links") or [])
 
     def _wanted(self, record: dict, url: str) -> bool:
         """Archive summary pages (profile.page_types) and anything archived before, whatever it is now."""

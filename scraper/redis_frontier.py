@@ -10,6 +10,7 @@ only reachable by links, and costs no request in a crawl where nobody died.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,6 +98,11 @@ class Keys:
         """Hash: URL -> JSON [etag, last_modified] of every archived URL (published by the writer)."""
         return self._own("validators")
 
+    @property
+    def page_links(self) -> str:
+        """Hash: URL -> validators and remembered links of a followed page (see pack_page_links)."""
+        return self._own("page_links")
+
     def ingested(self, crawl_id: int) -> str:
         """Set of URLs the writer stored in this crawl (drops a re-fetched duplicate)."""
         return self._own(f"ingested:{crawl_id}")
@@ -104,6 +110,18 @@ class Keys:
     @property
     def counts(self) -> str:
         return self._own("counts")
+
+
+def pack_page_links(etag: str | None, last_modified: str | None, blob: bytes) -> bytes:
+    """One page_links row for Redis: its validators as a JSON line, then its compressed links."""
+    return json.dumps([etag, last_modified]).encode() + b"\n" + blob
+
+
+def unpack_page_links(raw: bytes) -> tuple[str | None, str | None, bytes]:
+    """(ETag, Last-Modified, compressed links) of a value written by pack_page_links."""
+    head, _, blob = raw.partition(b"\n")
+    etag, last_modified = json.loads(head)
+    return etag or None, last_modified or None, blob
 
 
 class Frontier:

@@ -21,10 +21,11 @@ from typing import TextIO
 import redis
 
 from archive import Archive
-from scraper.redis_frontier import Frontier, Keys
+from scraper.redis_frontier import Frontier, Keys, pack_page_links
 
 GROUP = "ingest"
 _RECORD_KINDS = ("page", "not_modified")
+_FOLLOWED_KINDS = ("page", "not_modified", "links")
 
 
 class IngestError(Exception):
@@ -104,7 +105,8 @@ class Ingest:
         return counts
 
     def publish_validators(self) -> int:
-        """Every archived URL (article URLs and the URLs requested for them) with its validators."""
+        """Every archived URL (article URLs and the URLs requested for them: the workers' is_archived),
+        then every followed page's validators and links."""
         rows = self.archive.conn.execute(
             "SELECT url, etag, last_modified FROM articles UNION ALL"
             " SELECT u.url, a.etag, a.last_modified FROM urls u JOIN articles a ON a.id = u.article_id")
@@ -112,6 +114,30 @@ class Ingest:
         with self.server.pipeline(transaction=False) as pipe:
             for url, etag, modified in rows:
                 pipe.hset(self.keys.validators, url, json.dumps([etag, modified]))
+                count += 1
+                if count % 5000 == 0:
+                    pipe.execute()
+            pipe.execute()
+        return count + self.publish_page_links()
+
+    def publish_page_links(self, url: str | None = None) -> int:
+        """Validators and remembered links of every followed page (or of `url` only), for the workers'
+        conditional requests and for following an unchanged page's links."""
+        conn, version = self.archive.conn, self.archive.links_version
+        sql = ("SELECT url, etag, last_modified, links FROM page_links WHERE (? IS NULL OR links_version = ?)"
+               " AND (etag IS NOT NULL OR last_modified IS NOT NULL)")
+        params: tuple = (version, version)
+        if url is not None:
+            sql, params = sql + " AND url = ?", (*params, url)
+        count = 0
+        with self.server.pipeline(transaction=False) as pipe:
+            # Rows whose validators were dropped since (a held page) must not be offered any more.
+            if url is None:
+                pipe.delete(self.keys.page_links)
+            else:
+                pipe.hdel(self.keys.page_links, url)
+            for each, etag, modified, blob in conn.execute(sql, params):
+                pipe.hset(self.keys.page_links, each, pack_page_links(etag, modified, blob))
                 count += 1
                 if count % 5000 == 0:
                     pipe.execute()
@@ -166,8 +192,13 @@ class Ingest:
             outcome = "duplicate"
         elif kind == "page":
             record = json.loads(value["record"])
+            links = json.loads(value["links"]) if "links" in value else None
             outcome = self.archive.store(crawl_id, url, record, value["body"], json.loads(value["headers"]),
-                                         http_status=status or 200, fetched_at=at)
+                                         http_status=status or 200, fetched_at=at, links=links)
+        elif kind == "links":
+            self.archive.remember_links(crawl_id, url, json.loads(value["links"]), json.loads(value["headers"]),
+                                        fetched_at=at)
+            outcome = "skipped"
         elif kind == "not_modified":
             outcome = self.archive.not_modified(crawl_id, url, json.loads(value["headers"]), fetched_at=at)
         elif kind == "gone":
@@ -185,6 +216,8 @@ class Ingest:
             pipe.xack(self.keys.stream, GROUP, entry_id)
             pipe.xdel(self.keys.stream, entry_id)
             pipe.execute()
+        if outcome != "duplicate" and kind in _FOLLOWED_KINDS:
+            self.publish_page_links(url)
         return outcome
 
     def _stored(self, crawl_id: int, url: str) -> bool:

@@ -20,6 +20,7 @@ from typing import Any, TextIO
 import redis
 
 from archive import Archive
+from parsers.links import LINKS_VERSION
 from parsers.profile import load_profile
 from scraper.redis_ingest import Ingest, IngestError
 from scraper.redis_worker import connect
@@ -63,7 +64,7 @@ def run_distributed(options: CrawlOptions, redis_url: str, workers: int, out: Te
         server.ping()
     except redis.RedisError as exc:
         return CrawlResult(None, None, {}, f"cannot reach Redis at {redis_url}: {exc}")
-    archive = Archive(options.db, version_related=profile.version_related)
+    archive = Archive(options.db, version_related=profile.version_related, links_version=LINKS_VERSION)
     ingest = Ingest(server, archive)
     try:
         crawl_id, resumed = ingest.open_crawl(options.start_urls)
@@ -116,7 +117,7 @@ def run_writer(redis_url: str, db: str, start_urls: list[str], profile_path: str
         server.ping()
     except redis.RedisError as exc:
         return CrawlResult(None, None, {}, f"cannot reach Redis at {redis_url}: {exc}")
-    archive = Archive(db, version_related=profile.version_related)
+    archive = Archive(db, version_related=profile.version_related, links_version=LINKS_VERSION)
     ingest = Ingest(server, archive)
     try:
         if start_urls:

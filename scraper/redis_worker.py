@@ -27,9 +27,9 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
 
-from archive import ArchiveError
+from archive import ArchiveError, page_links
 from parsers.profile import load_profile
-from scraper.redis_frontier import Frontier, Keys
+from scraper.redis_frontier import Frontier, Keys, unpack_page_links
 from scraper.scope import Scope
 from scraper.session import _SESSIONS, CrawlSession, parse_since, start_urls_of
 
@@ -84,12 +84,14 @@ class RedisArchive:
         return {k.decode(): int(v) for k, v in raw.items()}
 
     def validators(self, url: str) -> tuple[str | None, str | None]:
-        """(ETag, Last-Modified) of an archived URL, from the writer's hash."""
-        raw = self.server.hget(self.keys.validators, url)
-        if raw is None:
-            return None, None
-        etag, modified = json.loads(raw)
-        return etag or None, modified or None
+        """(ETag, Last-Modified) of a followed page whose links are remembered, from the writer's hash."""
+        raw = self.server.hget(self.keys.page_links, url)
+        return unpack_page_links(raw)[:2] if raw is not None else (None, None)
+
+    def links(self, url: str) -> list[str] | None:
+        """The links the writer remembered for a followed page."""
+        raw = self.server.hget(self.keys.page_links, url)
+        return page_links.decode(unpack_page_links(raw)[2]) if raw is not None else None
 
     def is_archived(self, url: str) -> bool:
         """True when the writer published this URL as archived."""
@@ -102,10 +104,17 @@ class RedisArchive:
         return "queued"
 
     def store(self, crawl_id: int, url: str, record: dict, body: bytes | str, headers: Mapping[str, str],
-              http_status: int = 200, fetched_at: str | None = None, cause: str = "source") -> str:
-        """Queue a fetched page (record, body, headers) for the writer."""
+              http_status: int = 200, fetched_at: str | None = None, cause: str = "source",
+              links: list[str] | None = None) -> str:
+        """Queue a fetched page (record, body, headers, links) for the writer."""
         return self._push(kind="page", crawl_id=crawl_id, url=url, record=record, body=body,
-                          headers=dict(headers or {}), status=http_status, fetched_at=fetched_at)
+                          headers=dict(headers or {}), status=http_status, fetched_at=fetched_at, links=links)
+
+    def remember_links(self, crawl_id: int, url: str, links: list[str], headers: Mapping[str, str] | None,
+                       fetched_at: str | None = None) -> None:
+        """Queue the links of a page followed but not archived."""
+        self._push(kind="links", crawl_id=crawl_id, url=url, links=links, headers=dict(headers or {}),
+                   status=200, fetched_at=fetched_at)
 
     def not_modified(self, crawl_id: int, url: str, headers: Mapping[str, str] | None = None,
                      fetched_at: str | None = None) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from archive import Archive
 from archive.clock import to_epoch
+from parsers.links import LINKS_VERSION
 from parsers.profile import Profile, load_profile
 from scraper.scope import Scope
 
@@ -107,7 +108,7 @@ def _new_session(crawler: Crawler) -> CrawlSession:
     spider = crawler.spider
     start_urls = start_urls_of(getattr(spider, "start_urls", None)) or start_urls_of(
         settings.get("ARCHIVE_START_URLS")) or list(profile.start_urls)
-    archive = Archive(db, version_related=profile.version_related)
+    archive = Archive(db, version_related=profile.version_related, links_version=LINKS_VERSION)
     return CrawlSession(
         archive=archive,
         profile=profile,

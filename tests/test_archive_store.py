@@ -26,9 +26,10 @@ def one(a: Archive, sql: str, *params):
     return a.conn.execute(sql, params).fetchone()
 
 
-def store(a: Archive, crawl, record, at, body=None, headers=None, url=None):
+def store(a: Archive, crawl, record, at, body=None, headers=None, url=None, links=()):
+    """Store as the crawler does: a fetched page with the links found on it."""
     return a.store(crawl, url or record["url"], record, body or page_for(record),
-                   headers or {"Content-Type": "text/html; charset=utf-8"}, fetched_at=at)
+                   headers or {"Content-Type": "text/html; charset=utf-8"}, fetched_at=at, links=list(links))
 
 
 def test_first_store_fills_every_table(archive):

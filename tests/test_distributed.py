@@ -117,8 +117,12 @@ def test_three_workers_archive_what_one_process_does(tmp_path: Path, redis_url: 
             assert 2 <= sum(1 for r in requests if r["path"] == "/robots.txt") <= 3
             assert archive_state(dist) == archive_state(single)
             if epoch == 2:
-                # Conditional requests from the writer's published validators: unchanged pages cost a 304.
-                assert sum(1 for r in requests if r["status"] == 304) == len(site.changes(1, 2)["unchanged"])
+                # Conditional requests from the writer's published validators: unchanged summaries
+                # cost a 304 (and so do unchanged listings, whose remembered links are followed).
+                unchanged = {"/" + p.lstrip("/") for p in site.changes(1, 2)["unchanged"]}
+                not_modified = {r["path"] for r in requests if r["status"] == 304}
+                assert not_modified & {"/" + p.lstrip("/") for p in site.summary_paths(2)} == unchanged
+                assert not_modified - unchanged, "no listing page answered 304"
     state = archive_state(dist)
     assert [c[1] for c in state["crawls"]] == ["finished", "finished"]
     assert {path for (url, *_rest) in state["articles"] for path in [url.split("/", 3)[3]]} >= {
@@ -172,13 +176,14 @@ def test_writer_restart_stores_each_entry_once(tmp_path: Path, redis_url: str) -
     for path in paths:
         status, headers, body = site.render(path, 1, "http://127.0.0.1:1")
         url = "http://127.0.0.1:1" + path
-        assert sender.store(crawl_id, url, parse(body, url, headers), body, headers) == "queued"
+        links = [f"http://127.0.0.1:1/list?from={path}", "http://127.0.0.1:1/"]
+        assert sender.store(crawl_id, url, parse(body, url, headers), body, headers, links=links) == "queued"
     # A writer reads everything, commits the first entry, then dies before acknowledging anything.
     taken = server.xreadgroup(GROUP, "writer", {keys.stream: ">"}, count=100)[0][1]
     assert len(taken) == len(paths)
     first = {k.decode(): v for k, v in taken[0][1].items()}
     archive.store(crawl_id, first["url"].decode(), json.loads(first["record"]), first["body"],
-                  json.loads(first["headers"]))
+                  json.loads(first["headers"]), links=json.loads(first["links"]))
     # The next writer (same consumer name) gets the pending entries first.
     again = Ingest(server, archive)
     again.join_crawl()
@@ -189,5 +194,9 @@ def test_writer_restart_stores_each_entry_once(tmp_path: Path, redis_url: str) -
     assert archive.crawl_counts(crawl_id)["fetched"] == len(paths)
     # The workers' view: every stored URL published with its validators.
     assert all(sender.is_archived("http://127.0.0.1:1" + p) for p in paths)
-    assert sender.validators("http://127.0.0.1:1" + paths[0]) == archive.validators("http://127.0.0.1:1" + paths[0])
+    # And every stored page's validators and links, for conditional requests and following a 304.
+    for path in paths:
+        url = "http://127.0.0.1:1" + path
+        assert sender.validators(url) == archive.validators(url) != (None, None)
+        assert sender.links(url) == [f"http://127.0.0.1:1/list?from={path}", "http://127.0.0.1:1/"]
     archive.close()

@@ -138,7 +138,10 @@ class SummariesSpider(Spider):
                                 "start": bool(response.meta.get("archive_start"))}
         status = response.status
         if status == 304:
+            # Unchanged since the archive last fetched it in full: its links then are its links now.
             url = response.meta.get("archive_validated_url") or response.url
+            for request in self._follow(session_for(self.crawler).archive.links(url) or []):
+                yield request
             yield {**item, "url": url, "kind": "not_modified", "headers": header_dict(response.headers)}
         elif status in (404, 410):
             yield {**item, "kind": "gone"}
@@ -164,7 +167,7 @@ class SummariesSpider(Spider):
             for request in self._follow(parsed.links):
                 yield request
             yield {**item, "kind": "page", "record": parsed.record, "parse_error": parsed.error,
-                   "body": response.body, "headers": headers}
+                   "body": response.body, "headers": headers, "links": parsed.links}
 
     def parse_sitemap(self, response: Response) -> Iterator[Request | dict[str, Any]]:
         """Follow a sitemap index's sitemaps and a urlset's pages (skipping those not changed --since)."""
