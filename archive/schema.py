@@ -172,7 +172,7 @@ def _v7_page_links(db: Database) -> None:
     """Version 7: the links and validators of every page a crawl followed (archive.page_links)."""
     db["page_links"].create({
         "url": str, "etag": str, "last_modified": str, "links": bytes, "link_count": int,
-        "links_version": str, "crawl_id": int, "seen_at": str,
+        "links_version": str, "judgement": str, "crawl_id": int, "seen_at": str,
     }, pk="url", foreign_keys=[("crawl_id", "crawls", "id")], if_not_exists=True)
 
 

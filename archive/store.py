@@ -43,11 +43,13 @@ class Archive:
     """Read-write access to an archive file (created or upgraded in place on open)."""
 
     def __init__(self, path: str | Path, *, version_related: bool = False, create: bool = True,
-                 links_version: str | None = None) -> None:
+                 links_version: str | None = None, judgement: str | None = None) -> None:
         self.path = Path(path)
         self.version_related = version_related
-        # The crawler's link extraction version: links remembered by another one are not trusted.
+        # The crawler's link extraction version, and how it judges which pages to archive (parser
+        # version, page types): links and validators remembered under others are not trusted.
         self.links_version = links_version
+        self.judgement = judgement
         self._lock = threading.RLock()
         self._adhoc_crawl: int | None = None
         self.db = open_writable(self.path, create)
@@ -178,12 +180,12 @@ class Archive:
         """(ETag, Last-Modified) for a conditional GET of this URL: only for a page whose links are
         remembered (see archive.page_links) and whose content the archive holds."""
         with self._lock, translated(self.path):
-            return page_links.validators(self.conn, url, self.links_version)
+            return page_links.validators(self.conn, url, self.links_version, self.judgement)
 
     def links(self, url: str) -> list[str] | None:
         """The links remembered for this URL when it was last fetched in full (None if unknown)."""
         with self._lock, translated(self.path):
-            return page_links.links(self.conn, url, self.links_version)
+            return page_links.links(self.conn, url, self.links_version, self.judgement)
 
     def remember_links(self, crawl_id: int | None, url: str, links: list[str], headers: Mapping | None,
                        fetched_at: str | None = None) -> None:
@@ -191,7 +193,8 @@ class Archive:
         hdrs = snapshots.normalise_headers(headers)
         with self.transaction() as conn:
             page_links.remember(conn, url, links, hdrs.get("etag"), hdrs.get("last-modified"),
-                                version=self.links_version, crawl_id=crawl_id, at=normalise(fetched_at))
+                                version=self.links_version, judgement=self.judgement, crawl_id=crawl_id,
+                                at=normalise(fetched_at))
 
     # -- writes, one transaction each -----------------------------------------------------------
 
@@ -232,7 +235,7 @@ class Archive:
                 kept = outcome != "held"  # a held page is asked for in full again
                 page_links.remember(conn, url, links, hdrs.get("etag") if kept else None,
                                     hdrs.get("last-modified") if kept else None,
-                                    version=self.links_version, crawl_id=crawl_id, at=at)
+                                    version=self.links_version, judgement=None, crawl_id=crawl_id, at=at)
         return outcome
 
     def _create(self, conn: sqlite3.Connection, crawl_id: int | None, key: str, url: str, record: dict,

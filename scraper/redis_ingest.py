@@ -123,10 +123,10 @@ class Ingest:
     def publish_page_links(self, url: str | None = None) -> int:
         """Validators and remembered links of every followed page (or of `url` only), for the workers'
         conditional requests and for following an unchanged page's links."""
-        conn, version = self.archive.conn, self.archive.links_version
+        conn, version, judgement = self.archive.conn, self.archive.links_version, self.archive.judgement
         sql = ("SELECT url, etag, last_modified, links FROM page_links WHERE (? IS NULL OR links_version = ?)"
-               " AND (etag IS NOT NULL OR last_modified IS NOT NULL)")
-        params: tuple = (version, version)
+               " AND (judgement IS NULL OR judgement IS ?) AND (etag IS NOT NULL OR last_modified IS NOT NULL)")
+        params: tuple = (version, version, judgement)
         if url is not None:
             sql, params = sql + " AND url = ?", (*params, url)
         count = 0

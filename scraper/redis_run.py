@@ -20,13 +20,12 @@ from typing import Any, TextIO
 import redis
 
 from archive import Archive
-from parsers.links import LINKS_VERSION
 from parsers.profile import load_profile
 from scraper.redis_ingest import Ingest, IngestError
 from scraper.redis_worker import connect
 from scraper.run import CrawlOptions, CrawlResult, run_crawl
 from scraper.scope import Scope
-
+from scraper.session import open_archive
 
 
 def worker_options(options: CrawlOptions, redis_url: str, crawl_id: int | None = None) -> CrawlOptions:
@@ -64,7 +63,7 @@ def run_distributed(options: CrawlOptions, redis_url: str, workers: int, out: Te
         server.ping()
     except redis.RedisError as exc:
         return CrawlResult(None, None, {}, f"cannot reach Redis at {redis_url}: {exc}")
-    archive = Archive(options.db, version_related=profile.version_related, links_version=LINKS_VERSION)
+    archive = open_archive(options.db, profile)
     ingest = Ingest(server, archive)
     try:
         crawl_id, resumed = ingest.open_crawl(options.start_urls)
@@ -117,7 +116,7 @@ def run_writer(redis_url: str, db: str, start_urls: list[str], profile_path: str
         server.ping()
     except redis.RedisError as exc:
         return CrawlResult(None, None, {}, f"cannot reach Redis at {redis_url}: {exc}")
-    archive = Archive(db, version_related=profile.version_related, links_version=LINKS_VERSION)
+    archive = open_archive(db, profile)
     ingest = Ingest(server, archive)
     try:
         if start_urls:

@@ -15,6 +15,7 @@ from archive import Archive
 from archive.clock import to_epoch
 from parsers.links import LINKS_VERSION
 from parsers.profile import Profile, load_profile
+from parsers.record import PARSER_VERSION
 from scraper.scope import Scope
 
 if TYPE_CHECKING:  # the CLI imports parse_since without paying for Scrapy
@@ -36,6 +37,18 @@ def start_urls_of(value: object) -> list[str]:
         return []
     items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[call-overload]
     return [str(item).strip() for item in items if str(item).strip()]
+
+
+def judgement_of(profile: Profile) -> str:
+    """How a crawl decides which pages to archive: a page it followed but did not archive is trusted
+    to stay that way (its 304 followed, never stored) only by a crawl that decides the same way."""
+    return f"parser {PARSER_VERSION}; archives {', '.join(sorted(profile.page_types))}"
+
+
+def open_archive(db: str, profile: Profile) -> Archive:
+    """The archive as a crawl (or its writer) uses it: link memory of this parser and profile."""
+    return Archive(db, version_related=profile.version_related, links_version=LINKS_VERSION,
+                   judgement=judgement_of(profile))
 
 
 # URLs remembered by CrawlSession.first_link: a site's navigation and recent cards, a few MB at most.
@@ -108,7 +121,7 @@ def _new_session(crawler: Crawler) -> CrawlSession:
     spider = crawler.spider
     start_urls = start_urls_of(getattr(spider, "start_urls", None)) or start_urls_of(
         settings.get("ARCHIVE_START_URLS")) or list(profile.start_urls)
-    archive = Archive(db, version_related=profile.version_related, links_version=LINKS_VERSION)
+    archive = open_archive(db, profile)
     return CrawlSession(
         archive=archive,
         profile=profile,

@@ -74,3 +74,18 @@ def test_no_links_and_odd_urls_round_trip(archive: Archive) -> None:
     odd = ["https://example.org/ünïcode path", "https://example.org/" + "x" * 5000]
     archive.remember_links(None, URL, odd, HEADERS)
     assert archive.links(URL) == odd
+
+
+def test_a_page_judged_not_for_archiving_is_trusted_only_by_the_same_judgement(tmp_path) -> None:
+    """A listing skipped by one parser or profile is fetched in full by a crawl that may want it;
+    an archived page's validators hold whatever the judgement."""
+    with Archive(tmp_path / "a.db", judgement="parser 1; archives summary") as first:
+        first.remember_links(None, LISTING, LINKS, HEADERS)
+        record = make_record(URL)
+        first.store(None, URL, record, page_for(record), HEADERS, links=LINKS)
+        assert first.validators(LISTING) != (None, None)
+    with Archive(tmp_path / "a.db", judgement="parser 2; archives summary") as upgraded:
+        assert upgraded.validators(LISTING) == (None, None) and upgraded.links(LISTING) is None
+        assert upgraded.validators(URL) == (HEADERS["ETag"], HEADERS["Last-Modified"])
+    with Archive(tmp_path / "a.db", judgement="parser 1; archives other, summary") as wider:
+        assert wider.validators(LISTING) == (None, None)

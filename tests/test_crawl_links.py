@@ -112,3 +112,21 @@ def test_links_are_remembered_per_page(card_only_site: tuple[str, list[str]], tm
         conn.close()
     assert rows[base + "/"] == 1 and rows[base + "/list"] == 1
     assert set(rows) >= {base + path for path in cards}
+
+
+def test_a_profile_that_now_archives_listings_gets_them_in_full(card_only_site: tuple[str, list[str]],
+                                                                 tmp_path: Path) -> None:
+    """Pages skipped as "not a summary" answer 304 only to crawls that would skip them again."""
+    base, cards = card_only_site
+    db = tmp_path / "a.db"
+    assert crawl(base + "/", "--db", str(db), *FAST).returncode == 0
+    profile = tmp_path / "wider.toml"
+    profile.write_text('[archive]\npage_types = ["summary", "other"]\n')
+    _ValidatingSite.log = []
+    wider = crawl(base + "/", "--db", str(db), "--profile", str(profile), *FAST)
+    assert wider.returncode == 0, wider.stderr
+    answers = {r["path"]: r["status"] for r in _ValidatingSite.log}
+    assert answers["/"] == answers["/list"] == 200
+    assert {answers[path] for path in cards} == {304}
+    archived = {urlsplit(url).path for (url,) in query(db, "SELECT url FROM articles")}
+    assert {"/", "/list"} <= archived
