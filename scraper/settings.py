@@ -52,6 +52,10 @@ RETRY_GIVE_UP_LOG_LEVEL = "INFO"
 CONCURRENT_ITEMS = 1
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19 starts, by default, an HTTP server on localhost that runs any Python code sent to it
+# with a token it writes under ~/.local/state/scrapy (left behind when a crawl is killed): not for
+# an unattended crawler. `-s REMOTE_CONTROL_ENABLED=true` turns it back on.
+REMOTE_CONTROL_ENABLED = False
 
 # Breadth-first, so --max-pages and --depth cut the crawl evenly.
 DEPTH_PRIORITY = 1

@@ -283,6 +283,19 @@ def test_unreachable_start_url_fails_with_one_line(tmp_path: Path) -> None:
     assert query(tmp_path / "a.db", "SELECT status FROM crawls") == [("failed",)]
 
 
+def test_no_remote_code_execution_server_and_no_job_files(tmp_path: Path) -> None:
+    """Scrapy's RemoteControl (on by default in 2.19) stays off unless asked for."""
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state")}
+    jobs = tmp_path / "state" / "scrapy" / "job_files"
+    with SiteServer(Site(pages=5, seed=1)) as server:
+        for extra, expected in (((), False), (("--set", "REMOTE_CONTROL_ENABLED=true"), True)):
+            proc = subprocess.run([str(BIN / "summary-archive"), "crawl", server.url, "--db",
+                                   str(tmp_path / "a.db"), *FAST, *extra], cwd=ROOT, capture_output=True,
+                                  text=True, timeout=120, env=env)
+            assert proc.returncode == 0, proc.stderr
+            assert jobs.exists() is expected, extra
+
+
 def test_unusable_database_fails_before_crawling(tmp_path: Path) -> None:
     not_sqlite = tmp_path / "notes.txt"
     not_sqlite.write_text("this is not a database\n" * 100)
