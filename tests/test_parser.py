@@ -92,6 +92,22 @@ def test_latin1_label_means_windows_1252_and_bytes_headers_work() -> None:
 def test_undeclared_windows_1252_is_detected() -> None:
     record = parse(CP1252_BODY, "https://e.org/x")
     assert record["sections"][0]["text"] == "It\u2019s fine."
+    assert record["title"] == "Caf\u00e9 \u201cstudy\u201d \u2014 na\u00efve"  # not windows-1250's "na\u010fve"
+
+
+@pytest.mark.parametrize("text, encoding", [
+    ("L'\u00e9t\u00e9 dernier, les chercheurs ont \u00e9tudi\u00e9 \u00e0 Paris o\u00f9 il fait tr\u00e8s chaud.", "cp1252"),
+    ("Ein sch\u00f6ner Tag f\u00fcr die Forschung, sagte der Arzt \u00fcber \u00c4rzte.", "cp1252"),
+    ("\u041f\u0440\u0438\u0432\u0435\u0442, \u044d\u0442\u043e \u0438\u0441\u0441\u043b\u0435\u0434\u043e\u0432\u0430\u043d\u0438\u0435 \u043e "
+     "\u0437\u0434\u043e\u0440\u043e\u0432\u044c\u0435 \u0438 \u043c\u043e\u0437\u0433\u0435 \u0447\u0435\u043b\u043e\u0432\u0435\u043a\u0430.", "cp1251"),
+    ("\u0397 \u03bc\u03b5\u03bb\u03ad\u03c4\u03b7 \u03b2\u03c1\u03ae\u03ba\u03b5 \u03cc\u03c4\u03b9 \u03bf\u03b9 \u03b1\u03c3\u03b8\u03b5\u03bd\u03b5\u03af\u03c2 "
+     "\u03ad\u03c7\u03bf\u03c5\u03bd \u03bb\u03b9\u03b3\u03cc\u03c4\u03b5\u03c1\u03b1 \u03c3\u03c5\u03bc\u03c0\u03c4\u03ce\u03bc\u03b1\u03c4\u03b1.", "cp1253"),
+], ids=["french", "german", "russian", "greek"])
+def test_undeclared_legacy_encodings(text: str, encoding: str) -> None:
+    """Latin-script pages read as windows-1252; other scripts' code pages are still detected."""
+    body = f"<html><body><h1>{text[:30]}</h1><h2>Key Takeaway</h2><p>{text}</p></body></html>" * 3
+    record = parse(body.encode(encoding), "https://e.org/x")
+    assert record["sections"][0]["text"].startswith(text)
 
 
 def test_utf8_bom_beats_a_wrong_meta_charset() -> None:
