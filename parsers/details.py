@@ -12,7 +12,7 @@ from lxml import etree
 from parsers.blocks import Event
 from parsers.dates import to_iso_date
 from parsers.related import absolute
-from parsers.text import collapse
+from parsers.text import collapse, text_of
 
 Source = dict[str, Any]
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>]+)", re.I)
@@ -24,6 +24,13 @@ _MAX_KEY_WORDS = 5
 _KEY_COLON = re.compile(r"(?:^|(?<=\s))((?:[^\W\d][\w.'\-]*\s+){0,3}[^\W\d][\w.'\-]*)\s*:\s+")
 _OTHER_URL = re.compile(r"(?:https?://|www\.)(?!(?:dx\.)?doi\.org)\S+", re.I)
 _DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org"})
+# A publisher's DOI-addressed page: /doi/10.1212/..., /doi/full/10..., /doi/abs/10... (Wiley, Sage, AAN...).
+_DOI_PATH = re.compile(r"/doi/(?:(?:abs|full|pdf|epdf|epub|reader|book)/)?(10\.\d{4,9}/\S+)", re.I)
+# "..., published 11/2/2024." or "Published 2024." in prose: the study's date without a "Key:" label.
+_PROSE_DATE = re.compile(r"\b(?:published|issued)\b(?:\s+(?:in|on|online))?\s*:?\s*(?P<when>[^.;]{0,40})", re.I)
+_YEAR = re.compile(r"^\(?((?:19|20)\d{2})\)?\.?$")
+_TRAILING_YEAR = re.compile(r"\s*[(\[]\s*(?:19|20)\d{2}\s*[)\]]\.?$")
+_MAX_JOURNAL_WORDS = 12
 _SCAN_CAP = 400
 
 
@@ -92,19 +99,46 @@ def _inline_pairs(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def _date(value: str) -> str | None:
+    """A study date as ISO 8601: a day, a month, or a year alone ('2024')."""
+    if found := to_iso_date(value):
+        return found
+    m = _YEAR.match(value.strip())
+    return m.group(1) if m else None
+
+
+def _journal(value: str) -> str:
+    """A journal name without the year some sites append ('Neurology (2025)')."""
+    return _TRAILING_YEAR.sub("", collapse(value)) or collapse(value)
+
+
+def _cited(cited: list[etree._Element]) -> str | None:
+    """A journal set in italics or <cite>, as citations write it, when no field names one."""
+    for el in cited:
+        text = collapse(text_of(el))
+        if text and len(text.split()) <= _MAX_JOURNAL_WORDS and not _OTHER_URL.search(text) and not clean_doi(text):
+            return _journal(text)
+    return None
+
+
 def read_details(
-    events: list[Event], links: list[etree._Element], base: str, page_host: str
+    events: list[Event], links: list[etree._Element], base: str, page_host: str,
+    cited: list[etree._Element] | None = None,
 ) -> Source:
-    """Source fields from a details block's events and links."""
+    """Source fields from a details block's events, links and italic/cite elements."""
     source = empty_source()
     doi_link = None
     for key, value in _pairs(events):
         if _KEY_DOI.search(key) and not source["doi"]:
             source["doi"] = clean_doi(value)
         elif _KEY_DATE.search(key) and not _KEY_JOURNAL.search(key.replace("published", "")) and not source["published"]:
-            source["published"] = to_iso_date(value)
+            source["published"] = _date(value)
         elif _KEY_JOURNAL.search(key) and not source["journal"] and not value.lower().startswith(("http", "www.", "doi")):
-            source["journal"] = collapse(value)
+            source["journal"] = _journal(value)
+    if not source["published"]:
+        texts = (ev.text for ev in events if ev.kind != "boundary")
+        source["published"] = next((d for t in texts for m in _PROSE_DATE.finditer(t) if (d := _date(m["when"]))), None)
+    source["journal"] = source["journal"] or _cited(cited or [])
     for a in links:
         url = absolute(a.get("href"), base)
         if not url:
@@ -116,9 +150,11 @@ def read_details(
             doi_link = doi_link or url
         elif not source["url"] and host != page_host:
             source["url"] = url
+            if m := _DOI_PATH.search(unquote(urlsplit(url).path)):
+                source["doi"] = source["doi"] or clean_doi(m.group(1))
     source["url"] = source["url"] or doi_link
     if not source["doi"]:
-        # A DOI written out as text; one inside a publisher's URL is that publisher's link, not a DOI given.
+        # A DOI written out as text (a publisher URL's path was read above, with that link).
         texts = (_OTHER_URL.sub(" ", ev.text) for ev in events if ev.kind != "boundary")
         source["doi"] = next((d for text in texts if (d := clean_doi(text))), None)
     return source

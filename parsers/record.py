@@ -21,7 +21,7 @@ from parsers.metadata import read_metadata
 from parsers.pagetype import LISTING, OTHER, SUMMARY, page_type
 from parsers.profile import DEFAULT_PROFILE, Profile
 from parsers.ratings import extract_ratings
-from parsers.related import absolute, find_cards, has_pagination, related_scope
+from parsers.related import absolute, find_cards, has_pagination, related_scope, unlabeled_related
 from parsers.sections import extract_sections
 from parsers.text import norm_label, text_of
 from parsers.title import find_title, in_chrome
@@ -200,7 +200,8 @@ def _details(
             events = details_range(main_events, labels.kind)
             scope = set(related_scope(hit, order, index, others))
         links = [el for el in order if el in scope and el.tag == "a"]
-        return read_details(events, links, base, page_host), True, scope
+        cited = [el for el in order if el in scope and el.tag in ("cite", "i", "em")]
+        return read_details(events, links, base, page_host, cited), True, scope
     return empty_source(), False, set()
 
 
@@ -220,6 +221,12 @@ def _published(meta: dict[str, Any], events: list[Event], title: str | None, bod
             if started and norm_label(ev.text) != title_key:
                 break
             started = started or norm_label(ev.text) == title_key
+        elif ev.kind == "block" and not started and title_key and norm_label(ev.text).startswith(title_key):
+            # The title and its byline in one block (a bold line, <br>, "Posted ..."): the rest is the byline.
+            started = True
+            byline = ev.text[len(title_key):]
+            if len(byline) < 120 and (text := find_date_text(byline)):
+                return to_iso_date(text)
         elif started and ev.kind == "block" and len(ev.text) < 120 and (text := find_date_text(ev.text)):
             return to_iso_date(text)
     return None
@@ -257,6 +264,14 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
     container = _main_container(body)
     events = linearize(container, labels.kind, skip)
     sections, empty_known = extract_sections(events, title, labels.kind)
+    if not related and any(labels.kind(s["heading"]) == "section" for s in sections):
+        # A summary whose related block has a name the profile does not know: found by its shape.
+        stops = {h.el for h in hits if h.kind != "rating"}
+        if found := unlabeled_related(order, index, labels.kind, stops, base, page_url, drop):
+            heading, cards = found
+            related, skip = [card for _, card in cards], skip | {heading} | {root for root, _ in cards}
+            events = linearize(container, labels.kind, skip)
+            sections, empty_known = extract_sections(events, title, labels.kind)
     ratings, unread = extract_ratings(body, hits, profile.rating_scale, skip)
     source, has_details, details_scope = _details(hits, events, labels, order, index, base, page_host)
     if not source["journal"] and (pattern := _journal_regex(profile)):

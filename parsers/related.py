@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
@@ -22,6 +23,9 @@ _READ_MORE = re.compile(
 _PAGINATION = re.compile(r"^(?:\d{1,4}|next|previous|prev|older|newer|first|last|\u00ab|\u00bb|\u2039|\u203a|<|>|\.\.\.|\u2026)(?:\s.{0,20})?$", re.I)
 _PAGE_URL = re.compile(r"[?&](?:page|p|pg|paged|start|offset)=\d+|/page/\d+", re.I)
 _SCAN_CAP = 5000
+# The site's footer, whatever its markup: a copyright line.
+_COPYRIGHT = re.compile(r"\u00a9|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b", re.I)
+_MAX_BLOCK_LABEL_WORDS = 8
 _TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
 
 
@@ -219,7 +223,7 @@ def find_cards(
             continue
         roots.add(root)
         card = build_card(root, links, _pick_url(links, base, drop))
-        if card["title"]:
+        if card["title"] and not _COPYRIGHT.search(card["excerpt"] or ""):
             cards.append((root, card))
     # Bare link lists are kept only when no card around them has a date or an excerpt.
     rich = [c for c in cards if c[1]["date"] or c[1]["excerpt"]]
@@ -238,7 +242,57 @@ def related_scope(
     for el in order[start + 1 : start + 1 + _SCAN_CAP]:
         if el in inside:
             continue
-        if el in stops or el.tag == "h1" or is_zone(el):
+        if el in stops or el.tag == "h1" or is_zone(el) or site_footer(el):
+            break
+        scope.append(el)
+    return scope
+
+
+def site_footer(el: etree._Element) -> bool:
+    """A block whose own text is a copyright line: the site's footer, whatever its tag or class."""
+    return el.tag in BLOCK_TAGS and bool(el.text) and _COPYRIGHT.search(el.text) is not None
+
+
+def unlabeled_related(
+    order: list[etree._Element], index: dict[Any, int], label_kind: Callable[[str], str | None],
+    stops: set[Any], base: str, page_url: str, drop: frozenset[str] = frozenset(),
+) -> tuple[etree._Element, list[tuple[etree._Element, Card]]] | None:
+    """A heading the profile does not know ("More summaries") over two or more dated cards: the
+    page's related block under another name. Returns the heading and its cards."""
+    for el in order:
+        rank = heading_rank(el)
+        if rank is None or el.tag == "h1" or el.find(".//a") is not None or _in_link_or_chrome(el):
+            continue
+        text = collapse(text_of(el))
+        if not text or len(text.split()) > _MAX_BLOCK_LABEL_WORDS or text.endswith(".") or label_kind(text):
+            continue
+        scope = _under_heading(el, rank, order, index, stops)
+        if len({a.get("href") for a in scope if a.tag == "a"}) < 2:
+            continue
+        cards = find_cards(scope, base, page_url, drop)
+        if sum(1 for _, card in cards if card["date"]) >= 2:
+            return el, cards
+    return None
+
+
+def _in_link_or_chrome(el: etree._Element) -> bool:
+    return any(a.tag == "a" or is_zone(a) or is_hidden(a) for a in el.iterancestors())
+
+
+def _under_heading(
+    heading: etree._Element, rank: int, order: list[etree._Element], index: dict[Any, int], stops: set[Any]
+) -> list[etree._Element]:
+    """Elements after a heading up to the next heading of its rank or above, a label, h1 or chrome."""
+    start = index[heading]
+    inside = set(heading.iter())
+    scope: list[etree._Element] = []
+    for el in order[start + 1 : start + 1 + _SCAN_CAP]:
+        if el in inside:
+            continue
+        if el in stops or el.tag == "h1" or is_zone(el) or site_footer(el):
+            break
+        other = heading_rank(el)
+        if other is not None and other <= rank:
             break
         scope.append(el)
     return scope

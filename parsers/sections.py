@@ -15,14 +15,17 @@ _ENDS_SUMMARY = frozenset({"related", "boilerplate"})
 def _range_end(events: list[Event], i: int, label_kind: Callable[[str], str | None], title_key: str) -> int:
     """Index just past the text owned by the heading at `i`."""
     head = events[i]
+    head_kind = label_kind(head.text)
     j = i + 1
     while j < len(events):
         ev = events[j]
         if ev.kind == "boundary":
             break
         if ev.kind == "heading" and (
-            ev.linked
-            or ev.rank <= head.rank or label_kind(ev.text) is not None or norm_label(ev.text) == title_key
+            ev.linked or ev.rank <= head.rank or norm_label(ev.text) == title_key
+            # Another label ends it, but not a lesser one of its own kind ("Original Study" in More
+            # Details); each section label is a section of its own, whatever its level.
+            or (kind := label_kind(ev.text)) is not None and (kind != head_kind or kind == "section")
         ):
             break
         j += 1

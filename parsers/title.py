@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from lxml import etree
 
-from parsers.headings import H_TAGS, is_hidden, is_zone
+from parsers.headings import H_TAGS, heading_rank, is_hidden, is_zone
 from parsers.text import collapse, norm_label, text_of
 
 _SEPARATOR = re.compile(r"^\s*[|\-\u2013\u2014:\u00b7\u2022]")
+_SEPARATOR_BEFORE = re.compile(r"[|\-\u2013\u2014:\u00b7\u2022]\s*$")
 _SUFFIX = re.compile(r"\s+[|\-\u2013\u2014\u00b7\u2022]\s+[^|\-\u2013\u2014\u00b7\u2022]{1,60}$")
 
 
@@ -28,6 +29,38 @@ def _matches(text: str, keys: list[str], tag_title: str) -> bool:
     return bool(tag_title and tag_title.startswith(key) and _SEPARATOR.match(tag_title[len(key):]))
 
 
+def _part_of(key: str, tag_title: str) -> bool:
+    """<title> is this text, or it plus a site name or a 'Summary:' prefix beyond a separator."""
+    if not key:
+        return False
+    if tag_title.startswith(key):
+        rest = tag_title[len(key):]
+        return not rest or bool(_SEPARATOR.match(rest))
+    return tag_title.endswith(key) and bool(_SEPARATOR_BEFORE.search(tag_title[: -len(key)]))
+
+
+def _bold_title(body: etree._Element, tag_title: str, label_kind: Callable[[str], str | None]) -> str | None:
+    """With no heading at all: the bold line <title> is made of (old table layouts, <b><font>)."""
+    for el in body.iter("b", "strong", "font"):
+        text = collapse(text_of(el))
+        if text and len(text.split()) <= 15 and not label_kind(text) and not in_chrome(el) \
+                and _part_of(norm_label(text), tag_title):
+            return text
+    return None
+
+
+# One C-level pass, in document order: h1-h6 and ARIA headings.
+_HEADINGS = etree.XPath("|".join(f"descendant::{t}" for t in H_TAGS) + "|descendant::*[@role='heading']")
+
+
+def _headings(body: etree._Element) -> Iterator[tuple[etree._Element, int]]:
+    """h1-h6 and ARIA headings (role=heading, aria-level) with their rank, in document order."""
+    for el in _HEADINGS(body):
+        rank = H_TAGS.get(el.tag) or heading_rank(el)
+        if rank is not None:
+            yield el, rank
+
+
 def find_title(
     body: etree._Element, meta: dict[str, Any], label_kind: Callable[[str], str | None]
 ) -> tuple[str | None, etree._Element | None]:
@@ -35,13 +68,12 @@ def find_title(
     keys = [norm_label(meta[k]) for k in ("og_title", "ld_title", "twitter_title", "ld_name") if meta.get(k)]
     tag_title = norm_label(meta.get("title"))
     best: tuple[int, str, etree._Element] | None = None  # highest-ranked heading, first of its rank
-    for el in body.iter(*H_TAGS):
+    for el, rank in _headings(body):
         text = collapse(text_of(el))
         if not text or label_kind(text) or in_chrome(el):
             continue
         if _matches(text, keys, tag_title):
             return text, el
-        rank = H_TAGS[el.tag]
         if best is None or rank < best[0]:
             best = (rank, text, el)
     if best and best[0] == 1:
@@ -51,6 +83,8 @@ def find_title(
             return meta[key], None
     if best:
         return best[1], best[2]
+    if tag_title and (bold := _bold_title(body, tag_title, label_kind)):
+        return bold, None
     if meta.get("title"):
         return _SUFFIX.sub("", meta["title"]) or meta["title"], None
     return None, None
