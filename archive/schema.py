@@ -170,10 +170,14 @@ def _v6_crawl_owner(db: Database) -> None:
 
 def _v7_page_links(db: Database) -> None:
     """Version 7: the links and validators of every page a crawl followed (archive.page_links)."""
-    db["page_links"].create({
-        "url": str, "etag": str, "last_modified": str, "links": bytes, "link_count": int,
-        "links_version": str, "judgement": str, "crawl_id": int, "seen_at": str,
-    }, pk="url", foreign_keys=[("crawl_id", "crawls", "id")], if_not_exists=True)
+    columns = {"url": str, "etag": str, "last_modified": str, "links": bytes, "link_count": int,
+               "links_version": str, "judgement": str, "crawl_id": int, "seen_at": str}
+    table = db["page_links"]
+    if not table.exists():
+        table.create(columns, pk="url", foreign_keys=[("crawl_id", "crawls", "id")])
+    for name, kind in columns.items():  # a development build's table without its later columns
+        if name not in table.columns_dict:
+            table.add_column(name, kind)
 
 
 MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
