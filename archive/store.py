@@ -188,13 +188,15 @@ class Archive:
             return page_links.links(self.conn, url, self.links_version, self.judgement)
 
     def remember_links(self, crawl_id: int | None, url: str, links: list[str], headers: Mapping | None,
-                       fetched_at: str | None = None) -> None:
-        """A page followed but not archived (home, listing, topic page): its links and validators."""
+                       fetched_at: str | None = None, canonical: str | None = None) -> None:
+        """A page followed but not archived (home, listing, topic page): its links and validators,
+        under the URL fetched and the page's canonical one (the next crawl may link either)."""
         hdrs = snapshots.normalise_headers(headers)
         with self.transaction() as conn:
-            page_links.remember(conn, url, links, hdrs.get("etag"), hdrs.get("last-modified"),
-                                version=self.links_version, judgement=self.judgement, crawl_id=crawl_id,
-                                at=normalise(fetched_at))
+            for each in dict.fromkeys(filter(None, (url, canonical))):
+                page_links.remember(conn, each, links, hdrs.get("etag"), hdrs.get("last-modified"),
+                                    version=self.links_version, judgement=self.judgement, crawl_id=crawl_id,
+                                    at=normalise(fetched_at))
 
     # -- writes, one transaction each -----------------------------------------------------------
 
@@ -233,9 +235,10 @@ class Archive:
             self._log(conn, crawl_id, url_id, at, http_status, snap_id, outcome)
             if links is not None:
                 kept = outcome != "held"  # a held page is asked for in full again
-                page_links.remember(conn, url, links, hdrs.get("etag") if kept else None,
-                                    hdrs.get("last-modified") if kept else None,
-                                    version=self.links_version, judgement=None, crawl_id=crawl_id, at=at)
+                for each in dict.fromkeys((url, key)):  # the next crawl may link either spelling
+                    page_links.remember(conn, each, links, hdrs.get("etag") if kept else None,
+                                        hdrs.get("last-modified") if kept else None,
+                                        version=self.links_version, judgement=None, crawl_id=crawl_id, at=at)
         return outcome
 
     def _create(self, conn: sqlite3.Connection, crawl_id: int | None, key: str, url: str, record: dict,

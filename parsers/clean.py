@@ -38,12 +38,24 @@ def build_tree(text: str) -> etree._Element | None:
     return root
 
 
+def _keep_svg_state(svg: etree._Element) -> None:
+    """Copy onto an svg what its innards say of a drawn rating: its <title>, a <use> link, its shapes' fill."""
+    title = svg.findtext("title")
+    if title and not svg.get("title"):
+        svg.set("title", title)
+    link = next((u.get("href") or u.get("xlink:href") for u in svg.iter("use")), None)
+    if link and not svg.get("href"):
+        svg.set("href", link)
+    # A shape's own fill is what is painted, whatever the svg's says ("none" on a Feather icon).
+    fill = next((n.get("fill") for n in svg.iterdescendants() if isinstance(n.tag, str) and n.get("fill")), None)
+    if fill:
+        svg.set("fill", fill)
+
+
 def strip_junk(root: etree._Element) -> None:
     """Remove invisible elements in place; SVGs keep their attributes (ratings drawn as icons) but no innards."""
     for svg in root.iter("svg"):
-        title = svg.findtext("title")
-        if title and not svg.get("title"):
-            svg.set("title", title)
+        _keep_svg_state(svg)
         for child in list(svg):
             svg.remove(child)
     etree.strip_elements(root, *_JUNK, with_tail=False)

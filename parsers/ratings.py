@@ -10,24 +10,41 @@ from lxml import etree
 
 from parsers.headings import H_TAGS
 from parsers.labels import LabelHit
-from parsers.text import collapse, text_of
+from parsers.text import collapse, norm_label, text_of
 
 Rating = dict[str, Any]
 _NUM = r"(\d+(?:[.,]\d+)?)"
-_OF = re.compile(rf"{_NUM}\s*(?:/|out\s+of|of)\s*{_NUM}", re.I)
-_UNIT = re.compile(rf"{_NUM}\s*(?:stars?|points?|pts)\b", re.I)
+_UNIT_WORDS = r"(?:stars?|points?|pts)\b"
+# Never a piece of a date: "11/2/2024" holds no "11/2".
+_OF = re.compile(rf"(?<![\d/.,]){_NUM}\s*(?:/|out\s+of|of)\s*{_NUM}(?!\d|\s*/\s*\d)(?:\s*{_UNIT_WORDS})?", re.I)
+_UNIT = re.compile(rf"{_NUM}\s*{_UNIT_WORDS}", re.I)
 _BARE = re.compile(rf"^\s*{_NUM}\s*$")
+_DATE = re.compile(r"\d{1,4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}")
+_MAX_SCALE = 100
 _WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*(\d+(?:\.\d+)?)\s*%", re.I)
 _STAR_FULL = "\u2605\u2b50\u272a\u272b\u272c\u272d\u272e\u272f\u25cf\u25c9\u2b24\u25a0\u25c6\u2764\u2665"
 _STAR_EMPTY = "\u2606\u2729\u2730\u25cb\u25ef\u25a1\u25c7\u2661"
 _STARS = re.compile(rf"[{_STAR_FULL}{_STAR_EMPTY}](?:\s*[{_STAR_FULL}{_STAR_EMPTY}\u00bd])*")
+_SHAPE_TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)?|\S")
+_SCALE_WORDS = frozenset({"rated", "rating", "score", "out", "of", "star", "stars", "point", "points", "pts"})
+_LEVEL_WORDS = frozenset({"low", "moderate", "medium", "high", "strong", "weak", "limited", "good", "fair", "poor", "excellent"})
+_MARKS = frozenset("/:()[]|%-\u2013\u2014\u00bd" + _STAR_FULL + _STAR_EMPTY)
+_SHAPE_WORDS = _SCALE_WORDS | _LEVEL_WORDS | _MARKS | {"very"}
+_SHAPE_MAX = 8
 _ATTRS = ("aria-label", "title", "alt", "aria-valuetext", "data-rating", "data-value", "data-score", "data-stars", "content")
 _MAX_ATTRS = ("data-max", "data-out-of", "data-scale", "data-max-rating", "data-total", "aria-valuemax", "max")
 _TOKEN = re.compile(r"[a-z0-9]+")
+_TOKEN_ATTRS = ("class", "src", "alt", "href", "xlink:href", "data-state")
 _FILLED = frozenset({"full", "filled", "fill", "on", "active", "checked", "solid", "selected", "lit", "fas", "yes", "gold"})
 _EMPTY = frozenset({"empty", "off", "outline", "outlined", "inactive", "unfilled", "o", "regular", "far", "blank", "none", "grey", "gray", "no"})
 _HALF = frozenset({"half"})
+# Not what tells icons apart: file words, and the "is-" of "is-lit".
+_NOT_BASE = frozenset({"svg", "png", "gif", "jpg", "webp", "img", "images", "icons", "static", "is", "has"})
 _ICON_TAGS = frozenset({"img", "i", "span", "svg", "em", "li", "div", "b", "use"})
+_FILL_STYLE = re.compile(r"(?:^|;)\s*fill\s*:\s*([^;]+)", re.I)
+_HEX = re.compile(r"#([0-9a-f]{3}|[0-9a-f]{6})")
+_RGB = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)")
+_GREYS = frozenset({"white", "whitesmoke", "gainsboro", "lightgray", "lightgrey", "silver", "darkgray", "gray", "grey"})
 _REGION_CAP = 40
 _WORD_MAX = 4
 _AREA_CAP = 300
@@ -46,10 +63,11 @@ def _rating(value: Any, max_: Any, label: str | None, raw: str) -> Rating:
 
 
 def _strong(text: str) -> Rating | None:
-    """'4 out of 5', '4/5', '4 of 5' anywhere in the text."""
-    m = _OF.search(text)
-    if m and float(m.group(2).replace(",", ".")) > 0:
-        return _rating(_num(m.group(1)), _num(m.group(2)), None, collapse(text))
+    """'4 out of 5', '4/5', '4 of 5 stars' in the text; raw ends where that phrase ends."""
+    for m in _OF.finditer(text):
+        value, top = _num(m.group(1)), _num(m.group(2))
+        if 0 < top <= _MAX_SCALE and value <= top:
+            return _rating(value, top, None, collapse(text[: m.end()]))
     return None
 
 
@@ -57,6 +75,20 @@ def _weak(text: str) -> tuple[int | float, str] | None:
     """'4 stars' or a bare number."""
     m = _UNIT.search(text) or _BARE.match(text)
     return (_num(m.group(1)), collapse(text)) if m else None
+
+
+def _rating_shaped(text: str) -> bool:
+    """The whole text reads as a rating ('4/5', '4 out of 5', '3 of 5 stars', '★★★☆☆', 'Very high') or is empty."""
+    tokens = _SHAPE_TOKEN.findall(text.casefold())
+    if len(tokens) > _SHAPE_MAX or _DATE.search(text) or sum(t[0].isdigit() for t in tokens) > 2:
+        return False
+    return all(t[0].isdigit() or t in _SHAPE_WORDS for t in tokens)
+
+
+def _level_word(text: str) -> bool:
+    """A word rating from the usual scales: 'High', 'Very low', 'Moderate'."""
+    words = text.casefold().split()
+    return 0 < len(words) <= 2 and words[-1] in _LEVEL_WORDS and all(w in _LEVEL_WORDS or w == "very" for w in words)
 
 
 def _attr_max(el: etree._Element) -> int | float | None:
@@ -68,20 +100,36 @@ def _attr_max(el: etree._Element) -> int | float | None:
     return None
 
 
-def _explicit(el: etree._Element) -> Rating | None:
-    """<meter>, role=progressbar with aria-value*, or an attribute saying '4 out of 5'."""
-    if el.tag == "meter" or el.get("aria-valuenow") is not None:
-        now = (el.get("value") if el.tag == "meter" else el.get("aria-valuenow")) or ""
-        if _BARE.match(now):
-            top = el.get("max") if el.tag == "meter" else el.get("aria-valuemax")
-            top_num = _num(top) if top and _BARE.match(top) else (1 if el.tag == "meter" else None)
-            raw = f"{collapse(now)}/{collapse(top)}" if top else collapse(now)
-            return _rating(_num(now), top_num, None, raw)
+def _meter(el: etree._Element) -> Rating | None:
+    """<meter value max> or an element with aria-valuenow (and aria-valuemax)."""
+    now = (el.get("value") if el.tag == "meter" else el.get("aria-valuenow")) or ""
+    if not _BARE.match(now):
+        return None
+    top = el.get("max") if el.tag == "meter" else el.get("aria-valuemax")
+    top_num = _num(top) if top and _BARE.match(top) else (1 if el.tag == "meter" else None)
+    raw = f"{collapse(now)}/{collapse(top)}" if top else collapse(now)
+    return _rating(_num(now), top_num, None, raw)
+
+
+def _stated(el: etree._Element, strict: bool) -> Rating | None:
+    """An attribute saying '4 out of 5', or a bare number beside a stated scale (data-rating="4" data-max="5")."""
     for name in _ATTRS:
         value = el.get(name)
-        if value and (found := _strong(value)):
+        if not value or (strict and not _rating_shaped(value := collapse(value))):
+            continue
+        if found := _strong(value):
             return found
+        if _BARE.match(value) and (top := _attr_max(el)) is not None and 0 <= _num(value) <= top:
+            return _rating(_num(value), top, None, collapse(value))
     return None
+
+
+def _explicit(el: etree._Element, strict: bool = False) -> Rating | None:
+    """<meter>, role=progressbar with aria-value*, or an attribute stating value and scale."""
+    if el.tag == "meter" or el.get("aria-valuenow") is not None:
+        if found := _meter(el):
+            return found
+    return _stated(el, strict)
 
 
 def _weak_attr(el: etree._Element) -> Rating | None:
@@ -108,29 +156,78 @@ def _star_chars(text: str) -> Rating | None:
 
 
 def _tokens(el: etree._Element) -> set[str]:
-    """Words of an icon's class, src, alt: what says filled or empty."""
-    words = " ".join(filter(None, (el.get("class"), el.get("src"), el.get("alt"), el.get("href"), el.get("data-state"))))
+    """Words of an icon's class, src, alt, href: what says filled or empty."""
+    words = " ".join(filter(None, (el.get(name) for name in _TOKEN_ATTRS)))
     return set(_TOKEN.findall(words.lower()))
 
 
-def _icons(region: list[etree._Element]) -> Rating | None:
-    """Counts of filled vs empty icons, classified by src/class/alt words (full/empty, on/off, ...)."""
-    groups: dict[tuple[str, frozenset[str]], list[str]] = {}
+def _class_state(tokens: set[str]) -> str:
+    """'half', 'empty', 'full', or '' when the words say nothing."""
+    return "half" if tokens & _HALF else "empty" if tokens & _EMPTY else "full" if tokens & _FILLED else ""
+
+
+def _fill(el: etree._Element) -> str:
+    """An element's own fill (style or attribute), lower-cased; '' when it sets none."""
+    m = _FILL_STYLE.search(el.get("style") or "")
+    return (m.group(1) if m else el.get("fill") or "").strip().lower()
+
+
+def _rgb(colour: str) -> tuple[int, int, int] | None:
+    """'#ccc', '#e0e0e0', 'rgb(224, 224, 224)' -> (r, g, b)."""
+    if m := _HEX.fullmatch(colour):
+        digits = m.group(1) if len(m.group(1)) == 6 else "".join(ch * 2 for ch in m.group(1))
+        return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
+    if m := _RGB.match(colour):
+        return int(m.group(1)), int(m.group(2)), int(m.group(3))
+    return None
+
+
+def _pale(colour: str) -> bool:
+    """A light grey or white: how sites paint the unlit stars beside coloured ones."""
+    rgb = _rgb(colour)
+    return colour in _GREYS or (rgb is not None and max(rgb) - min(rgb) < 24 and min(rgb) >= 128)
+
+
+def _fill_state(svg: etree._Element) -> str:
+    """An svg's state from its paint: fill="none" is an outline, a colour is lit; '' when no fill is set."""
+    fill = _fill(svg)
+    if not fill:
+        return ""
+    return "empty" if fill in ("none", "transparent") else "pale" if _pale(fill) else "full"
+
+
+def _group_states(icons: list[tuple[str, str]]) -> list[str]:
+    """Each icon's state, from its words when any icon has them, else from its fill; grey is unlit beside colour."""
+    for pick in (0, 1):
+        states = [icon[pick] for icon in icons]
+        if any(states):
+            pale_as = "empty" if "full" in states else "full"
+            return [pale_as if s == "pale" else s for s in states]
+    return []
+
+
+def _icon_groups(region: list[etree._Element]) -> list[list[str]]:
+    """Icons (unmarked ones too) grouped by tag and their words other than state, as lists of states."""
+    groups: dict[tuple[str, frozenset[str]], list[tuple[str, str]]] = {}
     for el in region:
         # Icon fonts draw with private-use glyphs: text without letters or digits is still an icon.
+        # An svg's innards are gone by now (clean.strip_junk): it is one mark like an <img>.
         if el.tag not in _ICON_TAGS or len(el) or any(ch.isalnum() for ch in (el.text or "")):
             continue
         tokens = _tokens(el)
-        if not tokens:
-            continue
-        state = "half" if tokens & _HALF else "empty" if tokens & _EMPTY else "full" if tokens & _FILLED else ""
-        base = frozenset(tokens - _FILLED - _EMPTY - _HALF - {"svg", "png", "gif", "jpg", "webp", "img", "images", "icons", "static"})
-        groups.setdefault((el.tag, base), []).append(state)
+        base = frozenset(tokens - _FILLED - _EMPTY - _HALF - _NOT_BASE)
+        fill = _fill_state(el) if el.tag == "svg" else ""
+        groups.setdefault((el.tag, base), []).append((_class_state(tokens), fill))
+    return [_group_states(icons) for icons in groups.values()]
+
+
+def _icons(region: list[etree._Element]) -> Rating | None:
+    """Counts of filled vs empty icons, classified by words (full/empty, on/off, ...) or svg fill."""
     best: tuple[float, int] | None = None  # (value, icons) of the largest marked group
-    for states in groups.values():
-        counts = Counter(states)
-        if len(states) < 2 or not (counts["full"] or counts["empty"] or counts["half"]):
+    for states in _icon_groups(region):
+        if len(states) < 2:
             continue
+        counts = Counter(states)
         # Icons marked only one way: the unmarked ones are the other way ("star" + "star off").
         full = counts["full"] or counts[""]
         value = full + 0.5 * counts["half"]
@@ -159,7 +256,7 @@ def _width(region: list[etree._Element], scale: int | float) -> Rating | None:
 
 
 def _region(hit: LabelHit, order: list[etree._Element], index: dict[Any, int], stops: set[Any]) -> list[etree._Element]:
-    """Elements after the label in document order, up to the next label or heading."""
+    """Elements after the label in document order, up to the next label or heading (even one inside the label's)."""
     start = index.get(hit.el)
     if start is None:
         return []
@@ -167,12 +264,10 @@ def _region(hit: LabelHit, order: list[etree._Element], index: dict[Any, int], s
     inside = set(hit.el.iter())
     region: list[etree._Element] = [] if hit.in_tail else [hit.el]
     for el in order[start + 1 : start + 1 + _REGION_CAP * 3]:
-        if el in inside:
-            if not hit.in_tail:
-                region.append(el)
-            continue
         if el in stops or el.tag in _STOP_TAGS or el.get("role") == "heading":
             break
+        if el in inside and hit.in_tail:
+            continue
         region.append(el)
         if len(region) >= _REGION_CAP:
             break
@@ -207,25 +302,13 @@ def _holders(hit: LabelHit, region: list[etree._Element], others: set[Any]) -> l
     return holders
 
 
-def read_rating(
-    hit: LabelHit, region: list[etree._Element], scale: int | float, others: set[Any] = frozenset(), drawn_only: bool = False
-) -> Rating | None:
-    """The first reading that works, strongest evidence first; None when nothing draws a value."""
-    holders = _holders(hit, region, others)
-    for el in holders:
-        if found := _explicit(el):
-            return found
-    text = _region_text(hit, region)
-    if found := _strong(text):
-        return found
-    if found := _star_chars(text):
-        return found
-    if found := _icons(region):
-        return found
-    if found := _width(region, scale):
-        return found
-    if drawn_only:
-        return None
+def _drawn(text: str, region: list[etree._Element], scale: int | float) -> Rating | None:
+    """A value written as a number pair or drawn (star characters, icons, a bar)."""
+    return _strong(text) or _star_chars(text) or _icons(region) or _width(region, scale)
+
+
+def _loose(hit: LabelHit, holders: list[etree._Element], text: str) -> Rating | None:
+    """Weaker evidence for a named rating: a bare number or '4 stars', else a few words ('High')."""
     for el in holders:
         if found := _weak_attr(el):
             return found
@@ -237,19 +320,44 @@ def read_rating(
     return None
 
 
+def read_rating(
+    hit: LabelHit, region: list[etree._Element], scale: int | float, others: set[Any] = frozenset(), strict: bool = False
+) -> Rating | None:
+    """The first reading that works, strongest evidence first; `strict` takes only rating-shaped values."""
+    text = _region_text(hit, region)
+    if strict and not _rating_shaped(text):
+        return None  # prose or a date follows: whatever else is drawn there, this is no rating
+    holders = _holders(hit, region, others)
+    for el in holders:
+        if found := _explicit(el, strict):
+            return found
+    if found := _drawn(text, region, scale):
+        return found
+    if strict:
+        return _rating(None, None, text, text) if _level_word(text) else None
+    return _loose(hit, holders, text)
+
+
+def _read_rest(hit: LabelHit) -> Rating | None:
+    """A number written in the label's own text ("Interest 3/5"): nearest of all, so nothing after it is read."""
+    return _strong(hit.rest) or _star_chars(hit.rest)
+
+
 def _read_near_first(
-    hit: LabelHit, region: list[etree._Element], scale: int | float, others: set[Any], drawn_only: bool = False
+    hit: LabelHit, region: list[etree._Element], scale: int | float, others: set[Any], strict: bool = False
 ) -> tuple[Rating | None, list[etree._Element]]:
-    """Read within the label's own wrapper first (so a neighbour's stars never win), then further on."""
+    """Read the label's own text, then within its wrapper (so a neighbour's stars never win), then further on."""
+    if found := _read_rest(hit):
+        return found, [] if hit.in_tail else [hit.el]
     parent = hit.el.getparent()
     if parent is not None and parent.tag not in ("body", "html", "main", "article", "section"):
         inside = set(parent.iter())
         local = [el for el in region if el in inside]
         if len(local) < len(region):
-            found = read_rating(hit, local, scale, others, drawn_only)
+            found = read_rating(hit, local, scale, others, strict)
             if found:
                 return found, local
-    return read_rating(hit, region, scale, others, drawn_only), region
+    return read_rating(hit, region, scale, others, strict), region
 
 
 def extract_ratings(
@@ -262,7 +370,7 @@ def extract_ratings(
     ratings: dict[str, Rating] = {}
     unread: list[str] = []
     read_hits: list[LabelHit] = []
-    claimed: set[Any] = set()
+    claimed: set[Any] = set()  # elements a value was read from
     for hit in hits:
         if hit.kind != "rating":
             continue
@@ -274,15 +382,25 @@ def extract_ratings(
         if found:
             ratings[key] = found
             read_hits.append(hit)
-            claimed.update(region)
-            claimed.update(hit.el.iterancestors())
+            claimed.update(_value_part(hit, region, found, scale, stops - {hit.el}))
             if key in unread:
                 unread.remove(key)
         elif key not in unread:
             unread.append(key)
     if read_hits:
-        ratings.update(_unlisted(read_hits, order, index, stops, claimed, scale, ratings))
+        taken = {*ratings, *(norm_label(h.label) for h in hits if h.kind != "rating")}
+        ratings.update(_unlisted(read_hits, order, index, stops, claimed, scale, taken))
     return ratings, unread
+
+
+def _value_part(
+    hit: LabelHit, region: list[etree._Element], found: Rating, scale: int | float, others: set[Any]
+) -> list[etree._Element]:
+    """The region up to the first name-like element already past the value: what follows may be another rating."""
+    for i, el in enumerate(region[1:], 1):
+        if _extra_name(el) and read_rating(hit, region[:i], scale, others) == found:
+            return region[:i]
+    return region
 
 
 def _lowest_common_ancestor(elements: list[etree._Element]) -> etree._Element | None:
@@ -292,31 +410,33 @@ def _lowest_common_ancestor(elements: list[etree._Element]) -> etree._Element | 
     return next((a for a in chains[0] if a in common), None)
 
 
+def _extra_name(el: etree._Element) -> str:
+    """The element's own text when it could name a rating: up to three words of letters ("Relevance:")."""
+    name = collapse(el.text).rstrip(":").strip()
+    words = name.split()
+    return name if 0 < len(words) <= 3 and len(name) <= 30 and all(w.isalpha() for w in words) else ""
+
+
 def _unlisted(
     read_hits: list[LabelHit], order: list[etree._Element], index: dict[Any, int], stops: set[Any],
-    claimed: set[Any], scale: int | float, known: dict[str, Rating],
+    claimed: set[Any], scale: int | float, taken: set[str],
 ) -> dict[str, Rating]:
-    """Ratings the profile does not name but the page draws beside the named ones ("Relevance ★★★☆☆")."""
+    """Ratings drawn beside the named ones ("Relevance ★★★☆☆"); never another part's label, never prose or a date."""
     area = _lowest_common_ancestor([h.el for h in read_hits])
     if area is None or area.tag in ("body", "html"):
         return {}
     members = [el for el in area.iter() if isinstance(el.tag, str)]
     if len(members) > _AREA_CAP:
         return {}
+    labels_and_wrappers = stops | {a for h in read_hits for a in h.el.iterancestors()}
     found: dict[str, Rating] = {}
     for el in members:
-        text = collapse(el.text)
-        name = text.rstrip(":").strip()
-        if el in claimed or not name or len(name) > 30 or not all(w.isalpha() for w in name.split()) or len(name.split()) > 3:
-            continue
-        if name.casefold() in known or name.casefold() in found:
+        name = _extra_name(el)
+        if not name or el in claimed or el in labels_and_wrappers or norm_label(name) in taken | found.keys():
             continue
         hit = LabelHit(el, "rating", name, "")
-        region = _region(hit, order, index, stops)
-        if any(r in claimed for r in region[1:]):
-            continue
-        reading, region = _read_near_first(hit, region, scale, stops, drawn_only=True)
-        if reading:
+        reading, region = _read_near_first(hit, _region(hit, order, index, stops), scale, stops, strict=True)
+        if reading and not any(r in claimed for r in region[1:]):
             found[name.casefold()] = reading
             claimed.update(region)
     return found

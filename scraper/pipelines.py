@@ -103,7 +103,8 @@ class ArchivePipeline:
                           f"{title[:200]!r}", fetched_at=at)
             return "error"
         if not self._wanted(record, url):  # followed for its links only: remember them for a 304
-            archive.remember_links(crawl_id, url, item.get("links") or [], item["headers"], fetched_at=at)
+            archive.remember_links(crawl_id, url, item.get("links") or [], item["headers"], fetched_at=at,
+                                   canonical=record.get("url"))
             return "skipped"
         if self.session.limit_reached():  # checked after the await: items parse concurrently
             return "skipped"

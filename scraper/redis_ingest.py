@@ -196,8 +196,9 @@ class Ingest:
             outcome = self.archive.store(crawl_id, url, record, value["body"], json.loads(value["headers"]),
                                          http_status=status or 200, fetched_at=at, links=links)
         elif kind == "links":
+            canonical = _text(value.get("canonical"))
             self.archive.remember_links(crawl_id, url, json.loads(value["links"]), json.loads(value["headers"]),
-                                        fetched_at=at)
+                                        fetched_at=at, canonical=canonical)
             outcome = "skipped"
         elif kind == "not_modified":
             outcome = self.archive.not_modified(crawl_id, url, json.loads(value["headers"]), fetched_at=at)
@@ -218,6 +219,9 @@ class Ingest:
             pipe.execute()
         if outcome != "duplicate" and kind in _FOLLOWED_KINDS:
             self.publish_page_links(url)
+            canonical = json.loads(value["record"]).get("url") if kind == "page" else _text(value.get("canonical"))
+            if canonical and canonical != url:
+                self.publish_page_links(canonical)
         return outcome
 
     def _stored(self, crawl_id: int, url: str) -> bool:

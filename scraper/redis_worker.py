@@ -111,10 +111,10 @@ class RedisArchive:
                           headers=dict(headers or {}), status=http_status, fetched_at=fetched_at, links=links)
 
     def remember_links(self, crawl_id: int, url: str, links: list[str], headers: Mapping[str, str] | None,
-                       fetched_at: str | None = None) -> None:
+                       fetched_at: str | None = None, canonical: str | None = None) -> None:
         """Queue the links of a page followed but not archived."""
         self._push(kind="links", crawl_id=crawl_id, url=url, links=links, headers=dict(headers or {}),
-                   status=200, fetched_at=fetched_at)
+                   status=200, fetched_at=fetched_at, canonical=canonical)
 
     def not_modified(self, crawl_id: int, url: str, headers: Mapping[str, str] | None = None,
                      fetched_at: str | None = None) -> str:

@@ -89,3 +89,12 @@ def test_a_page_judged_not_for_archiving_is_trusted_only_by_the_same_judgement(t
         assert upgraded.validators(URL) == (HEADERS["ETag"], HEADERS["Last-Modified"])
     with Archive(tmp_path / "a.db", judgement="parser 1; archives other, summary") as wider:
         assert wider.validators(LISTING) == (None, None)
+
+
+def test_links_are_kept_under_the_fetched_and_the_canonical_url(archive: Archive) -> None:
+    """The next crawl may link /a/ where this one fetched /a (or the other way round)."""
+    record = make_record(URL)
+    archive.store(None, URL + "/", record, page_for(record), HEADERS, links=LINKS)
+    assert archive.validators(URL) == archive.validators(URL + "/") == (HEADERS["ETag"], HEADERS["Last-Modified"])
+    archive.remember_links(None, LISTING + "&sort=new", LINKS, HEADERS, canonical=LISTING)
+    assert archive.links(LISTING) == archive.links(LISTING + "&sort=new") == LINKS

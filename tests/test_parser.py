@@ -285,3 +285,39 @@ def test_unlabelled_cards_after_the_last_section_do_not_join_it() -> None:
         {"heading": "Key Takeaway", "text": "Own text."},
         {"heading": "Why It Matters", "text": "Anchored heading text."},
     ]
+
+
+def test_dates_and_prose_after_a_short_heading_never_become_ratings() -> None:
+    body = ("<h1>T</h1><div><h3>Credibility</h3><p>4/5</p><h3>Interest</h3><p>High</p>"
+            "<h3>Reviewed</h3><p>11/2/2024</p><h3>Results</h3><p>Symptoms improved in 2 of 3 patients.</p>"
+            "<h3>Rigor</h3><p>3 of 5 stars</p><h3>Relevance</h3><p>Moderate</p><h3>Funding</h3><p>None declared</p>"
+            "<h2>What They Found</h2><p>2 of 3</p><h2>More Details</h2><p>Published 11/2/2024</p></div>")
+    ratings = parse(body, "https://e.org/x")["ratings"]
+    assert list(ratings) == ["credibility", "interest", "rigor", "relevance"]
+    assert ratings["rigor"] == {"value": 3, "max": 5, "label": None, "raw": "3 of 5 stars"}
+    assert ratings["relevance"] == {"value": None, "max": None, "label": "Moderate", "raw": "Moderate"}
+
+
+def test_a_date_is_never_a_named_rating_value() -> None:
+    body = ("<h1>T</h1><div><span>Credibility</span> <span>reviewed 11/2/2024</span></div>"
+            "<div><span>Interest</span> <span>High</span></div><h2>Key Takeaway</h2><p>x.</p>")
+    record = parse(body, "https://e.org/x")
+    assert "credibility" not in record["ratings"] and "unreadable credibility rating" in record["warnings"]
+
+
+def test_raw_stops_before_the_next_rating_name() -> None:
+    star = "<svg viewBox='0 0 24 24' fill='{}'></svg>"
+    body = ("<h1>T</h1><div><span>Credibility</span> 4/5 <span>Interest</span> 3/5 (above average) <span>Relevance</span> "
+            + star.format("#f59e0b") * 2 + star.format("#e5e7eb") * 3 + "</div><h2>Key Takeaway</h2><p>x.</p>")
+    ratings = parse(body, "https://e.org/x")["ratings"]
+    assert ratings["interest"] == {"value": 3, "max": 5, "label": None, "raw": "3/5"}
+    assert ratings["relevance"] == {"value": 2, "max": 5, "label": None, "raw": "2 of 5 icons filled"}
+
+
+def test_svg_stars_painted_by_their_inner_shapes() -> None:
+    star = "<svg viewBox='0 0 24 24'><path fill='{}' d='M0 0h9v9z'/></svg>"
+    body = ("<h1>T</h1><div><p><span>Credibility</span> <meter value='4' max='5'></meter></p><p><span>Relevance</span>"
+            + star.format("currentColor") * 2 + star.format("none") + "</p><p><span>Interest</span> 3/5</p></div>"
+            "<h2>Key Takeaway</h2><p>x.</p>")
+    relevance = parse(body, "https://e.org/x")["ratings"].get("relevance")
+    assert relevance == {"value": 2, "max": 3, "label": None, "raw": "2 of 3 icons filled"}
