@@ -58,7 +58,7 @@ class _Flow:
         if bold >= total and len(text.split()) <= _MAX_BOLD_HEADING_WORDS and not text.endswith("."):
             self.events.append(Event("heading", text, WEAK_RANK))
             return
-        if self.label_kind(text):
+        if self.label_kind(text) and links < total:  # a label as a link is a table of contents or menu
             self.events.append(Event("heading", text, WEAK_RANK))
             return
         lead = self._leading_label(parts)
@@ -91,13 +91,69 @@ def _links_away(el: etree._Element, text: str) -> bool:
     return bool(link_text) and collapse(link_text) == text
 
 
+_CONTROLS = etree.XPath("descendant-or-self::*[@aria-controls]")
+_ANY_PANEL = etree.XPath("boolean(descendant-or-self::*[@aria-controls or @aria-expanded or @role='tabpanel'])")
+_PANEL_RANK = 2
+
+
+class _Panels:
+    """Tabs and accordions: their hidden panels hold the page's text (a reader opens them), and a
+    tab panel's heading is its tab, written elsewhere in a tablist."""
+
+    def __init__(self, container: etree._Element) -> None:
+        """Index the panels that controls (tabs, accordion buttons) in `container` open."""
+        self.ids: set[str] = set()
+        self.tab_names: dict[str, str] = {}
+        self.active = bool(_ANY_PANEL(container))
+        if not self.active:
+            return
+        for control in _CONTROLS(container):
+            for panel_id in (control.get("aria-controls") or "").split():
+                self.ids.add(panel_id)
+                if control.get("role") == "tab" and (name := collapse(text_of(control))):
+                    self.tab_names.setdefault(panel_id, name)
+
+    def is_panel(self, el: etree._Element) -> bool:
+        """A tab panel, a panel a control opens, or the body right after an accordion's header."""
+        if not self.active:
+            return False
+        if el.get("role") == "tabpanel" or el.get("id") in self.ids:
+            return True
+        before = el.getprevious()
+        return before is not None and isinstance(before.tag, str) and (
+            before.get("aria-expanded") is not None or before.find(".//*[@aria-expanded]") is not None)
+
+    def heading(self, el: etree._Element) -> str | None:
+        """The tab naming this panel, when its tablist is elsewhere."""
+        return self.tab_names.get(el.get("id") or "") if el.get("role") == "tabpanel" else None
+
+    def is_tablist(self, el: etree._Element) -> bool:
+        """A tablist whose tabs name panels: read as those panels' headings instead."""
+        return bool(self.tab_names) and el.get("role") == "tablist"
+
+
+class _NoPanels(_Panels):
+    """For containers read without panels (cards)."""
+
+    def __init__(self) -> None:
+        """Inactive: nothing is a panel."""
+        self.ids, self.tab_names, self.active = set(), {}, False
+
+
+_NO_PANELS = _NoPanels()
+
+
 def linearize(
     container: etree._Element,
     label_kind: Callable[[str], str | None],
     skip: Collection[etree._Element] = (),
+    panels: bool = True,
 ) -> list[Event]:
-    """Reading-order events for `container`; `skip` elements (e.g. related cards) become boundaries."""
+    """Reading-order events for `container`; `skip` elements (e.g. related cards) become boundaries;
+    `panels`: read hidden tab and accordion panels (a page's body; a card has none)."""
     flow = _Flow(label_kind)
+    tabs = _Panels(container) if panels else _NO_PANELS
+    panel_ends: set[etree._Element] = set()
     bold = 0
     link = 0
     # (element, leaving, bold): an element is pushed again to be left, remembering if it was bold.
@@ -107,6 +163,8 @@ def linearize(
         if leaving:
             if el.tag in BLOCK_TAGS:
                 flow.flush()
+            if el in panel_ends:
+                flow.events.append(Event("boundary", el=el))
             if bolded:
                 bold -= 1
             if el.tag == "a":
@@ -123,9 +181,15 @@ def linearize(
             flow.events.append(Event("boundary", el=el))
             flow.add(tail, bold > 0, link > 0)
             continue
-        if is_hidden(el):
+        panel = tabs.is_panel(el)
+        if (is_hidden(el) and not panel) or tabs.is_tablist(el):
             flow.add(tail, bold > 0, link > 0)
             continue
+        if panel:
+            panel_ends.add(el)  # the panel's heading owns its text only: a boundary when it closes
+            if tab := tabs.heading(el):
+                flow.flush()
+                flow.events.append(Event("heading", tab, _PANEL_RANK, el=el))
         if el.tag == "br":
             flow.add(" ", bold > 0, link > 0)
             flow.add(tail, bold > 0, link > 0)

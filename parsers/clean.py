@@ -9,6 +9,7 @@ _JUNK = ("script", "style", "noscript", "template", "iframe", "object", "embed",
 # Real pages hold a few thousand tags; the extractors cost ~50 us per element, so a page of a million
 # links would take minutes. Markup past this many '<' is dropped (with a warning) to bound every parse.
 MAX_TAGS = 12_000
+_HEAD_ONLY = frozenset({"title", "meta", "link", "base", "script", "style", "noscript", "template"})
 
 
 def cap_markup(text: str) -> tuple[str, bool]:
@@ -35,7 +36,28 @@ def build_tree(text: str) -> etree._Element | None:
             root = etree.fromstring(text.encode("utf-8", "replace"), parser)
         except Exception:  # any lxml failure means "no document"
             return None
+    if root is not None:
+        _content_out_of_head(root)
     return root
+
+
+def _content_out_of_head(root: etree._Element) -> None:
+    """Move page content libxml2 left in <head> into <body>, as browsers do.
+
+    libxml2 predates HTML5: on a page without a <body> tag (optional in HTML5, dropped by minifiers)
+    that opens with <header>, <main> or <section>, it puts the whole page in <head>."""
+    head = root.find("head")
+    if head is None:
+        return
+    children = list(head)
+    first = next((i for i, c in enumerate(children) if isinstance(c.tag, str) and c.tag not in _HEAD_ONLY), None)
+    if first is None:
+        return
+    body = root.find("body")
+    if body is None:
+        body = etree.SubElement(root, "body")
+    for offset, child in enumerate(children[first:]):
+        body.insert(offset, child)
 
 
 def _keep_svg_state(svg: etree._Element) -> None:

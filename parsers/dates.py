@@ -6,15 +6,16 @@ import re
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 
-_SLASH = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
-_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\b")
+# A year ends at a non-digit, not at a word boundary: React pages glue "Jan 5, 2026" to the next span's text.
+_SLASH = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)")
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d)")
 _MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
-_MDY = re.compile(rf"\b({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
-_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS}),?\s+(\d{{4}})\b", re.I)
-_MY = re.compile(rf"\b({_MONTHS})\s+(\d{{4}})\b", re.I)
+_MDY = re.compile(rf"\b({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.I)
+_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS}),?\s+(\d{{4}})(?!\d)", re.I)
+_MY = re.compile(rf"\b({_MONTHS})\s+(\d{{4}})(?!\d)", re.I)
 DATE_PATTERN = re.compile(
     "|".join(p.pattern for p in (_SLASH, _ISO)) + f"|{_MDY.pattern}|{_DMY.pattern}", re.I
 )
@@ -57,6 +58,17 @@ def to_iso_date(text: str | None) -> str | None:
     if m := _MY.search(text):
         return f"{int(m[2]):04d}-{_month(m[1]):02d}"  # month precision, still ISO 8601
     return None
+
+
+_REVISED = re.compile(r"\b(?:updated|modified|revised|reviewed|edited|last changed)\W*(?:on\W*)?$", re.I)
+
+
+def byline_date(text: str) -> str | None:
+    """The publication date a byline gives, as written: a date not marked as an update ("Updated:
+    2 Feb 2026 · Published: 15 Jan 2026" -> "15 Jan 2026"), else the first date."""
+    found = [(m.group(0), bool(_REVISED.search(text[max(0, m.start() - 30) : m.start()])))
+             for m in DATE_PATTERN.finditer(text)]
+    return next((d for d, revised in found if not revised), found[0][0] if found else None)
 
 
 def find_date_text(text: str) -> str | None:

@@ -11,6 +11,7 @@ from lxml import etree
 
 from parsers.blocks import Event
 from parsers.dates import to_iso_date
+from parsers.headings import AFTER_ARTICLE
 from parsers.related import absolute
 from parsers.text import collapse, text_of
 
@@ -28,6 +29,9 @@ _DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org"})
 _DOI_PATH = re.compile(r"/doi/(?:(?:abs|full|pdf|epdf|epub|reader|book)/)?(10\.\d{4,9}/\S+)", re.I)
 # "..., published 11/2/2024." or "Published 2024." in prose: the study's date without a "Key:" label.
 _PROSE_DATE = re.compile(r"\b(?:published|issued)\b(?:\s+(?:in|on|online))?\s*:?\s*(?P<when>[^.;]{0,40})", re.I)
+# A citation's year: APA "(2025)." or Vancouver "2025;31(4):455".
+_CITATION_YEAR = re.compile(r"\(((?:19|20)\d{2})[a-z]?\)|\b((?:19|20)\d{2})\s*;\s*\d")
+_TEXT_URL = re.compile(r"https?://[^\s<>\"']+", re.I)
 _YEAR = re.compile(r"^\(?((?:19|20)\d{2})\)?\.?$")
 _TRAILING_YEAR = re.compile(r"\s*[(\[]\s*(?:19|20)\d{2}\s*[)\]]\.?$")
 _MAX_JOURNAL_WORDS = 12
@@ -78,8 +82,13 @@ def _inline_pairs(text: str) -> list[tuple[str, str]]:
         if m.start(1) == 0 and _is_key(m.group(1)):
             marks.append((0, m.end(), m.group(1)))
             continue
-        # Later keys are the shortest run of trailing words that names a field ("... Neurologique DOI:" -> "DOI").
-        key = next((k for n in range(1, len(words) + 1) if _is_key(k := " ".join(words[-n:]))), None)
+        # Later keys are the shortest run of trailing words that names a field ("... Neurologique DOI:" -> "DOI"),
+        # grown over words that name a field themselves ("Journal: X Study date:" -> "Study date").
+        key = next((n for n in range(1, len(words) + 1) if _is_key(" ".join(words[-n:]))), None)
+        if key is not None:
+            while key < len(words) and _is_key(words[-key - 1]):
+                key += 1
+            key = " ".join(words[-key:])
         if key is None and words[-1][:1].isupper():
             key = words[-1]  # another field ("Citation:"), which ends the one before it
         if key is None:
@@ -121,6 +130,23 @@ def _cited(cited: list[etree._Element]) -> str | None:
     return None
 
 
+def _unlabelled_date(texts: list[str]) -> str | None:
+    """The study's date in prose ("published 11/2/2024") or a citation's year ("(2025).", "2025;31:4")."""
+    for text in texts:
+        for m in _PROSE_DATE.finditer(text):
+            if found := _date(m["when"]):
+                return found
+    return next((m.group(1) or m.group(2) for text in texts if (m := _CITATION_YEAR.search(text))), None)
+
+
+def _written_url(texts: list[str], base: str) -> str | None:
+    """A study address written out as text, not linked (a citation's "https://doi.org/...")."""
+    for text in texts:
+        if m := _TEXT_URL.search(text):
+            return absolute(m.group(0).rstrip(".,;:)]"), base)
+    return None
+
+
 def read_details(
     events: list[Event], links: list[etree._Element], base: str, page_host: str,
     cited: list[etree._Element] | None = None,
@@ -135,9 +161,8 @@ def read_details(
             source["published"] = _date(value)
         elif _KEY_JOURNAL.search(key) and not source["journal"] and not value.lower().startswith(("http", "www.", "doi")):
             source["journal"] = _journal(value)
-    if not source["published"]:
-        texts = (ev.text for ev in events if ev.kind != "boundary")
-        source["published"] = next((d for t in texts for m in _PROSE_DATE.finditer(t) if (d := _date(m["when"]))), None)
+    texts = [ev.text for ev in events if ev.kind != "boundary"]
+    source["published"] = source["published"] or _unlabelled_date(texts)
     source["journal"] = source["journal"] or _cited(cited or [])
     for a in links:
         url = absolute(a.get("href"), base)
@@ -152,11 +177,10 @@ def read_details(
             source["url"] = url
             if m := _DOI_PATH.search(unquote(urlsplit(url).path)):
                 source["doi"] = source["doi"] or clean_doi(m.group(1))
-    source["url"] = source["url"] or doi_link
+    source["url"] = source["url"] or doi_link or _written_url(texts, base)
     if not source["doi"]:
         # A DOI written out as text (a publisher URL's path was read above, with that link).
-        texts = (_OTHER_URL.sub(" ", ev.text) for ev in events if ev.kind != "boundary")
-        source["doi"] = next((d for text in texts if (d := clean_doi(text))), None)
+        source["doi"] = next((d for text in texts if (d := clean_doi(_OTHER_URL.sub(" ", text)))), None)
     return source
 
 
@@ -168,7 +192,8 @@ def details_range(events: list[Event], label_kind: Callable[[str], str | None]) 
             for nxt in events[i + 1 : i + 1 + _SCAN_CAP]:
                 if nxt.kind == "boundary":
                     break
-                if nxt.kind == "heading" and (nxt.rank < ev.rank or label_kind(nxt.text) not in (None, "details")):
+                if nxt.kind == "heading" and (nxt.rank < ev.rank or label_kind(nxt.text) not in (None, "details")
+                                              or AFTER_ARTICLE.match(nxt.text)):
                     break
                 out.append(nxt)
             return out

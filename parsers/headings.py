@@ -22,6 +22,10 @@ _BOLD_CLASS = re.compile(r"(?:^|[\s_-])(?:font-(?:bold|semibold|extrabold|black)
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _MAX_HEADING_WORDS = 15
+# What blogs put after the article, in any theme: comments, sharing buttons, tags.
+AFTER_ARTICLE = re.compile(
+    r"^\W*(?:\d+\s+)?(?:comments?|responses?|replies|leave a (?:reply|comment)|join the "
+    r"(?:discussion|conversation)|share(?: this(?: \w+)?)?|tags|filed under|categories|posted in)\b(?!\s+\w+\s+\w)", re.I)
 
 
 def is_hidden(el: etree._Element) -> bool:

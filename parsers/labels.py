@@ -13,6 +13,9 @@ from parsers.text import collapse, norm_label, text_of
 
 KINDS = ("section", "rating", "related", "details", "boilerplate")
 _MAX_LABEL_TEXT = 200
+# Words a rating name may carry before its value: "Interest level: High", "Credibility score 4/5".
+_FILLERS = "level|score|rating|grade|rank|ranking"
+_WORD_END = r"(?![\w]|[\-\u2010\u2011][^\W\d_])"
 
 
 @dataclass(slots=True)
@@ -45,8 +48,11 @@ class Labels:
         self._rating_starts = tuple(collapse(n).casefold() for n in self.ratings if n.strip())
         self._max_len = max((len(k) for k in self.kinds), default=0) + 4
         alternatives = "|".join(re.escape(collapse(n)) for n in sorted(self.ratings, key=len, reverse=True) if n.strip())
-        # "Credibility: 4/5" - a rating label followed by its value in the same text.
-        self._rating_prefix = re.compile(rf"^\s*({alternatives})(?![\w])\s*[:\-\u2013\u2014]?\s*(.*)$", re.I | re.S) if alternatives else None
+        # "Credibility: 4/5", "Interest level: High" - a rating label (and a filler word) followed by its value.
+        # A hyphen joining letters makes one word: "Interest-based" names no rating.
+        self._rating_prefix = re.compile(
+            rf"^\s*({alternatives}){_WORD_END}(\s+(?:{_FILLERS}){_WORD_END})?\s*[:\-\u2013\u2014]?\s*(.*)$", re.I | re.S
+        ) if alternatives else None
         # Pages repeat their short texts (navigation, labels, boilerplate): each is judged once.
         self._kinds_seen: dict[str, str | None] = {}
         self._matches_seen: dict[str, tuple[str, str, str] | None] = {}
@@ -86,8 +92,8 @@ class Labels:
         if hit:
             return hit[0], hit[1], ""
         if starts_rating and self._rating_prefix and (m := self._rating_prefix.match(text)):
-            rest = collapse(m.group(2))
-            if rest and len(rest.split()) <= 6:
+            rest = collapse(m.group(3))
+            if (rest or m.group(2)) and len(rest.split()) <= 6:
                 name = next((r for r in self.ratings if r.casefold() == collapse(m.group(1)).casefold()), m.group(1))
                 return "rating", name, rest
         return None
@@ -104,14 +110,31 @@ def _remember(seen: dict, text: str, value: object) -> None:
     seen[text] = value
 
 
-_NOT_LABEL_HOLDERS = frozenset({"a", "nav", "footer", "button", "select", "option", "form", "menu", "title"})
-_NOT_LABEL_ROLES = frozenset({"navigation", "contentinfo", "menu", "menubar", "menuitem", "link", "tab"})
+_NOT_LABEL_HOLDERS = frozenset(
+    {"a", "nav", "footer", "button", "select", "option", "form", "menu", "title", "dialog", "input", "textarea"}
+)
+_NOT_LABEL_ROLES = frozenset(
+    {"navigation", "contentinfo", "menu", "menubar", "menuitem", "link", "tab", "dialog", "alertdialog"}
+)
+_FORM_CONTROLS = ("input", "select", "textarea", "button")
+
+
+def _labels_a_control(label: etree._Element) -> bool:
+    """A <label> of a form field (a consent checkbox), not one naming a <meter> or <progress>."""
+    target = label.get("for")
+    if target:
+        found = label.getroottree().getroot().xpath("//*[@id=$id]", id=target)
+        if found:
+            return found[0].tag in _FORM_CONTROLS
+    return next(label.iter(*_FORM_CONTROLS), None) is not None
 
 
 def _is_chrome_text(el: etree._Element) -> bool:
-    """Text in a link, menu or footer ('Related' in a nav bar) names a page, not a block of this one."""
+    """Text in a link, menu, footer, dialog or form field ('Related' in a nav bar) names no block of this page."""
     for node in (el, *el.iterancestors()):
         if node.tag in _NOT_LABEL_HOLDERS or (node.get("role") or "").lower() in _NOT_LABEL_ROLES:
+            return True
+        if node.tag == "label" and _labels_a_control(node):
             return True
     return False
 

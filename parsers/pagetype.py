@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 SUMMARY, LISTING, OTHER = "summary", "listing", "other"
 _MIN_LISTING_CARDS = 3
+# An error page that offers "popular summaries" is still an error page, not a listing.
+_NOT_FOUND = re.compile(r"\b(?:page|article|summary|content)\s+(?:was\s+)?not\s+found\b|^\W*(?:404|not found|error)\b"
+                        r"|\bno (?:results|matches) found\b", re.I)
 
 
 def page_type(
-    *, known_sections: int, ratings: int, details: bool, cards: int, pagination: bool
+    *, known_sections: int, ratings: int, details: bool, cards: int, pagination: bool, title: str | None = None
 ) -> str:
-    """Summary when the profile's summary parts show; listing when several cards (with pagination) carry it."""
+    """Summary when the profile's summary parts show; listing when several cards (with pagination) carry
+    it, unless the title says the page was not found."""
     if known_sections or ratings or details:
         return SUMMARY
+    if title and _NOT_FOUND.search(title):
+        return OTHER
     if cards >= _MIN_LISTING_CARDS or (cards >= 2 and pagination):
         return LISTING
     return OTHER

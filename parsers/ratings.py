@@ -19,6 +19,9 @@ _UNIT_WORDS = r"(?:stars?|points?|pts)\b"
 _OF = re.compile(rf"(?<![\d/.,]){_NUM}\s*(?:/|out\s+of|of)\s*{_NUM}(?!\d|\s*/\s*\d)(?:\s*{_UNIT_WORDS})?", re.I)
 _UNIT = re.compile(rf"{_NUM}\s*{_UNIT_WORDS}", re.I)
 _BARE = re.compile(rf"^\s*{_NUM}\s*$")
+# "80%" at the start of the value ("(80%)" too): the page states a number out of 100.
+_PERCENT = re.compile(rf"^[\s(\[]*({_NUM}\s*%)(?![\w%])")
+_GAUGES = ("meter", "progress")
 _DATE = re.compile(r"\d{1,4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}")
 _MAX_SCALE = 100
 _WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*(\d+(?:\.\d+)?)\s*%", re.I)
@@ -71,6 +74,14 @@ def _strong(text: str) -> Rating | None:
     return None
 
 
+def _percent(text: str, whole: bool = False) -> Rating | None:
+    """'80%' (or '80 %') leading the text, or all of it when `whole` -> 80 of 100; raw is the percentage."""
+    m = _PERCENT.match(text)
+    if not m or _num(m.group(2)) > 100 or (whole and text[m.end() :].strip()):
+        return None
+    return _rating(_num(m.group(2)), 100, None, collapse(m.group(1)))
+
+
 def _weak(text: str) -> tuple[int | float, str] | None:
     """'4 stars' or a bare number."""
     m = _UNIT.search(text) or _BARE.match(text)
@@ -101,12 +112,13 @@ def _attr_max(el: etree._Element) -> int | float | None:
 
 
 def _meter(el: etree._Element) -> Rating | None:
-    """<meter value max> or an element with aria-valuenow (and aria-valuemax)."""
-    now = (el.get("value") if el.tag == "meter" else el.get("aria-valuenow")) or ""
+    """<meter value max>, <progress value max>, or an element with aria-valuenow (and aria-valuemax)."""
+    gauge = el.tag in _GAUGES
+    now = (el.get("value") if gauge else el.get("aria-valuenow")) or ""
     if not _BARE.match(now):
-        return None
-    top = el.get("max") if el.tag == "meter" else el.get("aria-valuemax")
-    top_num = _num(top) if top and _BARE.match(top) else (1 if el.tag == "meter" else None)
+        return None  # a <progress> without a value is indeterminate: no reading
+    top = el.get("max") if gauge else el.get("aria-valuemax")
+    top_num = _num(top) if top and _BARE.match(top) else (1 if gauge else None)
     raw = f"{collapse(now)}/{collapse(top)}" if top else collapse(now)
     return _rating(_num(now), top_num, None, raw)
 
@@ -117,7 +129,7 @@ def _stated(el: etree._Element, strict: bool) -> Rating | None:
         value = el.get(name)
         if not value or (strict and not _rating_shaped(value := collapse(value))):
             continue
-        if found := _strong(value):
+        if found := _strong(value) or _percent(value, whole=True):
             return found
         if _BARE.match(value) and (top := _attr_max(el)) is not None and 0 <= _num(value) <= top:
             return _rating(_num(value), top, None, collapse(value))
@@ -125,8 +137,8 @@ def _stated(el: etree._Element, strict: bool) -> Rating | None:
 
 
 def _explicit(el: etree._Element, strict: bool = False) -> Rating | None:
-    """<meter>, role=progressbar with aria-value*, or an attribute stating value and scale."""
-    if el.tag == "meter" or el.get("aria-valuenow") is not None:
+    """<meter>, <progress>, role=progressbar with aria-value*, or an attribute stating value and scale."""
+    if el.tag in _GAUGES or el.get("aria-valuenow") is not None:
         if found := _meter(el):
             return found
     return _stated(el, strict)
@@ -303,8 +315,8 @@ def _holders(hit: LabelHit, region: list[etree._Element], others: set[Any]) -> l
 
 
 def _drawn(text: str, region: list[etree._Element], scale: int | float) -> Rating | None:
-    """A value written as a number pair or drawn (star characters, icons, a bar)."""
-    return _strong(text) or _star_chars(text) or _icons(region) or _width(region, scale)
+    """A value written as a number pair or a percentage, or drawn (star characters, icons, a bar)."""
+    return _strong(text) or _percent(text) or _star_chars(text) or _icons(region) or _width(region, scale)
 
 
 def _loose(hit: LabelHit, holders: list[etree._Element], text: str) -> Rating | None:

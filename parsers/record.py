@@ -11,10 +11,10 @@ from lxml import etree
 
 from parsers.blocks import Event, linearize
 from parsers.clean import MAX_TAGS, body_of, build_tree, cap_markup, strip_junk
-from parsers.dates import find_date_text, to_iso_date
+from parsers.dates import byline_date, to_iso_date
 from parsers.decode import decode_body
 from parsers.details import boilerplate_journal, clean_doi, details_range, empty_source, read_details
-from parsers.headings import is_zone
+from parsers.headings import BLOCK_TAGS, is_zone
 from parsers.labels import Labels, LabelHit, find_labels
 from parsers.links import links_in
 from parsers.metadata import read_metadata
@@ -205,12 +205,36 @@ def _details(
     return empty_source(), False, set()
 
 
-def _published(meta: dict[str, Any], events: list[Event], title: str | None, body: etree._Element, skip: set[Any]) -> str | None:
-    """The summary's own date: metadata, a <time> outside cards and study details, or a byline under the title."""
+def _rating_labels(hits: list[LabelHit]) -> set[Any]:
+    """Rating names standing in their own small element: never section text, wherever they sit."""
+    return {h.el for h in hits if h.kind == "rating" and not h.in_tail
+            and not any(d.tag in BLOCK_TAGS for d in h.el.iterdescendants())}
+
+
+def _first_heading_after_title(events: list[Event], title: str | None, index: dict[Any, int]) -> int | None:
+    """Where the article's body starts (the first heading after the title): a <time> past it is a
+    comment's or a card's, not the summary's."""
+    title_key = norm_label(title) if title else None
+    seen_title = title_key is None
+    for ev in events:
+        if ev.kind != "heading":
+            continue
+        if seen_title and ev.el is not None and ev.el in index:
+            return index[ev.el]
+        seen_title = seen_title or norm_label(ev.text) == title_key
+    return None
+
+
+def _published(meta: dict[str, Any], events: list[Event], title: str | None, body: etree._Element, skip: set[Any],
+               before: int | None, index: dict[Any, int]) -> str | None:
+    """The summary's own date: metadata, a <time> before the sections (not in cards or study details;
+    after them are comments), or a byline under the title."""
     for key in ("published", "ld_published"):
         if found := to_iso_date(meta.get(key)):
             return found
     for el in body.iter("time"):
+        if before is not None and index.get(el, 0) > before:
+            break
         outside_cards = el not in skip and not any(a in skip for a in el.iterancestors())
         if outside_cards and not in_chrome(el) and (found := to_iso_date(el.get("datetime")) or to_iso_date(text_of(el))):
             return found
@@ -225,9 +249,9 @@ def _published(meta: dict[str, Any], events: list[Event], title: str | None, bod
             # The title and its byline in one block (a bold line, <br>, "Posted ..."): the rest is the byline.
             started = True
             byline = ev.text[len(title_key):]
-            if len(byline) < 120 and (text := find_date_text(byline)):
+            if len(byline) < 120 and (text := byline_date(byline)):
                 return to_iso_date(text)
-        elif started and ev.kind == "block" and len(ev.text) < 120 and (text := find_date_text(ev.text)):
+        elif started and ev.kind == "block" and len(ev.text) < 120 and (text := byline_date(ev.text)):
             return to_iso_date(text)
     return None
 
@@ -262,7 +286,7 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
     related, skip = _related(hits, order, index, base, page_url, drop)
     title, _title_el = find_title(body, meta, labels.kind)
     container = _main_container(body)
-    events = linearize(container, labels.kind, skip)
+    events = linearize(container, labels.kind, skip | _rating_labels(hits))
     sections, empty_known = extract_sections(events, title, labels.kind)
     if not related and any(labels.kind(s["heading"]) == "section" for s in sections):
         # A summary whose related block has a name the profile does not know: found by its shape.
@@ -270,7 +294,7 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
         if found := unlabeled_related(order, index, labels.kind, stops, base, page_url, drop):
             heading, cards = found
             related, skip = [card for _, card in cards], skip | {heading} | {root for root, _ in cards}
-            events = linearize(container, labels.kind, skip)
+            events = linearize(container, labels.kind, skip | _rating_labels(hits))
             sections, empty_known = extract_sections(events, title, labels.kind)
     ratings, unread = extract_ratings(body, hits, profile.rating_scale, skip)
     source, has_details, details_scope = _details(hits, events, labels, order, index, base, page_host)
@@ -286,7 +310,8 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
         found = find_cards(_content_scope(container), base, page_url, drop)
         cards = [c for root_el, c in found if root_el not in skip]
         pagination = has_pagination(body)
-    kind = page_type(known_sections=known, ratings=len(ratings), details=has_details, cards=len(cards), pagination=pagination)
+    kind = page_type(known_sections=known, ratings=len(ratings), details=has_details, cards=len(cards),
+                     pagination=pagination, title=title)
 
     warnings: list[str] = [f"page cut after {MAX_TAGS} tags"] if cut else []
     if not title:
@@ -297,7 +322,8 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
     if kind == LISTING:
         record["related"] = cards  # type: ignore[typeddict-item]
         return record
-    record["published"] = _published(meta, events, title, body, skip | details_scope)
+    record["published"] = _published(meta, events, title, body, skip | details_scope,
+                                     _first_heading_after_title(events, title, index), index)
     record["sections"] = sections  # type: ignore[typeddict-item]
     record["related"] = related  # type: ignore[typeddict-item]
     if kind != SUMMARY:

@@ -12,7 +12,7 @@ from lxml import etree
 
 from parsers.dates import find_date_text, to_iso_date
 from parsers.blocks import linearize
-from parsers.headings import BLOCK_TAGS, heading_rank, is_hidden, is_zone
+from parsers.headings import AFTER_ARTICLE, BLOCK_TAGS, H_TAGS, heading_rank, is_hidden, is_zone
 from parsers.labels import LabelHit
 from parsers.text import collapse, looks_truncated, text_of
 
@@ -126,7 +126,7 @@ def _card_root(links: list[etree._Element], url: str, base: str, drop: frozenset
 
 def build_card(root: etree._Element, links: list[etree._Element], url: str) -> Card:
     """One card's fields from its root element, read in reading order like the page itself."""
-    events = linearize(root, _no_labels)
+    events = linearize(root, _no_labels, panels=False)
     title = next((e.text for e in events if e.kind == "heading" and not is_read_more(e.text)), "")
     if not title:
         texts = [t for t in (collapse(text_of(a)) for a in links) if t and not is_read_more(t)]
@@ -239,13 +239,27 @@ def related_scope(
         return []
     inside = set(hit.el.iter())
     scope: list[etree._Element] = []
+    taken: set[Any] = set()
     for el in order[start + 1 : start + 1 + _SCAN_CAP]:
         if el in inside:
             continue
-        if el in stops or el.tag == "h1" or is_zone(el) or site_footer(el):
+        if el in stops or el.tag == "h1" or site_footer(el) or _after_article(el) or (
+                is_zone(el) and not _part_of_taken(el, taken)):
             break
         scope.append(el)
+        taken.add(el)
     return scope
+
+
+def _part_of_taken(el: etree._Element, taken: set[Any]) -> bool:
+    """Inside an element already in scope: a card's own <footer> or <header> (its date), not the site's."""
+    parent = el.getparent()
+    return parent is not None and parent in taken
+
+
+def _after_article(el: etree._Element) -> bool:
+    """A heading of what follows an article (comments, sharing): no card or study link is past it."""
+    return el.tag in H_TAGS and bool(AFTER_ARTICLE.match(collapse(text_of(el))))
 
 
 def site_footer(el: etree._Element) -> bool:
@@ -286,15 +300,17 @@ def _under_heading(
     start = index[heading]
     inside = set(heading.iter())
     scope: list[etree._Element] = []
+    taken: set[Any] = set()
     for el in order[start + 1 : start + 1 + _SCAN_CAP]:
         if el in inside:
             continue
-        if el in stops or el.tag == "h1" or is_zone(el) or site_footer(el):
+        if el in stops or el.tag == "h1" or site_footer(el) or (is_zone(el) and not _part_of_taken(el, taken)):
             break
         other = heading_rank(el)
         if other is not None and other <= rank:
             break
         scope.append(el)
+        taken.add(el)
     return scope
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from parsers.blocks import Event
+from parsers.headings import AFTER_ARTICLE
 from parsers.text import norm_label, strip_label_punct
 
 _LINK_HEAVY = 0.8  # a block that is mostly link text is navigation ("Share", "Read more"), not prose
 _NOT_SECTIONS = frozenset({"rating", "related", "details", "boilerplate"})
 _ENDS_SUMMARY = frozenset({"related", "boilerplate"})
+_SITE_LINE = re.compile(r"^\W*(?:tags|tagged|categories|filed under|posted in|share(?: this)?)\s*:", re.I)
 
 
 def _range_end(events: list[Event], i: int, label_kind: Callable[[str], str | None], title_key: str) -> int:
@@ -22,7 +25,7 @@ def _range_end(events: list[Event], i: int, label_kind: Callable[[str], str | No
         if ev.kind == "boundary":
             break
         if ev.kind == "heading" and (
-            ev.linked or ev.rank <= head.rank or norm_label(ev.text) == title_key
+            ev.linked or ev.rank <= head.rank or norm_label(ev.text) == title_key or AFTER_ARTICLE.match(ev.text)
             # Another label ends it, but not a lesser one of its own kind ("Original Study" in More
             # Details); each section label is a section of its own, whatever its level.
             or (kind := label_kind(ev.text)) is not None and (kind != head_kind or kind == "section")
@@ -56,6 +59,11 @@ def extract_sections(
         if ev.linked:
             i = j  # a card's or menu's title and what follows it
             continue
+        if kind is None and AFTER_ARTICLE.match(ev.text):
+            if sections:
+                break  # comments or sharing: the summary's own text is over
+            i = j
+            continue
         if kind in _NOT_SECTIONS:
             if sections and kind in _ENDS_SUMMARY:
                 break  # the related block or the site boilerplate closes the summary's own text
@@ -67,7 +75,8 @@ def extract_sections(
             # An unknown heading over sub-headings with no text of its own groups them: they are the sections.
             i += 1
             continue
-        texts = [e.text for e in body if e.kind == "heading" or e.link_ratio < _LINK_HEAVY]
+        texts = [e.text for e in body
+                 if e.kind == "heading" or (e.link_ratio < _LINK_HEAVY and not _SITE_LINE.match(e.text))]
         if texts:
             sections.append({"heading": strip_label_punct(ev.text), "text": "\n\n".join(texts)})
         elif kind == "section":

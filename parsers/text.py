@@ -37,7 +37,7 @@ def looks_truncated(text: str) -> bool:
     text = text.rstrip()
     if not text:
         return False
-    if text.endswith(_ELLIPSIS):
+    if text.rstrip(")]").rstrip().endswith(_ELLIPSIS):  # "...", "…", "[...]", "(…)"
         return True
     return not text.endswith(_FINAL_PUNCT)
 

@@ -12,6 +12,7 @@ from parsers.headings import H_TAGS, heading_rank, is_hidden, is_zone
 from parsers.text import collapse, norm_label, text_of
 
 _SEPARATOR = re.compile(r"^\s*[|\-\u2013\u2014:\u00b7\u2022]")
+_HOME = re.compile(r"^(?!#)(?:(?:https?:)?//[^/?#]+)?/?(?:index\.\w+)?(?:[?#].*)?$", re.I)
 _SEPARATOR_BEFORE = re.compile(r"[|\-\u2013\u2014:\u00b7\u2022]\s*$")
 _SUFFIX = re.compile(r"\s+[|\-\u2013\u2014\u00b7\u2022]\s+[^|\-\u2013\u2014\u00b7\u2022]{1,60}$")
 
@@ -27,6 +28,11 @@ def _matches(text: str, keys: list[str], tag_title: str) -> bool:
     if key in keys:
         return True
     return bool(tag_title and tag_title.startswith(key) and _SEPARATOR.match(tag_title[len(key):]))
+
+
+def _links_home(el: etree._Element, text: str) -> bool:
+    """The heading is a link to the site's home page: the site's name or logo, not the page's title."""
+    return any(_HOME.match((a.get("href") or "x").strip()) and collapse(text_of(a)) == text for a in el.iter("a"))
 
 
 def _part_of(key: str, tag_title: str) -> bool:
@@ -49,15 +55,16 @@ def _bold_title(body: etree._Element, tag_title: str, label_kind: Callable[[str]
     return None
 
 
-# One C-level pass, in document order: h1-h6 and ARIA headings.
-_HEADINGS = etree.XPath("|".join(f"descendant::{t}" for t in H_TAGS) + "|descendant::*[@role='heading']")
+_ARIA_HEADINGS = etree.XPath("descendant::*[@role='heading']")
 
 
-def _headings(body: etree._Element) -> Iterator[tuple[etree._Element, int]]:
-    """h1-h6 and ARIA headings (role=heading, aria-level) with their rank, in document order."""
-    for el in _HEADINGS(body):
-        rank = H_TAGS.get(el.tag) or heading_rank(el)
-        if rank is not None:
+def _headings(body: etree._Element, aria: bool) -> Iterator[tuple[etree._Element, int]]:
+    """h1-h6 with their rank, or (aria) role=heading elements with their aria-level, in document order."""
+    if not aria:
+        yield from ((el, H_TAGS[el.tag]) for el in body.iter(*H_TAGS))
+        return
+    for el in _ARIA_HEADINGS(body):
+        if el.tag not in H_TAGS and (rank := heading_rank(el)) is not None:
             yield el, rank
 
 
@@ -68,14 +75,18 @@ def find_title(
     keys = [norm_label(meta[k]) for k in ("og_title", "ld_title", "twitter_title", "ld_name") if meta.get(k)]
     tag_title = norm_label(meta.get("title"))
     best: tuple[int, str, etree._Element] | None = None  # highest-ranked heading, first of its rank
-    for el, rank in _headings(body):
-        text = collapse(text_of(el))
-        if not text or label_kind(text) or in_chrome(el):
-            continue
-        if _matches(text, keys, tag_title):
-            return text, el
-        if best is None or rank < best[0]:
-            best = (rank, text, el)
+    # ARIA headings (role=heading aria-level=1) are looked at only on pages whose h1-h6 give no h1.
+    for aria in (False, True):
+        if aria and best and best[0] == 1:
+            break
+        for el, rank in _headings(body, aria):
+            text = collapse(text_of(el))
+            if not text or label_kind(text) or in_chrome(el) or _links_home(el, text):
+                continue
+            if _matches(text, keys, tag_title):
+                return text, el
+            if best is None or rank < best[0]:
+                best = (rank, text, el)
     if best and best[0] == 1:
         return best[1], best[2]
     for key in ("og_title", "ld_title", "twitter_title", "ld_name"):

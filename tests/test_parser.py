@@ -321,3 +321,45 @@ def test_svg_stars_painted_by_their_inner_shapes() -> None:
             "<h2>Key Takeaway</h2><p>x.</p>")
     relevance = parse(body, "https://e.org/x")["ratings"].get("relevance")
     assert relevance == {"value": 2, "max": 3, "label": None, "raw": "2 of 3 icons filled"}
+
+
+def test_dialogs_and_form_labels_never_name_a_rating() -> None:
+    body = ("<dialog open><h2>Interest</h2><p>1/5</p></dialog>"
+            "<div role='alertdialog'><span>Credibility</span> 1/5</div>"
+            "<p><label for='ads'>Credibility</label><input id='ads' type='checkbox'></p>"
+            "<h1>T</h1><p>Interest-based advertising keeps this site free.</p>"
+            "<div><label for='c'>Credibility</label> <meter id='c' value='4' max='5'></meter></div>"
+            "<div>Interest <span>&#9733;&#9733;&#9733;&#9734;&#9734;</span></div><h2>Key Takeaway</h2><p>x.</p>")
+    ratings = parse(body, "https://e.org/x")["ratings"]
+    assert ratings == {"credibility": {"value": 4, "max": 5, "label": None, "raw": "4/5"},
+                       "interest": {"value": 3, "max": 5, "label": None, "raw": "\u2605\u2605\u2605\u2606\u2606"}}
+
+
+@pytest.mark.parametrize(("markup", "rating"), [
+    ("<p>Credibility rating: 4/5</p>", {"value": 4, "max": 5, "label": None, "raw": "4/5"}),
+    ("<dl><dt>Credibility score</dt><dd>&#9733;&#9733;&#9734;</dd></dl>", {"value": 2, "max": 3, "label": None, "raw": "\u2605\u2605\u2606"}),
+    ("<p>Credibility grade - A-</p>", {"value": None, "max": None, "label": "A-", "raw": "A-"}),
+    ("<p>Credibility-4/5</p>", {"value": 4, "max": 5, "label": None, "raw": "4/5"}),
+])
+def test_a_filler_word_after_the_rating_name_is_not_the_value(markup: str, rating: dict) -> None:
+    assert parse(f"<h1>T</h1>{markup}<h2>Key Takeaway</h2><p>x.</p>", "https://e.org/x")["ratings"] == {"credibility": rating}
+
+
+@pytest.mark.parametrize(("markup", "rating"), [
+    ("<progress value='0.6'></progress>", {"value": 0.6, "max": 1, "label": None, "raw": "0.6"}),
+    ("<progress max='5'></progress> High", {"value": None, "max": None, "label": "High", "raw": "High"}),
+    ("<span aria-label='75%' class='bar'></span>", {"value": 75, "max": 100, "label": None, "raw": "75%"}),
+    ("<span>(60 %)</span>", {"value": 60, "max": 100, "label": None, "raw": "60 %"}),
+])
+def test_progress_elements_and_stated_percentages_are_read(markup: str, rating: dict) -> None:
+    body = f"<h1>T</h1><div><span>Interest</span> {markup}</div><h2>Key Takeaway</h2><p>x.</p>"
+    assert parse(body, "https://e.org/x")["ratings"] == {"interest": rating}
+
+
+@pytest.mark.parametrize("markup", [
+    "<p>About 40% of the people in the trial dropped out early.</p>",
+    "<span>120%</span>",
+])
+def test_a_percentage_in_prose_or_past_100_is_no_rating(markup: str) -> None:
+    body = f"<h1>T</h1><div><span>Credibility</span> {markup}</div><h2>Key Takeaway</h2><p>x.</p>"
+    assert parse(body, "https://e.org/x")["ratings"] == {}

@@ -16,7 +16,7 @@ PAGES = Path(__file__).parent / "fixtures" / "pages"
 FIXTURES = sorted(p.read_bytes() for p in PAGES.glob("*.html"))
 URL = "https://example.org/summaries/page"
 RECORD_KEYS = {"url", "page_type", "title", "ratings", "sections", "source", "related", "published", "warnings", "parser_version"}
-ISO_DAY = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+ISO_DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")  # a day, a month or a year: all ISO 8601
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -68,3 +68,103 @@ def test_titles_without_heading_tags() -> None:
     bold = parse("<title>Summary: Cooling Vests</title><p><font size='+2'><b>Cooling Vests</b></font><br>"
                  "Posted November 20, 2024</p><b>Key Takeaway</b><p>Text one.</p>", URL)
     assert (bold["title"], bold["published"]) == ("Cooling Vests", "2024-11-20")
+
+
+def test_tab_and_accordion_panels_hold_the_text_even_when_hidden() -> None:
+    tabs = parse('<h1>T</h1><div role="tablist"><button role="tab" aria-controls="p1">Key Takeaway</button>'
+                 '<button role="tab" aria-controls="p2">What They Found</button></div>'
+                 '<div role="tabpanel" id="p1"><p>Alpha text.</p></div>'
+                 '<div role="tabpanel" id="p2" hidden><p>Beta text.</p></div>', URL)
+    assert tabs["sections"] == [{"heading": "Key Takeaway", "text": "Alpha text."},
+                                {"heading": "What They Found", "text": "Beta text."}]
+    accordion = parse('<h1>T</h1><h3><button aria-expanded="true">Key Takeaway</button></h3><div><p>Alpha.</p></div>'
+                      '<h3><button aria-expanded="false">What They Found</button></h3><div hidden><p>Beta.</p></div>'
+                      '<h3><button aria-expanded="false">Important Considerations</button></h3>'
+                      '<div style="display:none"><p>Gamma.</p></div><p>After the accordion.</p>'
+                      '<div hidden><p>A hidden template, not a panel.</p></div>', URL)
+    assert [s["text"] for s in accordion["sections"]] == ["Alpha.", "Beta.", "Gamma."]
+
+
+def test_a_table_of_contents_is_not_a_section() -> None:
+    record = parse('<h1>T</h1><ol><li><a href="#kt">Key Takeaway</a></li></ol><h2 id="kt">Key Takeaway</h2>'
+                   "<p>Alpha text.</p>", URL)
+    assert record["sections"] == [{"heading": "Key Takeaway", "text": "Alpha text."}]
+    assert not [w for w in record["warnings"] if w.startswith("empty section")]
+
+
+def test_comments_sharing_and_tags_are_not_the_summary() -> None:
+    record = parse('<h1>T</h1><h2>Key Takeaway</h2><p>Alpha text.</p><div><h3>Share this:</h3>'
+                   '<ul><li><a href="https://twitter.com/share">Twitter</a></li></ul></div>'
+                   '<div>Tags: <a href="/tag/a">ocrelizumab</a>, <a href="/tag/b">infusions</a></div>'
+                   '<section><h2>Comments (1)</h2><div><h3>MaryK</h3><time datetime="2026-02-01">February 1, 2026</time>'
+                   "<p>Pacing really helped me.</p></div></section>", URL)
+    assert record["sections"] == [{"heading": "Key Takeaway", "text": "Alpha text."}]
+    assert record["published"] is None
+
+
+def test_the_sites_logo_heading_is_not_the_title() -> None:
+    record = parse('<title>MS Research Digest</title><header><h1><a href="/">MS Research Digest</a></h1></header>'
+                   "<main><h1>Tai Chi Improves Balance</h1><h2>Key Takeaway</h2><p>Alpha.</p></main>", URL)
+    assert record["title"] == "Tai Chi Improves Balance"
+
+
+def test_card_dates_glued_to_text_and_bracketed_ellipses() -> None:
+    record = parse(SUMMARY + "<h2>You May Also Like</h2>"
+                   '<div><a href="/s/a"><span>Card A</span></a><span>Jan 5, 2026</span><span>Excerpt a, cut [...]</span></div>'
+                   '<div><a href="/s/b"><span>Card B</span></a><span>Dec 18, 2025</span><span>Whole sentence.</span></div>', URL)
+    assert [(c["date"], c["excerpt"], c["excerpt_truncated"]) for c in record["related"]] == [
+        ("2026-01-05", "Excerpt a, cut [...]", True), ("2025-12-18", "Whole sentence.", False)]
+
+
+def test_an_error_page_with_popular_links_is_not_a_listing() -> None:
+    cards = "".join(f'<li><a href="/s/{c}">Card {c}</a> <span>5/1/2025</span></li>' for c in "abc")
+    record = parse(f"<title>Page not found</title><h1>Page not found</h1><h2>Popular summaries</h2><ul>{cards}</ul>", URL)
+    assert record["page_type"] == "other"
+    listing = parse(f"<title>Latest summaries</title><h1>Latest summaries</h1><ul>{cards}</ul>", URL)
+    assert listing["page_type"] == "listing"
+
+
+def test_the_byline_date_is_the_publication_not_the_update() -> None:
+    record = parse("<h1>T</h1><p>Updated: 2 Feb 2026 \u00b7 Published: 15 Jan 2026</p><h2>Key Takeaway</h2><p>A.</p>", URL)
+    assert record["published"] == "2026-01-15"
+
+
+def test_rating_names_after_the_sections_stay_out_of_their_text() -> None:
+    record = parse('<h1>T</h1><h2>Key Takeaway</h2><p>Alpha text.</p><div><label>Credibility</label> '
+                   '<progress value="4" max="5"></progress> <label>Interest</label> <progress value="3" max="5"></progress></div>', URL)
+    assert record["sections"] == [{"heading": "Key Takeaway", "text": "Alpha text."}]
+    assert {k: (r["value"], r["max"]) for k, r in record["ratings"].items()} == {"credibility": (4, 5), "interest": (3, 5)}
+
+
+def test_citations_give_the_year_and_a_written_out_address() -> None:
+    apa = parse(SUMMARY + "<h2>More Details</h2><p>Bsteh G. (2025). Retinal thinning. <i>Neurology</i>, 104(6). "
+                "https://doi.org/10.1212/WNL.0000000000210123</p>", URL)["source"]
+    assert apa == {"journal": "Neurology", "url": "https://doi.org/10.1212/WNL.0000000000210123",
+                   "doi": "10.1212/WNL.0000000000210123", "published": "2025"}
+    vancouver = parse(SUMMARY + "<h2>Original Study</h2><p>Nguyen T, et al. Serum NfL. <i>Multiple Sclerosis Journal</i>. "
+                      "2025;31(4):455-467. doi:10.1177/13524585251111111</p>", URL)["source"]
+    assert (vancouver["journal"], vancouver["published"], vancouver["doi"]) == (
+        "Multiple Sclerosis Journal", "2025", "10.1177/13524585251111111")
+
+
+def test_html5_pages_without_a_body_tag() -> None:
+    """Minifiers drop the optional <html>, <head> and <body> tags; libxml2 alone would file the page under <head>."""
+    record = parse("<!doctype html><meta charset=utf-8><title>Tai Chi | Site</title><section><h1>Tai Chi</h1>"
+                   "<p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Balance improved.</p></section>", URL)
+    assert (record["page_type"], record["title"]) == ("summary", "Tai Chi")
+    assert record["sections"] == [{"heading": "Key Takeaway", "text": "Balance improved."}]
+
+
+def test_cards_with_their_own_footer_and_the_sites_footer() -> None:
+    cards = "".join(f'<article><h3><a href="/s/{c}">Card {c}</a></h3><p>Excerpt {c} cut mid-wo</p>'
+                    f'<footer><time datetime="2026-01-0{i}">Jan {i}, 2026</time></footer></article>'
+                    for i, c in enumerate("abc", 1))
+    record = parse(SUMMARY + "<h2>You May Also Like</h2>" + cards
+                   + '<footer>NeuroNotes <a href="/contact">Contact</a></footer>', URL)
+    assert [(c["title"], c["date"]) for c in record["related"]] == [
+        ("Card a", "2026-01-01"), ("Card b", "2026-01-02"), ("Card c", "2026-01-03")]
+
+
+def test_a_field_name_of_two_words_after_a_br() -> None:
+    source = parse(SUMMARY + "<h2>More Details</h2><p>Journal: Neurology<br>Study date: 9/15/2025</p>", URL)["source"]
+    assert (source["journal"], source["published"]) == ("Neurology", "2025-09-15")
