@@ -26,7 +26,8 @@ from parsers.sections import extract_sections
 from parsers.text import norm_label, text_of
 from parsers.title import find_title, in_chrome
 
-PARSER_VERSION = "1"
+# Bumped whenever the same page gives a different record: `reparse` and crawls know what to redo.
+PARSER_VERSION = "2"
 
 
 class Rating(TypedDict):
