@@ -153,6 +153,7 @@ def linearize(
     `panels`: read hidden tab and accordion panels (a page's body; a card has none)."""
     flow = _Flow(label_kind)
     tabs = _Panels(container) if panels else _NO_PANELS
+    with_panels = tabs.active  # most pages have none: then no per-element panel checks
     panel_ends: set[etree._Element] = set()
     bold = 0
     link = 0
@@ -163,7 +164,7 @@ def linearize(
         if leaving:
             if el.tag in BLOCK_TAGS:
                 flow.flush()
-            if el in panel_ends:
+            if panel_ends and el in panel_ends:
                 flow.events.append(Event("boundary", el=el))
             if bolded:
                 bold -= 1
@@ -181,8 +182,8 @@ def linearize(
             flow.events.append(Event("boundary", el=el))
             flow.add(tail, bold > 0, link > 0)
             continue
-        panel = tabs.is_panel(el)
-        if (is_hidden(el) and not panel) or tabs.is_tablist(el):
+        panel = with_panels and tabs.is_panel(el)
+        if (is_hidden(el) and not panel) or (with_panels and tabs.is_tablist(el)):
             flow.add(tail, bold > 0, link > 0)
             continue
         if panel:
