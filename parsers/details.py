@@ -116,9 +116,17 @@ def _date(value: str) -> str | None:
     return m.group(1) if m else None
 
 
+# Where a journal's name ends in a "Source: Journal, published ... https://..." line.
+# (Not at every ". ": abbreviated names such as "N. Engl. J. Med." have them.)
+_JOURNAL_END = re.compile(r",\s*(?:published|issued|online|vol\.?|volume|pp?\.|(?:19|20)\d{2}\b)"
+                          r"|\.?\s+(?=(?:19|20)\d{2}\s*[;:(.])|\.?\s+(?:https?://|doi:)", re.I)
+
+
 def _journal(value: str) -> str:
-    """A journal name without the year some sites append ('Neurology (2025)')."""
-    return _TRAILING_YEAR.sub("", collapse(value)) or collapse(value)
+    """A journal name without what a citation line adds after it (', published 2025. https://...')
+    or the year some sites append ('Neurology (2025)')."""
+    name = _JOURNAL_END.split(collapse(value), maxsplit=1)[0].strip()
+    return _TRAILING_YEAR.sub("", name) or name or collapse(value)
 
 
 def _cited(cited: list[etree._Element]) -> str | None:
@@ -163,7 +171,9 @@ def read_details(
             source["journal"] = _journal(value)
     texts = [ev.text for ev in events if ev.kind != "boundary"]
     source["published"] = source["published"] or _unlabelled_date(texts)
-    source["journal"] = source["journal"] or _cited(cited or [])
+    italic = _cited(cited or [])
+    if italic and (not source["journal"] or source["journal"].startswith(italic)):
+        source["journal"] = italic  # the name a citation sets in italics, without what follows it
     for a in links:
         url = absolute(a.get("href"), base)
         if not url:
@@ -201,16 +211,20 @@ def details_range(events: list[Event], label_kind: Callable[[str], str | None]) 
 
 
 def boilerplate_journal(events: list[Event], label_kind: Callable[[str], str | None], pattern: re.Pattern[str]) -> str | None:
-    """The journal named by the site-wide boilerplate text (e.g. 'journals like Annals of neurology')."""
-    inside = False
+    """The journal named by the site-wide boilerplate text (e.g. 'journals like Annals of neurology'):
+    under its heading, or anywhere when the site gives that paragraph no heading."""
+    inside, headed = False, False
     for ev in events:
         if ev.kind == "heading":
             kind = label_kind(ev.text)
             if kind is not None:
                 inside = kind == "boilerplate"
+                headed = headed or inside
             continue
         if inside and ev.kind == "block" and (m := pattern.search(ev.text)):
-            journal = collapse(m.group("journal"))
-            return journal or None
-    return None
+            return collapse(m.group("journal")) or None
+    if headed:
+        return None
+    found = next((m for ev in events if ev.kind == "block" and (m := pattern.search(ev.text))), None)
+    return collapse(found.group("journal")) or None if found else None
 

@@ -32,7 +32,8 @@ class Profile:
     # Regex with a (?P<journal>...) group: the journal the boilerplate names, a fallback for source.journal.
     journal_pattern: str = (
         r"journals?\s+(?:like|such as|including)\s+(?P<journal>[^.,;:()]+?)"
-        r"(?=\s+(?:often|and|are|is|which|that|or|to)\b|[.,;:()]|$)"
+        # Not "and": "Multiple Sclerosis and Related Disorders" is one journal.
+        r"(?=\s+(?:often|are|is|which|that|to)\b|[.,;:()]|$)"
     )
     rating_scale: float = 5.0  # what a full bar (width: 100%) is worth
     # [archive]

@@ -287,8 +287,9 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
     related, skip = _related(hits, order, index, base, page_url, drop)
     title, _title_el = find_title(body, meta, labels.kind)
     container = _main_container(body)
+    boiler = _journal_regex(profile)
     events = linearize(container, labels.kind, skip | _rating_labels(hits))
-    sections, empty_known = extract_sections(events, title, labels.kind)
+    sections, empty_known = extract_sections(events, title, labels.kind, boiler)
     if not related and any(labels.kind(s["heading"]) == "section" for s in sections):
         # A summary whose related block has a name the profile does not know: found by its shape.
         stops = {h.el for h in hits if h.kind != "rating"}
@@ -296,11 +297,11 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
             heading, cards = found
             related, skip = [card for _, card in cards], skip | {heading} | {root for root, _ in cards}
             events = linearize(container, labels.kind, skip | _rating_labels(hits))
-            sections, empty_known = extract_sections(events, title, labels.kind)
+            sections, empty_known = extract_sections(events, title, labels.kind, boiler)
     ratings, unread = extract_ratings(body, hits, profile.rating_scale, skip)
     source, has_details, details_scope = _details(hits, events, labels, order, index, base, page_host)
-    if not source["journal"] and (pattern := _journal_regex(profile)):
-        source["journal"] = meta.get("journal") or boilerplate_journal(events, labels.kind, pattern)
+    if not source["journal"] and boiler:
+        source["journal"] = meta.get("journal") or boilerplate_journal(events, labels.kind, boiler)
     source["doi"] = source["doi"] or clean_doi(meta.get("doi"))
     source["published"] = source["published"] or to_iso_date(meta.get("source_published"))
     known = sum(1 for s in sections if labels.kind(s["heading"]) == "section")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
@@ -21,6 +21,7 @@ _READ_MORE = re.compile(
     r"^(?:read|continue|learn|see|view|more|details|full)\b.{0,25}$|^(?:\u00bb|\u2192|>|\.\.\.|\u2026)$|more\W*$", re.I
 )
 _PAGINATION = re.compile(r"^(?:\d{1,4}|next|previous|prev|older|newer|first|last|\u00ab|\u00bb|\u2039|\u203a|<|>|\.\.\.|\u2026)(?:\s.{0,20})?$", re.I)
+_LOAD_MORE = re.compile(r"^(?:load|show|view|see)\s+(?:more|older)\b|^more (?:summaries|articles|posts|results)$", re.I)
 _PAGE_URL = re.compile(r"[?&](?:page|p|pg|paged|start|offset)=\d+|/page/\d+", re.I)
 _SCAN_CAP = 5000
 # The site's footer, whatever its markup: a copyright line.
@@ -106,8 +107,10 @@ def _pick_url(links: list[etree._Element], base: str, drop: frozenset[str]) -> s
     return min(set(spellings), key=lambda u: (-spellings.count(u), u.endswith("/"), u))
 
 
-def _card_root(links: list[etree._Element], url: str, base: str, drop: frozenset[str]) -> etree._Element:
-    """The largest element around a card's links that links nowhere else (stays inside `limit`)."""
+def _card_root(links: list[etree._Element], url: str, base: str, drop: frozenset[str],
+               cards: Collection[str]) -> etree._Element:
+    """The largest element around a card's links that links to no other card (an author or tag
+    link inside the card does not count)."""
     root = links[0]
     while True:
         parent = root.getparent()
@@ -116,12 +119,21 @@ def _card_root(links: list[etree._Element], url: str, base: str, drop: frozenset
         others = False
         for a in parent.iter("a"):
             target = absolute(a.get("href"), base, drop)
-            if target and _loose(target) != url:
+            if target and (key := _loose(target)) != url and key in cards:
                 others = True
                 break
         if others:
             return root
         root = parent
+
+
+def _titled(links: list[etree._Element]) -> bool:
+    """Some link to this target is a heading's, or holds one: a card title, not an author or tag link."""
+    for a in links:
+        if any(d.tag in H_TAGS for d in a.iter()) or any(
+                anc.tag in H_TAGS for _, anc in zip(range(3), a.iterancestors())):
+            return True
+    return False
 
 
 def build_card(root: etree._Element, links: list[etree._Element], url: str) -> Card:
@@ -215,19 +227,35 @@ def find_cards(
     scope: list[etree._Element], base: str, page_url: str, drop: frozenset[str] = frozenset()
 ) -> list[tuple[etree._Element, Card]]:
     """Cards among `scope` elements: one per distinct target URL, rooted at its largest own element."""
-    cards: list[tuple[etree._Element, Card]] = []
+    by_url = _card_links(scope, base, page_url, drop)
+    # Cards that title themselves with headings are found first, growing past the other links in
+    # them (author, category, tags); those links are then the cards' own, never cards. Any other
+    # target (an image-only card, a plain link list) is a card of its own, as before.
+    titled = {url for url, links in by_url.items() if _titled(links)}
+    if len(titled) < 2:
+        titled = set()
+    found: dict[str, tuple[etree._Element, Card]] = {}
     roots: set[Any] = set()
-    for url, links in _card_links(scope, base, page_url, drop).items():
-        root = _card_root(links, url, base, drop)
-        if root in roots:
-            continue
-        roots.add(root)
-        card = build_card(root, links, _pick_url(links, base, drop))
-        if card["title"] and not _COPYRIGHT.search(card["excerpt"] or ""):
-            cards.append((root, card))
+    for first_pass in (True, False):
+        for url, links in by_url.items():
+            if (url in titled) != first_pass or (not first_pass and _inside_any(links, roots)):
+                continue
+            root = _card_root(links, url, base, drop, titled if first_pass else by_url)
+            if root in roots:
+                continue
+            roots.add(root)
+            card = build_card(root, links, _pick_url(links, base, drop))
+            if card["title"] and not _COPYRIGHT.search(card["excerpt"] or ""):
+                found[url] = (root, card)
+    cards = [found[url] for url in by_url if url in found]  # in the order the page links them
     # Bare link lists are kept only when no card around them has a date or an excerpt.
     rich = [c for c in cards if c[1]["date"] or c[1]["excerpt"]]
     return rich if rich else cards
+
+
+def _inside_any(links: list[etree._Element], roots: set[Any]) -> bool:
+    """Every link to this target sits inside a card already found (its author or tag link)."""
+    return all(any(anc in roots for anc in a.iterancestors()) for a in links)
 
 
 def related_scope(
@@ -315,7 +343,10 @@ def _under_heading(
 
 
 def has_pagination(body: etree._Element) -> bool:
-    """A rel=next/prev link, or links to ?page=N style URLs / numbered page links."""
+    """A rel=next/prev link, links to ?page=N style URLs / numbered page links, or a 'Load more' control."""
+    for control in body.iter("button", "a"):
+        if _LOAD_MORE.match(collapse(text_of(control))):
+            return True
     numbered = 0
     for a in body.iter("a", "link"):
         if (a.get("rel") or "").lower() in ("next", "prev"):

@@ -15,14 +15,15 @@ _ENDS_SUMMARY = frozenset({"related", "boilerplate"})
 _SITE_LINE = re.compile(r"^\W*(?:tags|tagged|categories|filed under|posted in|share(?: this)?)\s*:", re.I)
 
 
-def _range_end(events: list[Event], i: int, label_kind: Callable[[str], str | None], title_key: str) -> int:
-    """Index just past the text owned by the heading at `i`."""
+def _range_end(events: list[Event], i: int, label_kind: Callable[[str], str | None], title_key: str,
+               boilerplate: re.Pattern[str] | None = None) -> int:
+    """Index just past the text owned by the heading at `i` (the site's boilerplate paragraph ends it too)."""
     head = events[i]
     head_kind = label_kind(head.text)
     j = i + 1
     while j < len(events):
         ev = events[j]
-        if ev.kind == "boundary":
+        if ev.kind == "boundary" or (boilerplate and ev.kind == "block" and boilerplate.search(ev.text)):
             break
         if ev.kind == "heading" and (
             ev.linked or ev.rank <= head.rank or norm_label(ev.text) == title_key or AFTER_ARTICLE.match(ev.text)
@@ -36,9 +37,11 @@ def _range_end(events: list[Event], i: int, label_kind: Callable[[str], str | No
 
 
 def extract_sections(
-    events: list[Event], title: str | None, label_kind: Callable[[str], str | None]
+    events: list[Event], title: str | None, label_kind: Callable[[str], str | None],
+    boilerplate: re.Pattern[str] | None = None,
 ) -> tuple[list[dict[str, str]], list[str]]:
-    """Sections in page order (heading, text), plus the known section labels that had no text."""
+    """Sections in page order (heading, text), plus the known section labels that had no text;
+    `boilerplate` matches the site-wide paragraph (the profile's journal_pattern), never section text."""
     title_key = norm_label(title) if title else ""
     start = 0
     if title_key:
@@ -55,7 +58,7 @@ def extract_sections(
             i += 1
             continue
         kind = label_kind(ev.text)
-        j = _range_end(events, i, label_kind, title_key)
+        j = _range_end(events, i, label_kind, title_key, boilerplate)
         if ev.linked:
             i = j  # a card's or menu's title and what follows it
             continue

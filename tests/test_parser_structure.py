@@ -168,3 +168,40 @@ def test_cards_with_their_own_footer_and_the_sites_footer() -> None:
 def test_a_field_name_of_two_words_after_a_br() -> None:
     source = parse(SUMMARY + "<h2>More Details</h2><p>Journal: Neurology<br>Study date: 9/15/2025</p>", URL)["source"]
     assert (source["journal"], source["published"]) == ("Neurology", "2025-09-15")
+
+
+def _post(slug: str, day: int, extra: str) -> str:
+    return (f'<article><h2><a href="/{slug}/">Post {slug}</a></h2><time datetime="2026-01-{day:02d}">Jan {day}, 2026</time>'
+            f' by <a href="/author/editor/">Editor</a> {extra}<p>Excerpt of {slug} that the site cut mid-wo</p></article>')
+
+
+def test_author_and_tag_links_inside_cards() -> None:
+    archive = parse("<title>Category: Relapses</title><h1>Category: Relapses</h1>"
+                    + "".join(_post(s, d, f'in <a href="/tag/{s}/">tag {s}</a>') for s, d in (("a", 3), ("b", 2), ("c", 1))), URL)
+    assert archive["page_type"] == "listing"
+    assert [(c["title"], c["date"]) for c in archive["related"]] == [
+        ("Post a", "2026-01-03"), ("Post b", "2026-01-02"), ("Post c", "2026-01-01")]
+    related = parse(SUMMARY + "<h2>You May Also Like</h2>" + _post("d", 4, "") + _post("e", 5, ""), URL)["related"]
+    assert [(c["title"], c["excerpt"]) for c in related] == [
+        ("Post d", "Excerpt of d that the site cut mid-wo"), ("Post e", "Excerpt of e that the site cut mid-wo")]
+
+
+def test_two_cards_and_a_load_more_button_are_a_listing() -> None:
+    record = parse("<h1>All Summaries</h1>" + _post("a", 3, "") + _post("b", 2, "") + "<button>Load more</button>", URL)
+    assert (record["page_type"], len(record["related"]), record["published"]) == ("listing", 2, None)
+
+
+def test_the_site_boilerplate_without_a_heading() -> None:
+    boiler = ("<div><p>Studies published in respected medical journals like Multiple Sclerosis and Related Disorders "
+              "often range from early-stage work to advanced trials.</p></div>")
+    record = parse(SUMMARY + boiler + '<h2>More Details</h2><p><a href="https://pubmed.ncbi.nlm.nih.gov/1/">PubMed</a></p>', URL)
+    assert record["sections"][-1] == {"heading": "What They Found", "text": "Text two."}
+    assert record["source"]["journal"] == "Multiple Sclerosis and Related Disorders"
+
+
+def test_a_source_line_gives_the_journal_alone() -> None:
+    source = parse(SUMMARY + "<h2>More Details</h2><p>Source: <em>Archives of Physical Medicine and Rehabilitation</em>, "
+                   'published 10/14/2025. <a href="https://doi.org/10.1016/j.apmr.2025.06.012">link</a></p>', URL)["source"]
+    assert (source["journal"], source["published"]) == ("Archives of Physical Medicine and Rehabilitation", "2025-10-14")
+    plain = parse(SUMMARY + "<h2>More Details</h2><p>Journal: N. Engl. J. Med.</p>", URL)["source"]
+    assert plain["journal"] == "N. Engl. J. Med."
