@@ -326,10 +326,10 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
         return record
     record["published"] = _published(meta, events, title, body, skip | details_scope,
                                      _first_heading_after_title(events, title, index), index)
-    record["sections"] = sections  # type: ignore[typeddict-item]
     record["related"] = related  # type: ignore[typeddict-item]
     if kind != SUMMARY:
-        return record
+        return record  # sections are "the headed blocks of the summary": an About page has none
+    record["sections"] = sections  # type: ignore[typeddict-item]
     record["ratings"] = ratings  # type: ignore[typeddict-item]
     record["source"] = source  # type: ignore[typeddict-item]
     warnings.extend(_summary_warnings(record, profile, unread, empty_known))
