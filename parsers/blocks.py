@@ -200,7 +200,7 @@ def linearize(
             text = collapse(text_of(el))
             if text:
                 flow.flush()
-                flow.events.append(Event("heading", text, rank, el=el, linked=_links_away(el, text)))
+                flow.events.append(Event("heading", text, rank, el=el, linked=link > 0 or _links_away(el, text)))
                 flow.add(tail, bold > 0, link > 0)
                 continue
         if el.tag in BLOCK_TAGS:

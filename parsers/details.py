@@ -31,8 +31,9 @@ _DOI_PATH = re.compile(r"/doi/(?:(?:abs|full|pdf|epdf|epub|reader|book)/)?(10\.\
 _PROSE_DATE = re.compile(r"\b(?:published|issued)\b(?:\s+(?:in|on|online))?\s*:?\s*(?P<when>[^.;]{0,40})", re.I)
 # A citation's year: APA "(2025)." or Vancouver "2025;31(4):455".
 _CITATION_YEAR = re.compile(r"\(((?:19|20)\d{2})[a-z]?\)|\b((?:19|20)\d{2})\s*;\s*\d")
+_FIELD_SEPARATOR = re.compile(r"\s+[\u00b7|\u2022]\s+")  # "Published: 2025-12 \u00b7 DOI: ..."
 _TEXT_URL = re.compile(r"https?://[^\s<>\"']+", re.I)
-_YEAR = re.compile(r"^\(?((?:19|20)\d{2})\)?\.?$")
+_YEAR = re.compile(r"^\(?((?:19|20)\d{2}(?:-(?:0[1-9]|1[0-2]))?)\)?\.?$")
 _TRAILING_YEAR = re.compile(r"\s*[(\[]\s*(?:19|20)\d{2}\s*[)\]]\.?$")
 _MAX_JOURNAL_WORDS = 12
 _SCAN_CAP = 400
@@ -109,17 +110,17 @@ def _inline_pairs(text: str) -> list[tuple[str, str]]:
 
 
 def _date(value: str) -> str | None:
-    """A study date as ISO 8601: a day, a month, or a year alone ('2024')."""
+    """A study date as ISO 8601: a day, a month ('2025-12'), or a year alone ('2024')."""
     if found := to_iso_date(value):
         return found
-    m = _YEAR.match(value.strip())
+    m = _YEAR.match(_FIELD_SEPARATOR.split(value.strip(), maxsplit=1)[0])
     return m.group(1) if m else None
 
 
 # Where a journal's name ends in a "Source: Journal, published ... https://..." line.
 # (Not at every ". ": abbreviated names such as "N. Engl. J. Med." have them.)
-_JOURNAL_END = re.compile(r",\s*(?:published|issued|online|vol\.?|volume|pp?\.|(?:19|20)\d{2}\b)"
-                          r"|\.?\s+(?=(?:19|20)\d{2}\s*[;:(.])|\.?\s+(?:https?://|doi:)", re.I)
+_JOURNAL_END = re.compile(r"[,.]\s*(?:published|issued|online|vol\.?|volume|pp?\.|(?:19|20)\d{2}\b)"
+                          r"|\.?\s+(?=(?:19|20)\d{2}\s*[;:(.])|\.?\s+(?:https?://|doi:)|\s+[\u00b7|\u2022]\s*", re.I)
 
 
 def _journal(value: str) -> str:

@@ -14,7 +14,7 @@ from parsers.clean import MAX_TAGS, body_of, build_tree, cap_markup, strip_junk
 from parsers.dates import byline_date, to_iso_date
 from parsers.decode import decode_body
 from parsers.details import boilerplate_journal, clean_doi, details_range, empty_source, read_details
-from parsers.headings import BLOCK_TAGS, is_zone
+from parsers.headings import BLOCK_TAGS, is_hidden, is_zone
 from parsers.labels import Labels, LabelHit, find_labels
 from parsers.links import links_in
 from parsers.metadata import read_metadata
@@ -24,7 +24,7 @@ from parsers.ratings import extract_ratings
 from parsers.related import absolute, find_cards, has_pagination, related_scope, unlabeled_related
 from parsers.sections import extract_sections
 from parsers.text import norm_label, text_of
-from parsers.title import find_title, in_chrome
+from parsers.title import find_title
 
 # Bumped whenever the same page gives a different record: `reparse` and crawls know what to redo.
 PARSER_VERSION = "2"
@@ -226,6 +226,25 @@ def _first_heading_after_title(events: list[Event], title: str | None, index: di
     return None
 
 
+def _in_article_footer(el: etree._Element) -> bool:
+    """In the <footer> of the page's own article (not of a comment's or a card's nested article)."""
+    footer = next((a for a in el.iterancestors() if a.tag == "footer"), None)
+    if footer is None:
+        return False
+    articles = [a for a in footer.iterancestors() if a.tag == "article"]
+    return len(articles) == 1
+
+
+def _site_chrome(el: etree._Element) -> bool:
+    """In the site's chrome or hidden; an article's own <footer> ("Submitted by ... on <time>") is not."""
+    for anc in (el, *el.iterancestors()):
+        if anc.tag == "footer" and any(a.tag in ("article", "main") for a in anc.iterancestors()):
+            continue
+        if is_zone(anc) or is_hidden(anc):
+            return True
+    return False
+
+
 def _published(meta: dict[str, Any], events: list[Event], title: str | None, body: etree._Element, skip: set[Any],
                before: int | None, index: dict[Any, int]) -> str | None:
     """The summary's own date: metadata, a <time> before the sections (not in cards or study details;
@@ -234,10 +253,10 @@ def _published(meta: dict[str, Any], events: list[Event], title: str | None, bod
         if found := to_iso_date(meta.get(key)):
             return found
     for el in body.iter("time"):
-        if before is not None and index.get(el, 0) > before:
-            break
+        if before is not None and index.get(el, 0) > before and not _in_article_footer(el):
+            continue
         outside_cards = el not in skip and not any(a in skip for a in el.iterancestors())
-        if outside_cards and not in_chrome(el) and (found := to_iso_date(el.get("datetime")) or to_iso_date(text_of(el))):
+        if outside_cards and not _site_chrome(el) and (found := to_iso_date(el.get("datetime")) or to_iso_date(text_of(el))):
             return found
     title_key = norm_label(title) if title else None
     started = title_key is None

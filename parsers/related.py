@@ -27,6 +27,7 @@ _SCAN_CAP = 5000
 # The site's footer, whatever its markup: a copyright line.
 _COPYRIGHT = re.compile(r"\u00a9|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b", re.I)
 _MAX_BLOCK_LABEL_WORDS = 8
+_CONTROLS = frozenset({"button", "select", "input"})
 _TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
 
 
@@ -271,6 +272,8 @@ def related_scope(
     for el in order[start + 1 : start + 1 + _SCAN_CAP]:
         if el in inside:
             continue
+        if el.tag in _CONTROLS:
+            continue  # a carousel's Previous/Next buttons sit among its cards
         if el in stops or el.tag == "h1" or site_footer(el) or _after_article(el) or (
                 is_zone(el) and not _part_of_taken(el, taken)):
             break
@@ -332,10 +335,12 @@ def _under_heading(
     for el in order[start + 1 : start + 1 + _SCAN_CAP]:
         if el in inside:
             continue
+        if el.tag in _CONTROLS:
+            continue
         if el in stops or el.tag == "h1" or site_footer(el) or (is_zone(el) and not _part_of_taken(el, taken)):
             break
         other = heading_rank(el)
-        if other is not None and other <= rank:
+        if other is not None and other <= rank and not _in_link_or_chrome(el):  # a card's own title is no end
             break
         scope.append(el)
         taken.add(el)

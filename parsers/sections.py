@@ -6,13 +6,19 @@ import re
 from collections.abc import Callable
 
 from parsers.blocks import Event
-from parsers.headings import AFTER_ARTICLE
+from parsers.headings import AFTER_ARTICLE, WEAK_RANK, WIDGET
 from parsers.text import norm_label, strip_label_punct
 
 _LINK_HEAVY = 0.8  # a block that is mostly link text is navigation ("Share", "Read more"), not prose
 _NOT_SECTIONS = frozenset({"rating", "related", "details", "boilerplate"})
 _ENDS_SUMMARY = frozenset({"related", "boilerplate"})
 _SITE_LINE = re.compile(r"^\W*(?:tags|tagged|categories|filed under|posted in|share(?: this)?)\s*:", re.I)
+
+
+def _is_title(text: str, title_key: str) -> bool:
+    """The title's heading (perhaps with its subtitle inside: "Title Subtitle")."""
+    key = norm_label(text)
+    return bool(title_key) and (key == title_key or key.startswith(title_key + " "))
 
 
 def _range_end(events: list[Event], i: int, label_kind: Callable[[str], str | None], title_key: str,
@@ -26,7 +32,9 @@ def _range_end(events: list[Event], i: int, label_kind: Callable[[str], str | No
         if ev.kind == "boundary" or (boilerplate and ev.kind == "block" and boilerplate.search(ev.text)):
             break
         if ev.kind == "heading" and (
-            ev.linked or ev.rank <= head.rank or norm_label(ev.text) == title_key or AFTER_ARTICLE.match(ev.text)
+            ev.linked or _is_title(ev.text, title_key) or AFTER_ARTICLE.match(ev.text) or WIDGET.match(ev.text)
+            # Field names (dt, bold "Journal") under a More Details label of the same weak rank are its own.
+            or ev.rank < head.rank or (ev.rank == head.rank and not (head_kind == "details" and ev.rank == WEAK_RANK))
             # Another label ends it, but not a lesser one of its own kind ("Original Study" in More
             # Details); each section label is a section of its own, whatever its level.
             or (kind := label_kind(ev.text)) is not None and (kind != head_kind or kind == "section")
@@ -46,7 +54,7 @@ def extract_sections(
     start = 0
     if title_key:
         for i, ev in enumerate(events):
-            if ev.kind == "heading" and norm_label(ev.text) == title_key:
+            if ev.kind == "heading" and _is_title(ev.text, title_key):
                 start = i + 1
                 break
     sections: list[dict[str, str]] = []
@@ -54,13 +62,16 @@ def extract_sections(
     i = start
     while i < len(events):
         ev = events[i]
-        if ev.kind != "heading" or norm_label(ev.text) == title_key:
+        if ev.kind != "heading" or _is_title(ev.text, title_key):
             i += 1
             continue
         kind = label_kind(ev.text)
         j = _range_end(events, i, label_kind, title_key, boilerplate)
         if ev.linked:
             i = j  # a card's or menu's title and what follows it
+            continue
+        if kind is None and WIDGET.match(ev.text):
+            i = j  # "Was this helpful?" between sections: nobody's text
             continue
         if kind is None and AFTER_ARTICLE.match(ev.text):
             if sections:
@@ -79,7 +90,9 @@ def extract_sections(
             i += 1
             continue
         texts = [e.text for e in body
-                 if e.kind == "heading" or (e.link_ratio < _LINK_HEAVY and not _SITE_LINE.match(e.text))]
+                 if (e.kind == "heading" and not WIDGET.match(e.text))
+                 or (e.link_ratio < _LINK_HEAVY and not _SITE_LINE.match(e.text) and not WIDGET.match(e.text))]
+        texts = [t for t in texts if any(ch.isalnum() for ch in t)]  # a lone "\u00b7" between byline items
         if texts:
             sections.append({"heading": strip_label_punct(ev.text), "text": "\n\n".join(texts)})
         elif kind == "section":

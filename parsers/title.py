@@ -68,6 +68,16 @@ def _headings(body: etree._Element, aria: bool) -> Iterator[tuple[etree._Element
             yield el, rank
 
 
+def _without_subtitle(text: str, keys: list[str]) -> str:
+    """'Title Subtitle' from an h1 holding a subtitle span: the part the metadata title names."""
+    folded = norm_label(text)
+    for key in keys:
+        name = _SUFFIX.sub("", key) or key
+        if len(name) < len(folded) and folded.startswith(name) and folded[len(name)] in " :\u2013\u2014-":
+            return text[: len(name)].rstrip(" :\u2013\u2014-")
+    return text
+
+
 def find_title(
     body: etree._Element, meta: dict[str, Any], label_kind: Callable[[str], str | None]
 ) -> tuple[str | None, etree._Element | None]:
@@ -88,7 +98,7 @@ def find_title(
             if best is None or rank < best[0]:
                 best = (rank, text, el)
     if best and best[0] == 1:
-        return best[1], best[2]
+        return _without_subtitle(best[1], keys), best[2]
     for key in ("og_title", "ld_title", "twitter_title", "ld_name"):
         if meta.get(key):
             return meta[key], None

@@ -205,3 +205,45 @@ def test_a_source_line_gives_the_journal_alone() -> None:
     assert (source["journal"], source["published"]) == ("Archives of Physical Medicine and Rehabilitation", "2025-10-14")
     plain = parse(SUMMARY + "<h2>More Details</h2><p>Journal: N. Engl. J. Med.</p>", URL)["source"]
     assert plain["journal"] == "N. Engl. J. Med."
+
+
+def test_more_details_collapsed_in_details_with_a_definition_list() -> None:
+    record = parse(SUMMARY + "<details><summary>More Details</summary><dl><dt>Journal</dt><dd>Brain</dd>"
+                   "<dt>Authors</dt><dd>van Doorn PA, et al.</dd><dt>Published</dt><dd>8/15/2025</dd></dl></details>", URL)
+    assert [s["heading"] for s in record["sections"]] == ["Key Takeaway", "What They Found"]
+    assert (record["source"]["journal"], record["source"]["published"]) == ("Brain", "2025-08-15")
+
+
+def test_headings_inside_card_links_and_carousel_buttons() -> None:
+    cards = "".join(f'<div><a href="/s/{c}"><h2>Card {c}</h2><h3>Excerpt {c}, cut mid-wo</h3></a><span>Dec {d}, 2025</span></div>'
+                    for c, d in (("a", 2), ("b", 5)))
+    unnamed = parse(SUMMARY + "<h2>More from Dana Whitfield</h2>" + cards, URL)
+    assert [s["heading"] for s in unnamed["sections"]] == ["Key Takeaway", "What They Found"]
+    assert [(c["title"], c["date"]) for c in unnamed["related"]] == [("Card a", "2025-12-02"), ("Card b", "2025-12-05")]
+    carousel = parse(SUMMARY + "<h2>You May Also Like</h2><button>Previous</button><button>Next</button>" + cards, URL)
+    assert len(carousel["related"]) == 2
+
+
+def test_widgets_between_sections_and_an_articles_own_footer() -> None:
+    record = parse("<article><h1>T</h1><h2>Key Takeaway</h2><p>Alpha.</p><div><h4>Was this helpful?</h4>"
+                   "<button>Yes</button><button>No</button></div><h2>What They Found</h2><p>Beta.</p>"
+                   "<p><strong>Was this summary helpful?</strong></p>"
+                   '<footer>Submitted by Ana on <time datetime="2026-02-09">9 Feb 2026</time></footer></article>', URL)
+    assert [s["text"] for s in record["sections"]] == ["Alpha.", "Beta."]
+    assert record["published"] == "2026-02-09"
+
+
+def test_star_alt_text_and_study_fields_between_dots() -> None:
+    record = parse('<h1>T</h1><p>Credibility <img src="s.png" alt="5 stars out of 5"></p><h2>Key Takeaway</h2><p>A.</p>'
+                   "<h2>More Details</h2><p>Journal: Annals of Neurology \u00b7 Published: 2025-12 \u00b7 "
+                   'DOI <a href="https://doi.org/10.1002/ana.27123">10.1002/ana.27123</a></p>', URL)
+    assert (record["ratings"]["credibility"]["value"], record["ratings"]["credibility"]["max"]) == (5, 5)
+    assert (record["source"]["journal"], record["source"]["published"]) == ("Annals of Neurology", "2025-12")
+
+
+def test_a_subtitle_inside_the_h1() -> None:
+    record = parse("<title>Poor Sleep and Memory | Site</title><meta property='og:title' content='Poor Sleep and Memory | Site'>"
+                   "<h1>Poor Sleep and Memory <span>What a five-year study found</span></h1>"
+                   "<h2>Key Takeaway</h2><p>A.</p>", URL)
+    assert record["title"] == "Poor Sleep and Memory"
+    assert [s["heading"] for s in record["sections"]] == ["Key Takeaway"]
