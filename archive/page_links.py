@@ -20,7 +20,7 @@ TABLE = "page_links"
 
 def encode(links: Iterable[str]) -> bytes:
     """Links as one compressed JSON list (a page's navigation repeats the site's URL prefix)."""
-    return zlib.compress(json.dumps(list(links), ensure_ascii=False).encode("utf-8"), 6)
+    return zlib.compress(json.dumps(list(links), ensure_ascii=False).encode("utf-8"), 1)
 
 
 def decode(blob: bytes | None) -> list[str]:

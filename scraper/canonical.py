@@ -28,6 +28,12 @@ def clean_url(url: str, tracking_params: Iterable[str] = DEFAULT_PROFILE.trackin
 def canonical_url(url: str, tracking_params: Iterable[str] = DEFAULT_PROFILE.tracking_params) -> str:
     """The dedupe key: w3lib's canonical form (sorted query, escaping, lower-case host), no tracking
     parameters, no fragment, no default port, no trailing slash except the root's."""
+    return _canonical_url(url, tuple(tracking_params))
+
+
+# The spider, the conditional-request middleware and the fingerprinter each ask for the same URLs.
+@functools.lru_cache(maxsize=16384)
+def _canonical_url(url: str, tracking_params: tuple[str, ...]) -> str:
     url = canonicalize_url(clean_url(url, tracking_params), keep_fragments=False)
     parts = urlsplit(url)
     netloc = parts.netloc
