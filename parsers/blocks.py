@@ -143,6 +143,11 @@ class _NoPanels(_Panels):
 _NO_PANELS = _NoPanels()
 
 
+def _image_text(heading: etree._Element) -> str:
+    """A heading drawn as an image: its alt text (<h2><img alt="Key Takeaway"></h2>)."""
+    return next((collapse(img.get("alt")) for img in heading.iter("img") if img.get("alt", "").strip()), "")
+
+
 def linearize(
     container: etree._Element,
     label_kind: Callable[[str], str | None],
@@ -195,9 +200,13 @@ def linearize(
             flow.add(" ", bold > 0, link > 0)
             flow.add(tail, bold > 0, link > 0)
             continue
+        if el.tag == "img" and (alt := collapse(el.get("alt"))) and label_kind(alt):
+            flow.add(alt, bold > 0, link > 0)  # a label drawn as an image ("Key Takeaway" as a picture)
+            flow.add(tail, bold > 0, link > 0)
+            continue
         rank = heading_rank(el)
         if rank is not None:
-            text = collapse(text_of(el))
+            text = collapse(text_of(el)) or _image_text(el)
             if text:
                 flow.flush()
                 flow.events.append(Event("heading", text, rank, el=el, linked=link > 0 or _links_away(el, text)))

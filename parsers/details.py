@@ -12,6 +12,7 @@ from lxml import etree
 from parsers.blocks import Event
 from parsers.dates import to_iso_date
 from parsers.headings import AFTER_ARTICLE
+from parsers.sections import boilerplate_block, last_section_label
 from parsers.related import absolute
 from parsers.text import collapse, text_of
 
@@ -86,8 +87,8 @@ def _inline_pairs(text: str) -> list[tuple[str, str]]:
         # Later keys are the shortest run of trailing words that names a field ("... Neurologique DOI:" -> "DOI"),
         # grown over words that name a field themselves ("Journal: X Study date:" -> "Study date").
         key = next((n for n in range(1, len(words) + 1) if _is_key(" ".join(words[-n:]))), None)
-        if key is not None:
-            while key < len(words) and _is_key(words[-key - 1]):
+        if key is not None:  # ("Multiple Sclerosis Journal. DOI:" - a word ending a sentence is the value's)
+            while key < len(words) and _is_key(words[-key - 1]) and not words[-key - 1].endswith((".", ",")):
                 key += 1
             key = " ".join(words[-key:])
         if key is None and words[-1][:1].isupper():
@@ -120,13 +121,16 @@ def _date(value: str) -> str | None:
 # Where a journal's name ends in a "Source: Journal, published ... https://..." line.
 # (Not at every ". ": abbreviated names such as "N. Engl. J. Med." have them.)
 _JOURNAL_END = re.compile(r"[,.]\s*(?:published|issued|online|vol\.?|volume|pp?\.|(?:19|20)\d{2}\b)"
-                          r"|\.?\s+(?=(?:19|20)\d{2}\s*[;:(.])|\.?\s+(?:https?://|doi:)|\s+[\u00b7|\u2022]\s*", re.I)
+                          r"|\.?\s+(?=(?:19|20)\d{2}\s*[;:(.])|\.?\s+(?:https?://|doi:)|\s+[\u00b7|\u2022]\s*"
+                          r"|\.\s+(?=(?:read|doi|link|view|available|accessed|full text|see|original|published)\b)", re.I)
 
 
 def _journal(value: str) -> str:
     """A journal name without what a citation line adds after it (', published 2025. https://...')
     or the year some sites append ('Neurology (2025)')."""
     name = _JOURNAL_END.split(collapse(value), maxsplit=1)[0].strip()
+    if name.endswith(".") and name.count(".") == 1:
+        name = name[:-1]  # "Stroke." ends a sentence; "N. Engl. J. Med." is an abbreviated name
     return _TRAILING_YEAR.sub("", name) or name or collapse(value)
 
 
@@ -148,11 +152,14 @@ def _unlabelled_date(texts: list[str]) -> str | None:
     return next((m.group(1) or m.group(2) for text in texts if (m := _CITATION_YEAR.search(text))), None)
 
 
-def _written_url(texts: list[str], base: str) -> str | None:
-    """A study address written out as text, not linked (a citation's "https://doi.org/...")."""
+def _written_url(texts: list[str], base: str, page_host: str) -> str | None:
+    """A study address written out as text, not linked (a citation's "https://doi.org/..."); never
+    this site's own ("Printed from https://...")."""
     for text in texts:
-        if m := _TEXT_URL.search(text):
-            return absolute(m.group(0).rstrip(".,;:)]"), base)
+        for m in _TEXT_URL.finditer(text):
+            url = absolute(m.group(0).rstrip(".,;:)]"), base)
+            if url and (urlsplit(url).hostname or "").lower() != page_host:
+                return url
     return None
 
 
@@ -188,7 +195,7 @@ def read_details(
             source["url"] = url
             if m := _DOI_PATH.search(unquote(urlsplit(url).path)):
                 source["doi"] = source["doi"] or clean_doi(m.group(1))
-    source["url"] = source["url"] or doi_link or _written_url(texts, base)
+    source["url"] = source["url"] or doi_link or _written_url(texts, base, page_host)
     if not source["doi"]:
         # A DOI written out as text (a publisher URL's path was read above, with that link).
         source["doi"] = next((d for text in texts if (d := clean_doi(_OTHER_URL.sub(" ", text)))), None)
@@ -226,6 +233,8 @@ def boilerplate_journal(events: list[Event], label_kind: Callable[[str], str | N
             return collapse(m.group("journal")) or None
     if headed:
         return None
-    found = next((m for ev in events if ev.kind == "block" and (m := pattern.search(ev.text))), None)
+    # Unheaded, it is recognised only after the summary's last section (inside one it is the summary's prose).
+    after = last_section_label(events, label_kind)
+    found = next((m for ev in events[after + 1:] if boilerplate_block(ev, pattern) and (m := pattern.search(ev.text))), None)
     return collapse(found.group("journal")) or None if found else None
 

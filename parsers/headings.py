@@ -26,9 +26,12 @@ _MAX_HEADING_WORDS = 15
 WIDGET = re.compile(r"^\W*(?:was this (?:\w+ )?(?:helpful|useful)|did you find this (?:\w+ )?(?:helpful|useful)"
                     r"|print(?: this(?: \w+)?)?|email(?: this(?: \w+)?)?|download (?:as )?pdf)\W*$", re.I)
 # What blogs put after the article, in any theme: comments, sharing buttons, tags.
+# The whole heading must be one of these ("3 Comments", "Share this:", "Leave a Reply"): "Responses
+# Varied" or "Comments From the Researchers" are sections.
 AFTER_ARTICLE = re.compile(
-    r"^\W*(?:\d+\s+)?(?:comments?|responses?|replies|leave a (?:reply|comment)|join the "
-    r"(?:discussion|conversation)|share(?: this(?: \w+)?)?|tags|filed under|categories|posted in)\b(?!\s+\w+\s+\w)", re.I)
+    r"^\W*(?:\d+\s+)?(?:comments?|responses?|replies|leave a (?:reply|comment)|join the (?:discussion|conversation)"
+    r"|share(?: this(?: article| page| post| summary| story)?| on \w+)?|tags|filed under|categories|posted in)"
+    r"(?:\s*\(\d+\))?\W*$", re.I)
 
 
 def is_hidden(el: etree._Element) -> bool:

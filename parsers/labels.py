@@ -53,6 +53,10 @@ class Labels:
         self._rating_prefix = re.compile(
             rf"^\s*({alternatives}){_WORD_END}(\s+(?:{_FILLERS}){_WORD_END})?\s*[:\-\u2013\u2014]?\s*(.*)$", re.I | re.S
         ) if alternatives else None
+        # "Credibility: 3/5  Interest: 4/5" - another rating named (with its colon) inside a value.
+        self._rating_inside = re.compile(
+            rf"(?<!\w)({alternatives}){_WORD_END}(?:\s+(?:{_FILLERS}){_WORD_END})?\s*[:\u2013\u2014]\s*", re.I
+        ) if alternatives else None
         # Pages repeat their short texts (navigation, labels, boilerplate): each is judged once.
         self._kinds_seen: dict[str, str | None] = {}
         self._matches_seen: dict[str, tuple[str, str, str] | None] = {}
@@ -84,6 +88,17 @@ class Labels:
             _remember(self._matches_seen, text, found)
         return found  # type: ignore[return-value]
 
+    def split_rest(self, label: str, rest: str) -> list[tuple[str, str]]:
+        """(label, value) for each rating a value text names: [(label, rest)] when it names no other."""
+        marks = list(self._rating_inside.finditer(rest)) if self._rating_inside and rest else []
+        if not marks:
+            return [(label, rest)]
+        pairs = [(label, rest[: marks[0].start()].strip(" |\u00b7\u2022,;"))]
+        for m, nxt in zip(marks, [*marks[1:], None]):
+            name = next((r for r in self.ratings if r.casefold() == collapse(m.group(1)).casefold()), m.group(1))
+            pairs.append((name, rest[m.end() : nxt.start() if nxt else len(rest)].strip(" |\u00b7\u2022,;")))
+        return pairs
+
     def _match(self, text: str) -> tuple[str, str, str] | None:
         starts_rating = text.casefold().startswith(self._rating_starts)
         if len(text) > self._max_len and not starts_rating:
@@ -93,7 +108,8 @@ class Labels:
             return hit[0], hit[1], ""
         if starts_rating and self._rating_prefix and (m := self._rating_prefix.match(text)):
             rest = collapse(m.group(3))
-            if (rest or m.group(2)) and len(rest.split()) <= 6:
+            own = rest[: n.start()] if self._rating_inside and (n := self._rating_inside.search(rest)) else rest
+            if (rest or m.group(2)) and len(own.split()) <= 6:
                 name = next((r for r in self.ratings if r.casefold() == collapse(m.group(1)).casefold()), m.group(1))
                 return "rating", name, rest
         return None
@@ -145,7 +161,7 @@ def find_labels(body: etree._Element, labels: Labels) -> list[LabelHit]:
     for el in body.iter():
         if not isinstance(el.tag, str):
             continue
-        text = el.text
+        text = el.text if el.tag != "img" else el.get("alt")  # a label drawn as an image
         if text and text.strip() and len(text) <= _MAX_LABEL_TEXT:
             own = collapse(text)
             found = labels.match(own)
@@ -154,7 +170,10 @@ def find_labels(body: etree._Element, labels: Labels) -> list[LabelHit]:
                 # The label must be all of the element's text, unless a value follows it.
                 full = collapse(text_of(el)) if len(el) else own
                 if (rest or labels.match(full) or kind == "rating") and not _is_chrome_text(el):
-                    hits.append(LabelHit(el, kind, label, rest))
+                    if kind == "rating":
+                        hits.extend(LabelHit(el, kind, name, value) for name, value in labels.split_rest(label, rest))
+                    else:
+                        hits.append(LabelHit(el, kind, label, rest))
         tail = el.tail
         if tail and tail.strip() and len(tail) <= _MAX_LABEL_TEXT:
             found = labels.match(collapse(tail))

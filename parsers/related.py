@@ -162,6 +162,9 @@ def build_card(root: etree._Element, links: list[etree._Element], url: str) -> C
             continue
         if len(run) > len(excerpt):
             excerpt = run
+    if not excerpt:  # a card that sets its excerpt as a second heading (<h2>Title</h2><h3>Excerpt</h3>)
+        excerpt = next((e.text for e in events if e.kind == "heading" and e.text != title
+                        and not is_read_more(e.text) and not find_date_text(e.text) and len(e.text.split()) > 3), "")
     return {
         "title": title,
         "url": url,
@@ -315,9 +318,21 @@ def unlabeled_related(
         if len({a.get("href") for a in scope if a.tag == "a"}) < 2:
             continue
         cards = find_cards(scope, base, page_url, drop)
-        if sum(1 for _, card in cards if card["date"]) >= 2:
+        # Cards as the contract draws them (title, date, excerpt): a timeline of dated links or an
+        # events box is a section or a sidebar, not the related block.
+        if sum(1 for _, card in cards if card["date"] and card["excerpt"]) >= 2 and not _prose_outside(scope, cards):
             return el, cards
     return None
+
+
+def _prose_outside(scope: list[etree._Element], cards: list[tuple[etree._Element, Card]]) -> bool:
+    """Paragraphs of text under the heading besides its cards: a section that links to dated pages."""
+    roots = {root for root, _ in cards}
+    for el in scope:
+        if el.tag == "p" and el not in roots and not any(a in roots for a in el.iterancestors()):
+            if len(collapse(text_of(el)).split()) >= 12:
+                return True
+    return False
 
 
 def _in_link_or_chrome(el: etree._Element) -> bool:

@@ -15,10 +15,25 @@ _ENDS_SUMMARY = frozenset({"related", "boilerplate"})
 _SITE_LINE = re.compile(r"^\W*(?:tags|tagged|categories|filed under|posted in|share(?: this)?)\s*:", re.I)
 
 
+def last_section_label(events: list[Event], label_kind: Callable[[str], str | None]) -> int:
+    """Index of the last heading that is a known section label (-1 without one)."""
+    return next((k for k in range(len(events) - 1, -1, -1)
+                 if events[k].kind == "heading" and label_kind(events[k].text) == "section"), -1)
+
+
 def _is_title(text: str, title_key: str) -> bool:
     """The title's heading (perhaps with its subtitle inside: "Title Subtitle")."""
     key = norm_label(text)
     return bool(title_key) and (key == title_key or key.startswith(title_key + " "))
+
+
+_BOILERPLATE_WORDS = 25
+
+
+def boilerplate_block(ev: Event, boilerplate: re.Pattern[str]) -> bool:
+    """The site-wide paragraph ("... journals like X often ..."), a whole paragraph of it: a sentence
+    of the summary that mentions journals is not."""
+    return ev.kind == "block" and len(ev.text.split()) >= _BOILERPLATE_WORDS and bool(boilerplate.search(ev.text))
 
 
 def _range_end(events: list[Event], i: int, label_kind: Callable[[str], str | None], title_key: str,
@@ -29,7 +44,7 @@ def _range_end(events: list[Event], i: int, label_kind: Callable[[str], str | No
     j = i + 1
     while j < len(events):
         ev = events[j]
-        if ev.kind == "boundary" or (boilerplate and ev.kind == "block" and boilerplate.search(ev.text)):
+        if ev.kind == "boundary" or (boilerplate and j > i + 1 and boilerplate_block(ev, boilerplate)):
             break
         if ev.kind == "heading" and (
             ev.linked or _is_title(ev.text, title_key) or AFTER_ARTICLE.match(ev.text) or WIDGET.match(ev.text)
@@ -59,6 +74,7 @@ def extract_sections(
                 break
     sections: list[dict[str, str]] = []
     empty: list[str] = []
+    last_known = last_section_label(events, label_kind)
     i = start
     while i < len(events):
         ev = events[i]
@@ -66,7 +82,15 @@ def extract_sections(
             i += 1
             continue
         kind = label_kind(ev.text)
-        j = _range_end(events, i, label_kind, title_key, boilerplate)
+        # The boilerplate paragraph closes only the last section: earlier, "journals like X often"
+        # is a sentence of the summary itself.
+        closing = boilerplate if i >= last_known else None
+        j = _range_end(events, i, label_kind, title_key, closing)
+        if closing and kind is None and j > i + 1 and boilerplate_block(events[i + 1], closing):
+            if sections:
+                break  # an unknown heading over the site's boilerplate paragraph ("About This Site")
+            i = j
+            continue
         if ev.linked:
             i = j  # a card's or menu's title and what follows it
             continue

@@ -192,8 +192,9 @@ def test_two_cards_and_a_load_more_button_are_a_listing() -> None:
 
 
 def test_the_site_boilerplate_without_a_heading() -> None:
-    boiler = ("<div><p>Studies published in respected medical journals like Multiple Sclerosis and Related Disorders "
-              "often range from early-stage work to advanced trials.</p></div>")
+    boiler = ("<div><p>Whether you have recently been diagnosed or want to understand the disease better, the latest "
+              "research can feel overwhelming. Studies published in respected medical journals like Multiple Sclerosis "
+              "and Related Disorders often range from early-stage work to advanced trials.</p></div>")
     record = parse(SUMMARY + boiler + '<h2>More Details</h2><p><a href="https://pubmed.ncbi.nlm.nih.gov/1/">PubMed</a></p>', URL)
     assert record["sections"][-1] == {"heading": "What They Found", "text": "Text two."}
     assert record["source"]["journal"] == "Multiple Sclerosis and Related Disorders"
@@ -247,3 +248,46 @@ def test_a_subtitle_inside_the_h1() -> None:
                    "<h2>Key Takeaway</h2><p>A.</p>", URL)
     assert record["title"] == "Poor Sleep and Memory"
     assert [s["heading"] for s in record["sections"]] == ["Key Takeaway"]
+
+
+def test_ordinary_headings_and_prose_that_resemble_site_furniture() -> None:
+    """What the heuristics for comments, boilerplate and unnamed card blocks must leave alone."""
+    record = parse("<h1>T</h1><h2>Key Takeaway</h2><p>Alpha.</p><h2>Responses Varied</h2><p>Some improved.</p>"
+                   "<h2>Comments From the Researchers</h2><p>The authors were cautious.</p>"
+                   "<h2>What They Found</h2><p>Trials in journals like Neurology often report bigger effects.</p>"
+                   "<p>Small trials reported effects twice as large.</p>"
+                   '<h2>Trial Timeline</h2><ul><li><a href="/t/1">Enrolment opened</a> 1/5/2024</li>'
+                   '<li><a href="/t/2">First results</a> 6/1/2025</li><li><a href="/t/3">Final report</a> 1/9/2026</li></ul>'
+                   '<div><h3>Upcoming events</h3><p><a href="/e/1">MS walk</a> 4/12/2026</p>'
+                   '<p><a href="/e/2">Webinar on sleep</a> 5/3/2026</p></div>', URL)
+    assert [s["heading"] for s in record["sections"]] == [
+        "Key Takeaway", "Responses Varied", "Comments From the Researchers", "What They Found", "Trial Timeline"]
+    assert record["sections"][3]["text"].endswith("twice as large.")
+    assert record["related"] == [] and record["source"]["journal"] is None
+
+
+def test_two_ratings_on_one_line() -> None:
+    for line in ("Credibility: 3/5 &nbsp; Interest: 4/5", "Credibility: 3 out of 5 | Interest: High"):
+        ratings = parse(f"<h1>T</h1><p>{line}</p><h2>Key Takeaway</h2><p>A.</p>", URL)["ratings"]
+        assert set(ratings) == {"credibility", "interest"} and ratings["credibility"]["value"] == 3, line
+
+
+def test_labels_drawn_as_images() -> None:
+    record = parse('<h1>T</h1><p><img src="c.png" alt="Credibility"> <img src="s4.png" alt="4 out of 5"></p>'
+                   '<p><img src="k.png" alt="Key Takeaway"></p><p>A blood test ruled out bleeding.</p>'
+                   '<p><img src="w.png" alt="What They Found"></p><p>It found 97% of bleeds.</p>', URL)
+    assert record["page_type"] == "summary"
+    assert [s["heading"] for s in record["sections"]] == ["Key Takeaway", "What They Found"]
+    assert (record["ratings"]["credibility"]["value"], record["ratings"]["credibility"]["max"]) == (4, 5)
+
+
+def test_journal_names_end_where_the_line_moves_on() -> None:
+    def journal(line: str) -> str | None:
+        return parse(SUMMARY + f"<h2>More Details</h2><p>{line}</p>", URL)["source"]["journal"]
+
+    assert journal('Journal: Cephalalgia. <a href="https://doi.org/10.1/x">Read the study</a>') == "Cephalalgia"
+    assert journal("Journal: Multiple Sclerosis Journal. DOI: 10.1177/135") == "Multiple Sclerosis Journal"
+    assert journal("Journal: Stroke. DOI: 10.1161/STROKEAHA.125.054321") == "Stroke"
+    printed = parse(SUMMARY + "<h2>More Details</h2><p>Journal: Stroke.</p><p>Printed from https://example.org/summaries/x "
+                    "on 3/4/2026</p>", URL)["source"]
+    assert printed["url"] is None
