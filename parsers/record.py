@@ -307,7 +307,10 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
     title, _title_el = find_title(body, meta, labels.kind)
     container = _main_container(body)
     boiler = _journal_regex(profile)
-    events = linearize(container, labels.kind, skip | _rating_labels(hits))
+    # Tabs and accordions are looked for only on pages that have their attributes (a string search
+    # of the markup costs a fraction of a tree walk).
+    panels = any(marker in text for marker in ("aria-controls", "aria-expanded", "tabpanel"))
+    events = linearize(container, labels.kind, skip | _rating_labels(hits), panels)
     sections, empty_known = extract_sections(events, title, labels.kind, boiler)
     if not related and any(labels.kind(s["heading"]) == "section" for s in sections):
         # A summary whose related block has a name the profile does not know: found by its shape.
@@ -315,7 +318,7 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
         if found := unlabeled_related(order, index, labels.kind, stops, base, page_url, drop):
             heading, cards = found
             related, skip = [card for _, card in cards], skip | {heading} | {root for root, _ in cards}
-            events = linearize(container, labels.kind, skip | _rating_labels(hits))
+            events = linearize(container, labels.kind, skip | _rating_labels(hits), panels)
             sections, empty_known = extract_sections(events, title, labels.kind, boiler)
     ratings, unread = extract_ratings(body, hits, profile.rating_scale, skip)
     source, has_details, details_scope = _details(hits, events, labels, order, index, base, page_host)
