@@ -8,6 +8,7 @@ from email.utils import parsedate_to_datetime
 
 # A year ends at a non-digit, not at a word boundary: React pages glue "Jan 5, 2026" to the next span's text.
 _SLASH = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)")
+_YMD = re.compile(r"\b(\d{4})/(\d{1,2})/(\d{1,2})(?!\d)")  # 2025/03/04: year first is never ambiguous
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d)")
 _MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -17,7 +18,7 @@ _MDY = re.compile(rf"\b({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?
 _DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS}),?\s+(\d{{4}})(?!\d)", re.I)
 _MY = re.compile(rf"\b({_MONTHS})\s+(\d{{4}})(?!\d)", re.I)
 DATE_PATTERN = re.compile(
-    "|".join(p.pattern for p in (_SLASH, _ISO)) + f"|{_MDY.pattern}|{_DMY.pattern}", re.I
+    "|".join(p.pattern for p in (_SLASH, _YMD, _ISO)) + f"|{_MDY.pattern}|{_DMY.pattern}", re.I
 )
 
 
@@ -41,6 +42,8 @@ def to_iso_date(text: str | None) -> str | None:
     if not text.strip():
         return None
     if m := _ISO.search(text):
+        return _iso(int(m[1]), int(m[2]), int(m[3]))
+    if m := _YMD.search(text):
         return _iso(int(m[1]), int(m[2]), int(m[3]))
     if m := _SLASH.search(text):
         a, b, y = int(m[1]), int(m[2]), int(m[3])

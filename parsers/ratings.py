@@ -16,7 +16,7 @@ Rating = dict[str, Any]
 _NUM = r"(\d+(?:[.,]\d+)?)"
 _UNIT_WORDS = r"(?:stars?|points?|pts)\b"
 # Never a piece of a date: "11/2/2024" holds no "11/2".
-_OF = re.compile(rf"(?<![\d/.,]){_NUM}\s*(?:{_UNIT_WORDS}\s*)?(?:/|out\s+of|of)\s*{_NUM}(?!\d|\s*/\s*\d)(?:\s*{_UNIT_WORDS})?", re.I)
+_OF = re.compile(rf"(?<![\d/.,]){_NUM}\s*(?:{_UNIT_WORDS}\s*)?(?:[/\u2044\u2215]|out\s+of|of)\s*{_NUM}(?!\d|\s*/\s*\d)(?:\s*{_UNIT_WORDS})?", re.I)
 _UNIT = re.compile(rf"{_NUM}\s*{_UNIT_WORDS}", re.I)
 _BARE = re.compile(rf"^\s*{_NUM}\s*$")
 # "80%" at the start of the value ("(80%)" too): the page states a number out of 100.

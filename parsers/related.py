@@ -109,13 +109,13 @@ def _pick_url(links: list[etree._Element], base: str, drop: frozenset[str]) -> s
 
 
 def _card_root(links: list[etree._Element], url: str, base: str, drop: frozenset[str],
-               cards: Collection[str]) -> etree._Element:
-    """The largest element around a card's links that links to no other card (an author or tag
-    link inside the card does not count)."""
+               cards: Collection[str], within: Collection[etree._Element]) -> etree._Element:
+    """The largest element around a card's links, inside the block searched (`within`), that links
+    to no other card (an author or tag link inside the card does not count)."""
     root = links[0]
     while True:
         parent = root.getparent()
-        if parent is None or parent.tag in ("body", "html") or is_zone(parent):
+        if parent is None or parent not in within or parent.tag in ("body", "html") or is_zone(parent):
             return root
         others = False
         for a in parent.iter("a"):
@@ -240,11 +240,12 @@ def find_cards(
         titled = set()
     found: dict[str, tuple[etree._Element, Card]] = {}
     roots: set[Any] = set()
+    within = set(scope)  # a lone card must not grow into the article around its block
     for first_pass in (True, False):
         for url, links in by_url.items():
             if (url in titled) != first_pass or (not first_pass and _inside_any(links, roots)):
                 continue
-            root = _card_root(links, url, base, drop, titled if first_pass else by_url)
+            root = _card_root(links, url, base, drop, titled if first_pass else by_url, within)
             if root in roots:
                 continue
             roots.add(root)

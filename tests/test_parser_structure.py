@@ -291,3 +291,20 @@ def test_journal_names_end_where_the_line_moves_on() -> None:
     printed = parse(SUMMARY + "<h2>More Details</h2><p>Journal: Stroke.</p><p>Printed from https://example.org/summaries/x "
                     "on 3/4/2026</p>", URL)["source"]
     assert printed["url"] is None
+
+
+def test_a_single_related_card_stays_a_card() -> None:
+    """With one card and no other link, the card must not grow into the article around it."""
+    record = parse("<main><article><h1>Exercise and MS Fatigue Study</h1><p>Credibility: 4/5</p><p>Interest: 3/5</p>"
+                   "<h2>Key Takeaway</h2><p>Exercise helped fatigue.</p><h2>More Details</h2><p>Journal: Epilepsia</p>"
+                   '<section><h2>You May Also Like</h2><div><img src="a.jpg" alt="Exercise and MS Fatigue">'
+                   '<h3><a href="/summaries/y">Exercise and MS Fatigue</a></h3><p>2025/03/04</p>'
+                   "<p>A short trial tested exercise.</p></div></section></article></main>", URL)
+    assert record["sections"] == [{"heading": "Key Takeaway", "text": "Exercise helped fatigue."}]
+    assert set(record["ratings"]) == {"credibility", "interest"} and record["source"]["journal"] == "Epilepsia"
+    assert [(c["title"], c["date"]) for c in record["related"]] == [("Exercise and MS Fatigue", "2025-03-04")]
+
+
+def test_a_rating_with_the_unicode_fraction_slash() -> None:
+    ratings = parse("<h1>T</h1><p>Credibility: 4\u20445</p><h2>Key Takeaway</h2><p>A.</p>", URL)["ratings"]
+    assert (ratings["credibility"]["value"], ratings["credibility"]["max"]) == (4, 5)
