@@ -27,6 +27,7 @@ _MAX_SCALE = 100
 _WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*(\d+(?:\.\d+)?)\s*%", re.I)
 _STAR_FULL = "\u2605\u2b50\u272a\u272b\u272c\u272d\u272e\u272f\u25cf\u25c9\u2b24\u25a0\u25c6\u2764\u2665"
 _STAR_EMPTY = "\u2606\u2729\u2730\u25cb\u25ef\u25a1\u25c7\u2661"
+_LONE_STAR_NUMBER = re.compile(rf"^[^\d]{{0,3}}{_NUM}\s*(?:[{_STAR_FULL}]\s*)?$")  # "\u2605 4.5", "4.5 \u2605"
 _STARS = re.compile(rf"[{_STAR_FULL}{_STAR_EMPTY}](?:\s*[{_STAR_FULL}{_STAR_EMPTY}\u00bd])*")
 _SHAPE_TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)?|\S")
 _SCALE_WORDS = frozenset({"rated", "rating", "score", "out", "of", "star", "stars", "point", "points", "pts"})
@@ -163,6 +164,9 @@ def _star_chars(text: str) -> Rating | None:
     half = run.count("\u00bd")
     if len(run) < 2 and not full:
         return None
+    if len(run) == 1 and (number := _LONE_STAR_NUMBER.search(text)):
+        # "\u2605 4.5": one star as a symbol beside the number it rates, not a drawing of one star.
+        return _rating(_num(number.group(1)), None, None, collapse(text))
     value = full + 0.5 * half
     return _rating(_num(str(value)), len(run) - half, None, run)
 

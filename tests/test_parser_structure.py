@@ -308,3 +308,12 @@ def test_a_single_related_card_stays_a_card() -> None:
 def test_a_rating_with_the_unicode_fraction_slash() -> None:
     ratings = parse("<h1>T</h1><p>Credibility: 4\u20445</p><h2>Key Takeaway</h2><p>A.</p>", URL)["ratings"]
     assert (ratings["credibility"]["value"], ratings["credibility"]["max"]) == (4, 5)
+
+
+def test_a_star_symbol_beside_a_number_and_a_vancouver_citation() -> None:
+    record = parse("<h1>T</h1><div>Interest <span>\u2605 4.5</span></div><h2>Key Takeaway</h2><p>A.</p>"
+                   "<h2>More Details</h2><p>Lee C. Seizures in sleep. Epilepsia. 2025 Mar;66(3):455-67.</p>", URL)
+    assert record["ratings"]["interest"]["value"] == 4.5
+    assert (record["source"]["journal"], record["source"]["published"]) == ("Epilepsia", "2025-03")
+    drawn = parse("<h1>T</h1><div>Interest <span>\u2605\u2605\u2605\u2605\u2606</span></div><h2>Key Takeaway</h2><p>A.</p>", URL)
+    assert (drawn["ratings"]["interest"]["value"], drawn["ratings"]["interest"]["max"]) == (4, 5)
