@@ -267,10 +267,19 @@ def related_scope(
     hit: LabelHit, order: list[etree._Element], index: dict[Any, int], stops: set[Any]
 ) -> list[etree._Element]:
     """Elements after a related-block label up to the next other label, h1 or site chrome."""
-    start = index.get(hit.el)
+    return _block_after(hit.el, order, index, stops)
+
+
+def _block_after(
+    start_el: etree._Element, order: list[etree._Element], index: dict[Any, int], stops: set[Any],
+    rank: int | None = None,
+) -> list[etree._Element]:
+    """Elements after `start_el` (a label or heading) up to another label, an h1, site chrome, what
+    follows an article, or (with `rank`) a heading of that rank or above that is not a card's title."""
+    start = index.get(start_el)
     if start is None:
         return []
-    inside = set(hit.el.iter())
+    inside = set(start_el.iter())
     scope: list[etree._Element] = []
     taken: set[Any] = set()
     for el in order[start + 1 : start + 1 + _SCAN_CAP]:
@@ -280,6 +289,9 @@ def related_scope(
             continue  # a carousel's Previous/Next buttons sit among its cards
         if el in stops or el.tag == "h1" or site_footer(el) or _after_article(el) or (
                 is_zone(el) and not _part_of_taken(el, taken)):
+            break
+        if rank is not None and (other := heading_rank(el)) is not None and other <= rank \
+                and not _in_link_or_chrome(el):  # a card's own title is no end
             break
         scope.append(el)
         taken.add(el)
@@ -315,7 +327,7 @@ def unlabeled_related(
         text = collapse(text_of(el))
         if not text or len(text.split()) > _MAX_BLOCK_LABEL_WORDS or text.endswith(".") or label_kind(text):
             continue
-        scope = _under_heading(el, rank, order, index, stops)
+        scope = _block_after(el, order, index, stops, rank)
         if len({a.get("href") for a in scope if a.tag == "a"}) < 2:
             continue
         cards = find_cards(scope, base, page_url, drop)
@@ -338,29 +350,6 @@ def _prose_outside(scope: list[etree._Element], cards: list[tuple[etree._Element
 
 def _in_link_or_chrome(el: etree._Element) -> bool:
     return any(a.tag == "a" or is_zone(a) or is_hidden(a) for a in el.iterancestors())
-
-
-def _under_heading(
-    heading: etree._Element, rank: int, order: list[etree._Element], index: dict[Any, int], stops: set[Any]
-) -> list[etree._Element]:
-    """Elements after a heading up to the next heading of its rank or above, a label, h1 or chrome."""
-    start = index[heading]
-    inside = set(heading.iter())
-    scope: list[etree._Element] = []
-    taken: set[Any] = set()
-    for el in order[start + 1 : start + 1 + _SCAN_CAP]:
-        if el in inside:
-            continue
-        if el.tag in _CONTROLS:
-            continue
-        if el in stops or el.tag == "h1" or site_footer(el) or (is_zone(el) and not _part_of_taken(el, taken)):
-            break
-        other = heading_rank(el)
-        if other is not None and other <= rank and not _in_link_or_chrome(el):  # a card's own title is no end
-            break
-        scope.append(el)
-        taken.add(el)
-    return scope
 
 
 def has_pagination(body: etree._Element) -> bool:
