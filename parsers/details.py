@@ -29,8 +29,15 @@ _DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org"})
 # A publisher's DOI-addressed page: /doi/10.1212/..., /doi/full/10..., /doi/abs/10... (Wiley, Sage, AAN...).
 _DOI_PATH = re.compile(r"/doi/(?:(?:abs|full|pdf|epdf|epub|reader|book)/)?(10\.\d{4,9}/\S+)", re.I)
 # "..., published 11/2/2024." or "Published 2024." in prose: the study's date without a "Key:" label.
-_PROSE_DATE = re.compile(r"\b(?:published|issued)\b(?:\s+(?:in|on|online))?\s*:?\s*(?P<when>[^.;]{0,40})", re.I)
+_PROSE_DATE = re.compile(r"\b(?:published|issued)\b(?:\s+(?:in|on|online))?\s*:?\s*(?P<when>[^.;]{0,80})", re.I)
 # A citation's year: APA "(2025)." or Vancouver "2025;31(4):455".
+_WHEN_INSIDE = re.compile(r"\b(?:on|in)\s+(?P<when>(?:\d|[A-Z][a-z]{2,8}\.?\s+\d)[^.;]{0,25})")
+# "published in The New England Journal of Medicine, doi: ..." - a journal named only in prose.
+_NAME_WORD = r"(?:[A-Z][\w.&'\-]*|of|and|for|in|on|the|&)"
+_PROSE_JOURNAL = re.compile(rf"\b(?i:published\s+(?:online\s+)?in\s+(?:the\s+journal\s+)?)"
+                            rf"(?P<journal>[A-Z][\w.&'\-]*(?:(?::\s+|\s+){_NAME_WORD})*)")
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_NAME_TAIL = re.compile(rf"\s+(?:in|on)\s+{_MONTH}(?:\s.*)?$|(?:\s+(?:of|and|for|in|on|the|&))+$|\.$")
 _CITATION_YEAR = re.compile(r"\(((?:19|20)\d{2})[a-z]?\)|\b((?:19|20)\d{2})\s*;\s*\d")
 _FIELD_SEPARATOR = re.compile(r"\s+[\u00b7|\u2022]\s+")  # "Published: 2025-12 \u00b7 DOI: ..."
 # A Vancouver (NLM) citation: "... Title. Lancet Neurol. 2025;24(3):201-9." or "Epilepsia. 2025 Mar;66(3)".
@@ -151,6 +158,9 @@ def _unlabelled_date(texts: list[str]) -> str | None:
         for m in _PROSE_DATE.finditer(text):
             if found := _date(m["when"]):
                 return found
+            # "published in Neurology: Clinical Practice on March 12, 2025"
+            if (inner := _WHEN_INSIDE.search(m["when"])) and (found := _date(inner["when"].strip(" ,"))):
+                return found
     return next((m.group(1) or m.group(2) for text in texts if (m := _CITATION_YEAR.search(text))), None)
 
 
@@ -189,6 +199,8 @@ def read_details(
         month = to_iso_date(f"{cite.group(3)} {cite.group(2)}") if cite.group(3) else None
         if not source["published"] or (month and source["published"] == cite.group(2)):
             source["published"] = month or cite.group(2)
+    if not source["journal"] and (prose := next((m for t in texts if (m := _PROSE_JOURNAL.search(t))), None)):
+        source["journal"] = _NAME_TAIL.sub("", prose["journal"]) or None
     for a in links:
         url = absolute(a.get("href"), base)
         if not url:

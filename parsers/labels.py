@@ -16,6 +16,8 @@ _MAX_LABEL_TEXT = 200
 # Words a rating name may carry before its value: "Interest level: High", "Credibility score 4/5".
 _FILLERS = "level|score|rating|grade|rank|ranking"
 _WORD_END = r"(?![\w]|[\-\u2010\u2011][^\W\d_])"
+# A value written first ("6/10 - relevant to families of ..."): the words after it explain it, however many.
+_VALUE_FIRST = re.compile(r"^(?:\d+(?:[.,]\d+)?\s*(?:[/\u2044]|out\s+of\b|of\b)\s*\d+|[\u2605\u2606]{2,})", re.I)
 
 
 @dataclass(slots=True)
@@ -109,7 +111,7 @@ class Labels:
         if starts_rating and self._rating_prefix and (m := self._rating_prefix.match(text)):
             rest = collapse(m.group(3))
             own = rest[: n.start()] if self._rating_inside and (n := self._rating_inside.search(rest)) else rest
-            if (rest or m.group(2)) and len(own.split()) <= 6:
+            if (rest or m.group(2)) and (len(own.split()) <= 6 or _VALUE_FIRST.match(own)):
                 name = next((r for r in self.ratings if r.casefold() == collapse(m.group(1)).casefold()), m.group(1))
                 return "rating", name, rest
         return None

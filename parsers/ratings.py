@@ -53,6 +53,7 @@ _REGION_CAP = 40
 _WORD_MAX = 4
 _AREA_CAP = 300
 _STOP_TAGS = frozenset({*H_TAGS, "dt", "th"})
+_CELLS = ("th", "td")
 
 
 def _num(text: str) -> int | float:
@@ -387,14 +388,19 @@ def extract_ratings(
     unread: list[str] = []
     read_hits: list[LabelHit] = []
     claimed: set[Any] = set()  # elements a value was read from
+    label_cells = {cell for h in hits if h.kind == "rating" and (cell := _cell_of(h.el)) is not None}
     for hit in hits:
         if hit.kind != "rating":
             continue
         key = hit.label.casefold()
         if key in ratings or any(a in skip for a in hit.el.iterancestors()):
             continue
-        region = _region(hit, order, index, stops - {hit.el})
-        found, region = _read_near_first(hit, region, scale, stops - {hit.el})
+        column = _column_below(hit, label_cells)
+        if column is not None:
+            found, region = read_rating(hit, column, scale, stops - {hit.el}), column
+        else:
+            region = _region(hit, order, index, stops - {hit.el})
+            found, region = _read_near_first(hit, region, scale, stops - {hit.el})
         if found:
             ratings[key] = found
             read_hits.append(hit)
@@ -407,6 +413,47 @@ def extract_ratings(
         taken = {*ratings, *(norm_label(h.label) for h in hits if h.kind != "rating")}
         ratings.update(_unlisted(read_hits, order, index, stops, claimed, scale, taken))
     return ratings, unread
+
+
+def _cell_of(el: etree._Element) -> etree._Element | None:
+    """The table cell the element is (or sits in, a level or two down)."""
+    return next((node for node in (el, *list(el.iterancestors())[:2]) if node.tag in _CELLS), None)
+
+
+def _next_row(row: etree._Element) -> etree._Element | None:
+    """The table row after this one, also across a <thead>/<tbody> boundary."""
+    following = row.getnext()
+    while following is not None and following.tag != "tr":
+        following = following.getnext()
+    if following is not None:
+        return following
+    group = row.getparent()
+    if group is None or group.tag not in ("thead", "tbody", "tfoot"):
+        return None
+    nxt = group.getnext()
+    while nxt is not None and nxt.tag not in ("tbody", "tfoot", "tr"):
+        nxt = nxt.getnext()
+    if nxt is None:
+        return None
+    return nxt if nxt.tag == "tr" else next((r for r in nxt if r.tag == "tr"), None)
+
+
+def _column_below(hit: LabelHit, label_cells: set[Any]) -> list[etree._Element] | None:
+    """A header row naming the ratings (Credibility | Interest) over a row of values: the cell below
+    the label, not everything after it (which would read both columns as one)."""
+    cell = _cell_of(hit.el)
+    row = cell.getparent() if cell is not None else None
+    if row is None or row.tag != "tr" or hit.rest or hit.in_tail:
+        return None
+    cells = [c for c in row if c.tag in _CELLS]
+    if len(cells) < 2 or (sum(c in label_cells for c in cells) < 2 and any(c.tag != "th" for c in cells)):
+        return None
+    below = _next_row(row)
+    values = [c for c in below if c.tag in _CELLS] if below is not None else []
+    column = cells.index(cell)
+    if column >= len(values):
+        return None
+    return [el for el in values[column].iter() if isinstance(el.tag, str)]
 
 
 def _value_part(

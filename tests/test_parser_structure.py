@@ -317,3 +317,42 @@ def test_a_star_symbol_beside_a_number_and_a_vancouver_citation() -> None:
     assert (record["source"]["journal"], record["source"]["published"]) == ("Epilepsia", "2025-03")
     drawn = parse("<h1>T</h1><div>Interest <span>\u2605\u2605\u2605\u2605\u2606</span></div><h2>Key Takeaway</h2><p>A.</p>", URL)
     assert (drawn["ratings"]["interest"]["value"], drawn["ratings"]["interest"]["max"]) == (4, 5)
+
+
+def test_a_journal_named_only_in_prose() -> None:
+    cases = {
+        "Published in The New England Journal of Medicine, doi: 10.1056/NEJMoa2412345":
+            ("The New England Journal of Medicine", None),
+        "This study was published in Neurology: Clinical Practice on March 12, 2025.":
+            ("Neurology: Clinical Practice", "2025-03-12"),
+        "Published online in Frontiers in Neurology on 3 February 2025.": ("Frontiers in Neurology", "2025-02-03"),
+        "The paper was published in the journal Brain in March 2024.": ("Brain", "2024-03"),
+        "The results were published in a peer-reviewed journal.": (None, None),
+    }
+    for prose, (journal, published) in cases.items():
+        source = parse(SUMMARY + f"<h2>More Details</h2><p>{prose}</p>", URL)["source"]
+        assert (source["journal"], source["published"]) == (journal, published), prose
+
+
+def test_a_header_row_of_rating_names_over_a_row_of_values() -> None:
+    def icons(on: int) -> str:
+        return "".join(f'<i class="dot{" on" if i < on else ""}"></i>' for i in range(5))
+
+    table = ("<h1>Title</h1><table><thead><tr><th>Credibility</th><th>Interest</th></tr></thead>"
+             f"<tbody><tr><td>{icons(4)}</td><td>{icons(2)}</td></tr></tbody></table>"
+             "<h2>Key Takeaway</h2><p>Text one.</p>")
+    ratings = parse(table, URL)["ratings"]
+    assert {name: (r["value"], r["max"]) for name, r in ratings.items()} == {"credibility": (4, 5), "interest": (2, 5)}
+    rows = ("<h1>Title</h1><table><tr><td>Credibility</td><td>4/5</td></tr><tr><td>Interest</td><td>High</td></tr>"
+            "</table><h2>Key Takeaway</h2><p>Text one.</p>")
+    ratings = parse(rows, URL)["ratings"]
+    assert (ratings["credibility"]["value"], ratings["interest"]["label"]) == (4, "High")
+
+
+def test_a_rating_value_followed_by_its_explanation() -> None:
+    page = ("<h1>Title</h1><p>Credibility 9 out of 10</p>"
+            "<p>Interest: 6/10 &ndash; relevant to families of children with migraine</p>"
+            "<h2>Key Takeaway</h2><p>Interest in new treatments has grown among many families and doctors.</p>")
+    record = parse(page, URL)
+    assert record["ratings"]["interest"]["value"] == 6 and record["ratings"]["interest"]["max"] == 10
+    assert record["sections"][0]["text"].startswith("Interest in new treatments")
