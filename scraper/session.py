@@ -82,7 +82,7 @@ class CrawlSession:
         return bool(self.max_pages or self.depth or self.since)
 
     def first_link(self, url: str) -> bool:
-        """False for a URL this run recently met in a link or sitemap, so the spider skips it.
+        """False for a URL (in canonical form) this run recently met in a link or sitemap, so the spider skips it.
 
         Pages link the same navigation and cards over and over (~5 duplicates per new URL): each would
         cost a Request through the spider middlewares and the dupefilter only to be dropped there.
