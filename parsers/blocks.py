@@ -11,6 +11,9 @@ from parsers.headings import BLOCK_TAGS, WEAK_RANK, heading_rank, is_bold, is_hi
 from parsers.text import collapse, text_of
 
 _MAX_BOLD_HEADING_WORDS = 12
+# A <br> in the flow: whitespace to collapse(), but where a line ends for labels written on lines
+# of their own ("Key Takeaway<br>text<br><br>What They Found<br>...").
+_BR = "\u2028"
 
 
 @dataclass(slots=True)
@@ -45,10 +48,40 @@ class _Flow:
             self.parts.append((text, bold, link))
 
     def flush(self) -> None:
-        """End the current block: emit it as a heading (bold-only, a label) or a text block."""
+        """End the current block: emit it as a heading (bold-only, a label) or a text block, or as
+        several when labels stand on lines of their own inside it."""
         if not self.parts:
             return
         parts, self.parts = self.parts, []
+        for is_label, line in self._label_lines(parts):
+            if is_label:
+                self.events.append(Event("heading", collapse("".join(p[0] for p in line)), WEAK_RANK))
+            else:
+                self._emit(line)
+
+    def _label_lines(self, parts: list[tuple[str, bool, bool]]) -> list[tuple[bool, list[tuple[str, bool, bool]]]]:
+        """The block cut at <br> lines that are labels (each a heading); [(False, parts)] when none is."""
+        if not any(p[0] == _BR for p in parts):
+            return [(False, parts)]
+        lines: list[list[tuple[str, bool, bool]]] = [[]]
+        for part in parts:
+            if part[0] == _BR:
+                lines.append([])
+            else:
+                lines[-1].append(part)
+        out: list[tuple[bool, list[tuple[str, bool, bool]]]] = []
+        for line in lines:
+            text = collapse("".join(p[0] for p in line))
+            if text and self.label_kind(text) and any(not link for t, _, link in line if t.strip()):
+                out.append((True, line))
+            elif out and not out[-1][0]:
+                out[-1][1].extend([(_BR, False, False), *line])
+            else:
+                out.append((False, line))
+        return out
+
+    def _emit(self, parts: list[tuple[str, bool, bool]]) -> None:
+        """One block's events: a heading (bold-only, a label), a bold label and its text, or text."""
         text = collapse("".join(p[0] for p in parts))
         if not text:
             return
@@ -197,7 +230,7 @@ def linearize(
                 flow.flush()
                 flow.events.append(Event("heading", tab, _PANEL_RANK, el=el))
         if el.tag == "br":
-            flow.add(" ", bold > 0, link > 0)
+            flow.add(_BR, bold > 0, link > 0)
             flow.add(tail, bold > 0, link > 0)
             continue
         if el.tag == "img" and (alt := collapse(el.get("alt"))) and label_kind(alt):

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from lxml import etree
 
+from parsers.headings import BLOCK_TAGS
 from parsers.profile import Profile
 from parsers.text import collapse, norm_label, text_of
 
@@ -179,6 +180,15 @@ def find_labels(body: etree._Element, labels: Labels) -> list[LabelHit]:
         tail = el.tail
         if tail and tail.strip() and len(tail) <= _MAX_LABEL_TEXT:
             found = labels.match(collapse(tail))
-            if found and found[0] == "rating" and not _is_chrome_text(el.getparent() if el.getparent() is not None else el):
-                hits.append(LabelHit(el, "rating", found[1], found[2], in_tail=True))
+            # A rating label is read wherever it stands; another label only on a line of its own
+            # ("<br>More Details<br>"), where a page without headings writes it.
+            if found and (found[0] == "rating" or ((el.tag == "br" or el.tag in BLOCK_TAGS) and _line_ends(el))) \
+                    and not _is_chrome_text(el.getparent() if el.getparent() is not None else el):
+                hits.append(LabelHit(el, found[0], found[1], found[2], in_tail=True))
     return hits
+
+
+def _line_ends(el: etree._Element) -> bool:
+    """The text after this element (a <br>, a block) ends its line: a <br> or a block follows, or nothing."""
+    following = el.getnext()
+    return following is None or following.tag == "br" or following.tag in BLOCK_TAGS

@@ -33,7 +33,8 @@ class Profile:
     journal_pattern: str = (
         r"journals?\s+(?:like|such as|including)\s+(?P<journal>[^.,;:()]+?)"
         # Not "and": "Multiple Sclerosis and Related Disorders" is one journal.
-        r"(?=\s+(?:often|are|is|which|that|to)\b|[.,;:()]|$)"
+        r"(?=\s+(?:often|usually|typically|are|is|was|were|which|that|to|can|may|have|has|range|ranges|vary"
+        r"|varies|span|spans|cover|covers|include|includes|publish|publishes|report|reports|show|shows)\b|[.,;:()]|$)"
     )
     rating_scale: float = 5.0  # what a full bar (width: 100%) is worth
     # [archive]

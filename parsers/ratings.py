@@ -232,7 +232,11 @@ def _icon_groups(region: list[etree._Element]) -> list[list[str]]:
         if el.tag not in _ICON_TAGS or len(el) or any(ch.isalnum() for ch in (el.text or "")):
             continue
         tokens = _tokens(el)
-        base = frozenset(tokens - _FILLED - _EMPTY - _HALF - _NOT_BASE)
+        # A class that says the state is what groups the icons: their files may differ as they like
+        # ("star star--on" a.svg beside "star star--off" b.svg is one row of five).
+        own = set(_TOKEN.findall((el.get("class") or "").lower()))
+        words = own if _class_state(own) else tokens
+        base = frozenset(words - _FILLED - _EMPTY - _HALF - _NOT_BASE)
         fill = _fill_state(el) if el.tag == "svg" else ""
         groups.setdefault((el.tag, base), []).append((_class_state(tokens), fill))
     return [_group_states(icons) for icons in groups.values()]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypedDict
 from urllib.parse import urldefrag, urlsplit
 
@@ -22,7 +22,7 @@ from parsers.pagetype import LISTING, OTHER, SUMMARY, page_type
 from parsers.profile import DEFAULT_PROFILE, Profile
 from parsers.ratings import extract_ratings
 from parsers.related import absolute, find_cards, has_pagination, related_scope, unlabeled_related
-from parsers.sections import extract_sections
+from parsers.sections import extract_sections, is_subtitle
 from parsers.text import norm_label, text_of
 from parsers.title import find_title
 
@@ -206,21 +206,26 @@ def _details(
     return empty_source(), False, set()
 
 
+_RATING_ELEMENT_CHARS = 300
+
+
 def _rating_labels(hits: list[LabelHit]) -> set[Any]:
     """Rating names standing in their own small element: never section text, wherever they sit."""
     return {h.el for h in hits if h.kind == "rating" and not h.in_tail
-            and not any(d.tag in BLOCK_TAGS for d in h.el.iterdescendants())}
+            and not any(d.tag in BLOCK_TAGS for d in h.el.iterdescendants())
+            and len(text_of(h.el)) <= _RATING_ELEMENT_CHARS}  # not a <div> of <br> lines that opens with one
 
 
-def _first_heading_after_title(events: list[Event], title: str | None, index: dict[Any, int]) -> int | None:
-    """Where the article's body starts (the first heading after the title): a <time> past it is a
-    comment's or a card's, not the summary's."""
+def _first_heading_after_title(events: list[Event], title: str | None, index: dict[Any, int],
+                               label_kind: Callable[[str], str | None]) -> int | None:
+    """Where the article's body starts (the first heading after the title and its subtitle): a
+    <time> past it is a comment's or a card's, not the summary's."""
     title_key = norm_label(title) if title else None
     seen_title = title_key is None
-    for ev in events:
+    for i, ev in enumerate(events):
         if ev.kind != "heading":
             continue
-        if seen_title and ev.el is not None and ev.el in index:
+        if seen_title and ev.el is not None and ev.el in index and not is_subtitle(events, i, title_key or "", label_kind):
             return index[ev.el]
         seen_title = seen_title or norm_label(ev.text) == title_key
     return None
@@ -246,7 +251,7 @@ def _site_chrome(el: etree._Element) -> bool:
 
 
 def _published(meta: dict[str, Any], events: list[Event], title: str | None, body: etree._Element, skip: set[Any],
-               before: int | None, index: dict[Any, int]) -> str | None:
+               before: int | None, index: dict[Any, int], label_kind: Callable[[str], str | None]) -> str | None:
     """The summary's own date: metadata, a <time> before the sections (not in cards or study details;
     after them are comments), or a byline under the title."""
     for key in ("published", "ld_published"):
@@ -260,9 +265,9 @@ def _published(meta: dict[str, Any], events: list[Event], title: str | None, bod
             return found
     title_key = norm_label(title) if title else None
     started = title_key is None
-    for ev in events:
+    for i, ev in enumerate(events):
         if ev.kind == "heading":
-            if started and norm_label(ev.text) != title_key:
+            if started and norm_label(ev.text) != title_key and not is_subtitle(events, i, title_key or "", label_kind):
                 break
             started = started or norm_label(ev.text) == title_key
         elif ev.kind == "block" and not started and title_key and norm_label(ev.text).startswith(title_key):
@@ -347,7 +352,7 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
         record["related"] = cards  # type: ignore[typeddict-item]
         return record
     record["published"] = _published(meta, events, title, body, skip | details_scope,
-                                     _first_heading_after_title(events, title, index), index)
+                                     _first_heading_after_title(events, title, index, labels.kind), index, labels.kind)
     record["related"] = related  # type: ignore[typeddict-item]
     if kind != SUMMARY:
         return record  # sections are "the headed blocks of the summary": an About page has none

@@ -137,8 +137,10 @@ def _titled(links: list[etree._Element]) -> bool:
     return False
 
 
-def build_card(root: etree._Element, links: list[etree._Element], url: str) -> Card:
-    """One card's fields from its root element, read in reading order like the page itself."""
+def build_card(root: etree._Element, links: list[etree._Element], url: str,
+               after: list[etree._Element] = ()) -> Card:
+    """One card's fields from its root element (and the siblings `after` it that continue a flat
+    card), read in reading order like the page itself."""
     events = linearize(root, _no_labels, panels=False)
     title = next((e.text for e in events if e.kind == "heading" and not is_read_more(e.text)), "")
     if not title:
@@ -147,17 +149,20 @@ def build_card(root: etree._Element, links: list[etree._Element], url: str) -> C
     if not title:
         title = next((collapse(img.get("alt")) for img in root.iter("img") if img.get("alt")), "")
     date = None
-    for time_el in root.iter("time"):
+    for time_el in (t for el in (root, *after) for t in el.iter("time")):
         date = to_iso_date(time_el.get("datetime")) or to_iso_date(collapse(text_of(time_el)))
         if date:
             break
     excerpt = ""
-    for run in _runs(root):
+    for run in _runs(root) + _sibling_runs(after):
         date_text = find_date_text(run)
         if date_text:
             date = date or to_iso_date(date_text)
-            if run.startswith(date_text) or run.endswith(date_text):
-                run = collapse(run.replace(date_text, "", 1)).strip(" \u00b7|-\u2013\u2014")
+            rest = collapse(run.replace(date_text, "", 1)).strip(" \u00b7|-\u2013\u2014")
+            if not rest.strip("()[],"):
+                run = ""  # the date was all the run said: "(2/10/2026)"
+            elif run.startswith(date_text) or run.endswith(date_text):
+                run = rest
         if not run or run == title or is_read_more(run):
             continue
         if len(run) > len(excerpt):
@@ -212,6 +217,28 @@ def _runs(root: etree._Element) -> list[str]:
     return runs
 
 
+def _sibling_runs(after: list[etree._Element]) -> list[str]:
+    """Runs of the siblings continuing a flat card: each one's own runs, then its tail (<br> lines)."""
+    runs: list[str] = []
+    for el in after:
+        if isinstance(el.tag, str):
+            runs.extend(_runs(el))
+        if tail := collapse(el.tail):
+            runs.append(tail)
+    return runs
+
+
+def _flat_rest(root: etree._Element, stop: set[Any], within: Collection[etree._Element]) -> list[etree._Element]:
+    """A card written flat, as lines after its title link (<p><a>Title</a></p><p>3/4/2025</p><p>Excerpt</p>,
+    or <a>Title</a><br>date<br>excerpt): the siblings up to the next card or heading."""
+    after: list[etree._Element] = []
+    for el in root.itersiblings():
+        if el in stop or el not in within or heading_rank(el) is not None or any(d in stop for d in el.iter()):
+            break
+        after.append(el)
+    return after
+
+
 def _muted_tail(el: etree._Element, root: etree._Element) -> bool:
     """A tail inside a link or heading is part of that link or heading."""
     for anc in el.iterancestors():
@@ -252,10 +279,37 @@ def find_cards(
             card = build_card(root, links, _pick_url(links, base, drop))
             if card["title"] and not _COPYRIGHT.search(card["excerpt"] or ""):
                 found[url] = (root, card)
-    cards = [found[url] for url in by_url if url in found]  # in the order the page links them
+    targets = [url for url in by_url if url in found]  # in the order the page links them
+    cards = _flat_cards([found[url] for url in targets], [by_url[url] for url in targets], within)
     # Bare link lists are kept only when no card around them has a date or an excerpt.
     rich = [c for c in cards if c[1]["date"] or c[1]["excerpt"]]
-    return rich if rich else cards
+    return _on_site(rich if rich else cards, page_url)
+
+
+def _flat_cards(cards: list[tuple[etree._Element, Card]], links: list[list[etree._Element]],
+                within: Collection[etree._Element]) -> list[tuple[etree._Element, Card]]:
+    """Cards that are a bare title link followed by their date and excerpt as sibling lines: read on.
+    The last card reads no more lines than the others took (what follows the block is not its)."""
+    bare = [i for i, (_, card) in enumerate(cards) if not card["date"] and not card["excerpt"]]
+    if len(bare) < 2:
+        return cards
+    stop = {root for root, _ in cards}
+    rests = {i: _flat_rest(cards[i][0], stop, within) for i in bare}
+    widest = max((len(rests[i]) for i in bare[:-1]), default=0)
+    out = list(cards)
+    for i in bare:
+        after = rests[i] if i != bare[-1] else rests[i][:widest]
+        if after:
+            root, card = cards[i]
+            out[i] = (root, build_card(root, links[i], card["url"], after))
+    return out
+
+
+def _on_site(cards: list[tuple[etree._Element, Card]], page_url: str) -> list[tuple[etree._Element, Card]]:
+    """Cards pointing off the site beside two or more on it are the page's chrome ("Report abuse"), not cards."""
+    host = (urlsplit(page_url).hostname or "").lower()
+    local = [c for c in cards if (urlsplit(c[1]["url"]).hostname or "").lower() == host]
+    return local if len(local) >= 2 else cards
 
 
 def _inside_any(links: list[etree._Element], roots: set[Any]) -> bool:

@@ -28,6 +28,24 @@ def _is_title(text: str, title_key: str) -> bool:
 
 
 _BOILERPLATE_WORDS = 25
+_PROSE_WORDS = 12
+
+
+def is_subtitle(events: list[Event], i: int, title_key: str, label_kind: Callable[[str], str | None]) -> bool:
+    """The heading at `i` is the title's subtitle (a dek): it comes right after the title, names no
+    part, and only a byline follows it (no paragraph of prose) before the next heading."""
+    ev = events[i]
+    if ev.kind != "heading" or i == 0 or not title_key or label_kind(ev.text) is not None:
+        return False
+    before = events[i - 1]
+    if before.kind != "heading" or not _is_title(before.text, title_key):
+        return False
+    for nxt in events[i + 1:]:
+        if nxt.kind != "block":
+            return True
+        if len(nxt.text.split()) >= _PROSE_WORDS:
+            return False
+    return True
 
 
 def boilerplate_block(ev: Event, boilerplate: re.Pattern[str]) -> bool:
@@ -78,7 +96,7 @@ def extract_sections(
     i = start
     while i < len(events):
         ev = events[i]
-        if ev.kind != "heading" or _is_title(ev.text, title_key):
+        if ev.kind != "heading" or _is_title(ev.text, title_key) or is_subtitle(events, i, title_key, label_kind):
             i += 1
             continue
         kind = label_kind(ev.text)

@@ -8,13 +8,17 @@ from typing import Any
 _TRAILING_PUNCT = re.compile(r"[\s:\-\u2013\u2014|]+$")
 _FINAL_PUNCT = tuple('.!?"\')\u201d\u2019\u00bb]')
 _ELLIPSIS = ("...", "\u2026")
+# Characters that draw nothing (zero-width space, word joiner, BOM, soft hyphen): CMSs put them in
+# headings ("Key Takeaway\u200b") where they would make a label unrecognisable. Joiners (ZWJ, ZWNJ)
+# stay: they shape emoji and scripts.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))
 
 
 def collapse(text: str | None) -> str:
-    """All runs of whitespace (nbsp included) become one space; trimmed."""
+    """All runs of whitespace (nbsp included) become one space, invisible characters go; trimmed."""
     if not text:
         return ""
-    return " ".join(text.split())
+    return " ".join(text.translate(_INVISIBLE).split())
 
 
 def text_of(el: Any) -> str:

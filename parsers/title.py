@@ -45,12 +45,23 @@ def _part_of(key: str, tag_title: str) -> bool:
     return tag_title.endswith(key) and bool(_SEPARATOR_BEFORE.search(tag_title[: -len(key)]))
 
 
+_PARTS = re.compile(r"\s+[|\-\u2013\u2014\u00b7\u2022]\s+")
+
+
+def _names_part(key: str, tag_title: str) -> bool:
+    """The text is a part of <title> (or that part with a subtitle: "Fish Oil and Seizures: A Second Look"
+    under <title>Site - Fish Oil and Seizures</title>)."""
+    return _part_of(key, tag_title) or any(
+        len(part.split()) >= 2 and key.startswith(part) and key[len(part):len(part) + 1] in (":", "\u2013", "\u2014")
+        for part in _PARTS.split(tag_title))
+
+
 def _bold_title(body: etree._Element, tag_title: str, label_kind: Callable[[str], str | None]) -> str | None:
     """With no heading at all: the bold line <title> is made of (old table layouts, <b><font>)."""
     for el in body.iter("b", "strong", "font"):
         text = collapse(text_of(el))
         if text and len(text.split()) <= 15 and not label_kind(text) and not in_chrome(el) \
-                and _part_of(norm_label(text), tag_title):
+                and _names_part(norm_label(text), tag_title):
             return text
     return None
 

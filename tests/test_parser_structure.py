@@ -356,3 +356,88 @@ def test_a_rating_value_followed_by_its_explanation() -> None:
     record = parse(page, URL)
     assert record["ratings"]["interest"]["value"] == 6 and record["ratings"]["interest"]["max"] == 10
     assert record["sections"][0]["text"].startswith("Interest in new treatments")
+
+
+FOUR = ("<h2>Key Takeaway</h2><p>Aspirin helped.</p><h2>What They Found</h2><p>Fewer strokes.</p>"
+        "<h2>Who Should Care and Why</h2><p>Patients.</p><h2>Important Considerations</h2><p>Small study.</p>")
+
+
+def test_invisible_characters_in_a_heading_do_not_hide_its_label() -> None:
+    page = ('<h1>T</h1><p>Credibility: 4/5</p><h3>Key Takeaway<button aria-label="Link">&#8203;</button></h3>'
+            "<p>Aspirin helped.</p><h3>More&#8203; Details</h3><p>Journal: Stroke</p>")
+    record = parse(page, URL)
+    assert [s["heading"] for s in record["sections"]] == ["Key Takeaway"]
+    assert record["source"]["journal"] == "Stroke"
+
+
+def test_star_images_whose_files_differ_by_state_are_one_row() -> None:
+    def stars(on: int) -> str:
+        return "".join(f'<img class="star star--{"on" if i < on else "off"}" src="/i/{"a" if i < on else "b"}.svg" alt="">'
+                       for i in range(5))
+    page = f"<h1>T</h1><div><span>Credibility</span><span>{stars(3)}</span></div>{FOUR}"
+    rating = parse(page, URL)["ratings"]["credibility"]
+    assert (rating["value"], rating["max"]) == (3, 5)
+
+
+def test_the_boilerplate_journal_ends_before_its_verb() -> None:
+    page = (f"<h1>T</h1><p>Credibility: 4/5</p>{FOUR}<h2>Understanding MS Research</h2><p>Studies in journals "
+            "like Nature range from early exploratory work to large trials. Review the original source via More "
+            "Details above and talk with your health care provider.</p>")
+    assert parse(page, URL)["source"]["journal"] == "Nature"
+
+
+def test_cards_written_flat_as_lines_after_their_title_link() -> None:
+    paragraphs = ('<h2>You May Also Like</h2><p><a href="/s/sun">Sun Protection and Lupus</a></p><p>1/19/2026</p>'
+                  '<p>Daily sunscreen use was linked to fewer fla</p><p><a href="/s/walk">Walking for Fatigue</a></p>'
+                  "<p>12/3/2025</p><p>Walking reduced tiredness.</p><p>Subscribe to our newsletter for more.</p>"
+                  "<p>We never share your address with anyone else.</p><p>Unsubscribe at any time.</p>")
+    lines = ('<div><b>You May Also Like</b><br><br><a href="/s/sun">Sun Protection and Lupus</a><br>1/19/2026<br>'
+             'Daily sunscreen use was linked to fewer fla<br><a href="/s/sun">Read More</a><br><br>'
+             '<a href="/s/walk">Walking for Fatigue</a><br>12/3/2025<br>Walking reduced tiredness.<br>'
+             '<a href="/s/walk">Read More</a><br><br></div>')
+    for block in (paragraphs, lines):
+        cards = parse(f"<h1>T</h1><p>Credibility: 4/5</p>{FOUR}{block}", URL)["related"]
+        assert [(c["date"], c["excerpt"]) for c in cards] == [
+            ("2026-01-19", "Daily sunscreen use was linked to fewer fla"), ("2025-12-03", "Walking reduced tiredness.")]
+
+
+def test_a_date_in_brackets_is_a_card_date_not_its_excerpt() -> None:
+    block = ('<h3>You May Also Like</h3><ul><li><p><a href="/p/a">Melatonin for Older Adults</a> (2/10/2026)</p></li>'
+             '<li><p><a href="/p/b">Sleep Apps</a> (1/20/2026)</p></li></ul>')
+    cards = parse(f"<h1>T</h1><p>Credibility: 4/5</p>{FOUR}{block}", URL)["related"]
+    assert [(c["date"], c["excerpt"]) for c in cards] == [("2026-02-10", None), ("2026-01-20", None)]
+
+
+def test_an_off_site_link_after_the_cards_is_not_one() -> None:
+    block = ('<h2>You May Also Like</h2><p><a href="/s/sun">Sun Protection</a></p><p><a href="/s/walk">Walking</a></p>'
+             '<div id="footer"><a href="https://docs.google.com/document/d/X/pub">Report abuse</a></div>')
+    cards = parse(f"<h1>T</h1><p>Credibility: 4/5</p>{FOUR}{block}", URL)["related"]
+    assert [c["title"] for c in cards] == ["Sun Protection", "Walking"]
+
+
+def test_a_subtitle_and_byline_under_the_title_are_not_a_section() -> None:
+    page = ('<div><h1>Iron Helps Restless Legs</h1><h3>A randomised trial finds iron infusions ease leg discomfort</h3>'
+            '<div><a href="/@pn">Dr. Priya Nair</a></div><div>Mar 03, 2026</div></div>'
+            f"<p>Credibility: 4/5</p>{FOUR}")
+    record = parse(page, URL)
+    assert record["sections"][0]["heading"] == "Key Takeaway" and len(record["sections"]) == 4
+    assert record["published"] == "2026-03-03"
+    section = parse("<h1>Title</h1><h2>Background</h2><p>Restless legs affect one in five pregnant women, "
+                    f"often in the last three months.</p>{FOUR}", URL)["sections"][0]
+    assert section["heading"] == "Background"
+
+
+def test_labels_on_lines_of_their_own_in_one_block() -> None:
+    page = ("<html><head><title>Epilepsy Research - Fish Oil and Seizures</title></head><body><div>"
+            "<font size=5><b>Fish Oil and Seizures: A Second Look</b></font><br><font size=1>Added 11/4/2025</font><br>"
+            "<br>Credibility: 2 out of 5<br><br>Key Takeaway<br>Low-dose fish oil reduced seizures.<br><br>"
+            "What They Found<br>Seizures dropped by a third.<br>Most had fewer.<br><br>More Details<br>Journal: Neurology<br>"
+            '<hr>You May Also Like<br><br><a href="k.html">Ketogenic Diet</a><br>10/2/2025<br><br>'
+            '<a href="s.html">Sleep Loss</a><br>8/15/2025<br></div></body></html>')
+    record = parse(page, URL)
+    assert (record["title"], record["published"]) == ("Fish Oil and Seizures: A Second Look", "2025-11-04")
+    assert record["sections"] == [{"heading": "Key Takeaway", "text": "Low-dose fish oil reduced seizures."},
+                                  {"heading": "What They Found", "text": "Seizures dropped by a third. Most had fewer."}]
+    assert record["ratings"]["credibility"]["value"] == 2 and record["source"]["journal"] == "Neurology"
+    assert [(c["title"], c["date"]) for c in record["related"]] == [("Ketogenic Diet", "2025-10-02"),
+                                                                   ("Sleep Loss", "2025-08-15")]
