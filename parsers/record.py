@@ -27,7 +27,7 @@ from parsers.text import norm_label, text_of
 from parsers.title import find_title
 
 # Bumped whenever the same page gives a different record: `reparse` and crawls know what to redo.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 
 class Rating(TypedDict):
