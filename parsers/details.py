@@ -23,7 +23,8 @@ _KEY_DOI = re.compile(r"\bdoi\b", re.I)
 _KEY_DATE = re.compile(r"date|published|year|issued", re.I)
 _KEY_URL = re.compile(r"link|url|study|article|paper|original", re.I)
 _MAX_KEY_WORDS = 5
-_KEY_COLON = re.compile(r"(?:^|(?<=\s))((?:[^\W\d][\w.'\-]*\s+){0,3}[^\W\d][\w.'\-]*)\s*:\s+")
+# "Journal: X", "Study date: Y", and a key with its translation: "Journal / Revue : X".
+_KEY_COLON = re.compile(r"(?:^|(?<=\s))((?:[^\W\d][\w.'\-]*\s+(?:/\s+)?){0,3}[^\W\d][\w.'\-]*)\s*:\s+")
 _OTHER_URL = re.compile(r"(?:https?://|www\.)(?!(?:dx\.)?doi\.org)\S+", re.I)
 _DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org"})
 # A publisher's DOI-addressed page: /doi/10.1212/..., /doi/full/10..., /doi/abs/10... (Wiley, Sage, AAN...).

@@ -49,12 +49,12 @@ class Labels:
                 self.kinds.setdefault(norm_label(name), (kind, name))
         self.ratings = tuple(profile.ratings)
         self._rating_starts = tuple(collapse(n).casefold() for n in self.ratings if n.strip())
-        self._max_len = max((len(k) for k in self.kinds), default=0) + 4
+        self._max_len = 2 * max((len(k) for k in self.kinds), default=0) + 4  # a label and its translation
         alternatives = "|".join(re.escape(collapse(n)) for n in sorted(self.ratings, key=len, reverse=True) if n.strip())
         # "Credibility: 4/5", "Interest level: High" - a rating label (and a filler word) followed by its value.
         # A hyphen joining letters makes one word: "Interest-based" names no rating.
         self._rating_prefix = re.compile(
-            rf"^\s*({alternatives}){_WORD_END}(\s+(?:{_FILLERS}){_WORD_END})?\s*[:\-\u2013\u2014]?\s*(.*)$", re.I | re.S
+            rf"^\s*({alternatives}){_WORD_END}(\s+(?:{_FILLERS}){_WORD_END})?\s*[:\-\u2013\u2014|]?\s*(.*)$", re.I | re.S
         ) if alternatives else None
         # "Credibility: 3/5  Interest: 4/5" - another rating named (with its colon) inside a value.
         self._rating_inside = re.compile(
@@ -76,7 +76,7 @@ class Labels:
             return None
         kind = self._kinds_seen.get(text, _UNSEEN)
         if kind is _UNSEEN:
-            hit = self.kinds.get(norm_label(text))
+            hit = self._lookup(text)
             kind = hit[0] if hit else None
             _remember(self._kinds_seen, text, kind)
         return kind  # type: ignore[return-value]
@@ -102,11 +102,19 @@ class Labels:
             pairs.append((name, rest[m.end() : nxt.start() if nxt else len(rest)].strip(" |\u00b7\u2022,;")))
         return pairs
 
+    def _lookup(self, text: str) -> tuple[str, str] | None:
+        """(kind, label) of a label text, also written with its translation ("More Details / Plus de détails")."""
+        hit = self.kinds.get(norm_label(text))
+        if hit is None and (m := _TRANSLATED.match(text)):
+            # Not a rating: "Interest | High" is a label and its value.
+            hit = translated if (translated := self.kinds.get(norm_label(m.group(1)))) and translated[0] != "rating" else None
+        return hit
+
     def _match(self, text: str) -> tuple[str, str, str] | None:
         starts_rating = text.casefold().startswith(self._rating_starts)
         if len(text) > self._max_len and not starts_rating:
             return None  # too long to be a label, and not "Rating: value"
-        hit = self.kinds.get(norm_label(text))
+        hit = self._lookup(text)
         if hit:
             return hit[0], hit[1], ""
         if starts_rating and self._rating_prefix and (m := self._rating_prefix.match(text)):
@@ -118,6 +126,8 @@ class Labels:
         return None
 
 
+# Bilingual sites write a label and its translation in one heading: the first part is the label.
+_TRANSLATED = re.compile(r"^\s*(.+?)\s+[/|]\s+\S.*$", re.S)
 _UNSEEN = object()
 _SEEN_MAX = 10_000
 

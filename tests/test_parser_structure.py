@@ -441,3 +441,14 @@ def test_labels_on_lines_of_their_own_in_one_block() -> None:
     assert record["ratings"]["credibility"]["value"] == 2 and record["source"]["journal"] == "Neurology"
     assert [(c["title"], c["date"]) for c in record["related"]] == [("Ketogenic Diet", "2025-10-02"),
                                                                    ("Sleep Loss", "2025-08-15")]
+
+
+def test_labels_written_with_their_translation() -> None:
+    page = ("<h1>T</h1><p>Interest | High</p><h2>Key Takeaway / Point clé</h2><p>Vaccines helped.</p>"
+            "<h2>More Details / Plus de détails</h2><p>Journal / Revue : Nature<br>Published / Publié : 4/2/2025</p>"
+            "<h2>You May Also Like / Vous aimerez aussi</h2>" + _card("a", "2/1/2026") + _card("b", "1/3/2026"))
+    record = parse(page, URL)
+    assert [s["heading"] for s in record["sections"]] == ["Key Takeaway / Point clé"]
+    assert (record["source"]["journal"], record["source"]["published"]) == ("Nature", "2025-04-02")
+    assert [c["title"] for c in record["related"]] == ["Card a", "Card b"]
+    assert record["ratings"]["interest"]["label"] == "High"
