@@ -41,6 +41,12 @@ class _Flow:
         self.events: list[Event] = []
         self.parts: list[tuple[str, bool, bool]] = []
         self.label_kind = label_kind
+        self.lines = False  # the current block has <br> lines
+
+    def line_break(self, bold: bool, link: bool) -> None:
+        """A <br>: a space, and the end of a line."""
+        self.parts.append((_BR, bold, link))
+        self.lines = True
 
     def add(self, text: str | None, bold: bool, link: bool) -> None:
         """Append inline text with its bold/link state."""
@@ -53,6 +59,10 @@ class _Flow:
         if not self.parts:
             return
         parts, self.parts = self.parts, []
+        if not self.lines:
+            self._emit(parts)
+            return
+        self.lines = False
         for is_label, line in self._label_lines(parts):
             if is_label:
                 self.events.append(Event("heading", collapse("".join(p[0] for p in line)), WEAK_RANK))
@@ -61,8 +71,6 @@ class _Flow:
 
     def _label_lines(self, parts: list[tuple[str, bool, bool]]) -> list[tuple[bool, list[tuple[str, bool, bool]]]]:
         """The block cut at <br> lines that are labels (each a heading); [(False, parts)] when none is."""
-        if not any(p[0] == _BR for p in parts):
-            return [(False, parts)]
         lines: list[list[tuple[str, bool, bool]]] = [[]]
         for part in parts:
             if part[0] == _BR:
@@ -230,7 +238,7 @@ def linearize(
                 flow.flush()
                 flow.events.append(Event("heading", tab, _PANEL_RANK, el=el))
         if el.tag == "br":
-            flow.add(_BR, bold > 0, link > 0)
+            flow.line_break(bold > 0, link > 0)
             flow.add(tail, bold > 0, link > 0)
             continue
         if el.tag == "img" and (alt := collapse(el.get("alt"))) and label_kind(alt):

@@ -105,7 +105,7 @@ class Labels:
     def _lookup(self, text: str) -> tuple[str, str] | None:
         """(kind, label) of a label text, also written with its translation ("More Details / Plus de détails")."""
         hit = self.kinds.get(norm_label(text))
-        if hit is None and (m := _TRANSLATED.match(text)):
+        if hit is None and ("/" in text or "|" in text) and (m := _TRANSLATED.match(text)):
             # Not a rating: "Interest | High" is a label and its value.
             hit = translated if (translated := self.kinds.get(norm_label(m.group(1)))) and translated[0] != "rating" else None
         return hit

@@ -18,7 +18,9 @@ def collapse(text: str | None) -> str:
     """All runs of whitespace (nbsp included) become one space, invisible characters go; trimmed."""
     if not text:
         return ""
-    return " ".join(text.translate(_INVISIBLE).split())
+    if not text.isascii():  # (O(1) in CPython: most text on most pages skips the translation)
+        text = text.translate(_INVISIBLE)
+    return " ".join(text.split())
 
 
 def text_of(el: Any) -> str:
