@@ -43,9 +43,33 @@ def _walk_ld(data: Any, out: dict[str, Any]) -> None:
                 value = item.get(key)
                 if isinstance(value, str) and name not in out:
                     out[name] = collapse(value)
+            for key in ("isBasedOn", "citation"):
+                _study(item.get(key), out)
         graph = item.get("@graph")
         if isinstance(graph, list):
             stack.extend(reversed(graph))
+
+
+def _study(value: Any, out: dict[str, Any]) -> None:
+    """The study a summary is based on (JSON-LD isBasedOn/citation): its journal, date and DOI, as
+    the Highwire citation_* tags give them."""
+    study = next((v for v in (value if isinstance(value, list) else [value]) if isinstance(v, dict)), None)
+    if study is None:
+        return
+    periodical, hops = study.get("isPartOf"), 0
+    while isinstance(periodical, dict) and hops < 3:  # PublicationIssue -> PublicationVolume -> Periodical
+        if isinstance(periodical.get("name"), str) and not periodical.get("isPartOf"):
+            out.setdefault("journal", collapse(periodical["name"]))
+            break
+        periodical, hops = periodical.get("isPartOf"), hops + 1
+    if isinstance(study.get("datePublished"), str):
+        out.setdefault("source_published", collapse(study["datePublished"]))
+    ids = [study.get(k) for k in ("identifier", "sameAs", "url", "@id")]
+    for each in (i for v in ids for i in (v if isinstance(v, list) else [v])):
+        text = each.get("value") if isinstance(each, dict) else each
+        if isinstance(text, str) and "10." in text and ("doi" in text.lower() or text.strip().startswith("10.")):
+            out.setdefault("doi", text.strip())
+            break
 
 
 def read_metadata(root: etree._Element) -> dict[str, Any]:

@@ -8,7 +8,8 @@ SUMMARY, LISTING, OTHER = "summary", "listing", "other"
 _MIN_LISTING_CARDS = 3
 # An error page that offers "popular summaries" is still an error page, not a listing.
 _NOT_FOUND = re.compile(r"\b(?:page|article|summary|content)\s+(?:was\s+)?not\s+found\b|^\W*(?:404|not found|error)\b"
-                        r"|\bno (?:results|matches) found\b", re.I)
+                        r"|\bno (?:results|matches) found\b|\b(?:can(?:no|\u2019|')t|could(?:n\u2019t|n't| not)) find\b"
+                        r"|\b(?:does not|doesn(?:\u2019|')t) exist\b|\bno longer available\b", re.I)
 
 
 def page_type(

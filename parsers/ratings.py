@@ -336,6 +336,8 @@ def _loose(hit: LabelHit, holders: list[etree._Element], text: str) -> Rating | 
     if weak := _weak(text):
         return _rating(weak[0], None, None, weak[1])
     words = text.split()
+    if len({w.casefold() for w in words} & _LEVEL_WORDS) > 1:
+        return None  # "High Medium Low": the scale's legend, not a value
     if 0 < len(words) <= _WORD_MAX and not any(ch.isdigit() for ch in text) and any(ch.isalpha() for ch in text):
         return _rating(None, None, text, text)
     return None
@@ -349,8 +351,11 @@ def read_rating(
     if strict and not _rating_shaped(text):
         return None  # prose or a date follows: whatever else is drawn there, this is no rating
     holders = _holders(hit, region, others)
-    for el in holders:
+    for i, el in enumerate(holders):
         if found := _explicit(el, strict):
+            # A legend ("5 out of 5: large trials ... 1 out of 5: lab studies") states several values.
+            if any((other := _explicit(rest, strict)) and other["value"] != found["value"] for rest in holders[i + 1:]):
+                return None
             return found
     if found := _drawn(text, region, scale):
         return found

@@ -21,7 +21,7 @@ from parsers.metadata import read_metadata
 from parsers.pagetype import LISTING, OTHER, SUMMARY, page_type
 from parsers.profile import DEFAULT_PROFILE, Profile
 from parsers.ratings import extract_ratings
-from parsers.related import absolute, find_cards, has_pagination, related_scope, unlabeled_related
+from parsers.related import absolute, find_cards, has_pagination, prose_outside, related_scope, unlabeled_related
 from parsers.sections import extract_sections, is_subtitle
 from parsers.text import norm_label, text_of
 from parsers.title import find_title
@@ -207,6 +207,15 @@ def _details(
 
 
 _RATING_ELEMENT_CHARS = 300
+_ARTICLE_WORDS = 150
+_ARTICLE_PARAGRAPHS = 3
+_PROSE_WORDS = 12
+
+
+def _ratings_on_cards(hits: list[LabelHit]) -> bool:
+    """The same rating named more than once: a listing whose cards each show theirs."""
+    names = [h.label.casefold() for h in hits if h.kind == "rating"]
+    return len(names) > len(set(names))
 
 
 def _rating_labels(hits: list[LabelHit]) -> set[Any]:
@@ -335,10 +344,18 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
 
     cards: list[dict[str, Any]] = []
     pagination = False
-    if not (known or ratings or has_details):
-        found = find_cards(_content_scope(container), base, page_url, drop)
-        cards = [c for root_el, c in found if root_el not in skip]
+    carded = _ratings_on_cards(hits)
+    if not (known or has_details) and (not ratings or carded):
+        scope = _content_scope(container)
+        found = [(root_el, c) for root_el, c in find_cards(scope, base, page_url, drop) if root_el not in skip]
+        # A news article or an abstract with a "More in Health" box has paragraphs of its own; a
+        # listing has an introduction at most.
+        prose = [n for n in prose_outside(scope, found) if n >= _PROSE_WORDS]
+        if len(prose) < _ARTICLE_PARAGRAPHS and sum(prose) < _ARTICLE_WORDS:
+            cards = [c for _, c in found]
         pagination = has_pagination(body)
+        if carded and cards:
+            ratings, unread = {}, []  # each card's own rating, not the page's
     kind = page_type(known_sections=known, ratings=len(ratings), details=has_details, cards=len(cards),
                      pagination=pagination, title=title)
 

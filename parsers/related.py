@@ -88,13 +88,20 @@ def _card_links(
         if el.tag != "a":
             continue
         url = absolute(el.get("href"), base, drop)
-        if not url or url == page_url or el.get("rel") in ("next", "prev"):
+        if not url or url == page_url or el.get("rel") in ("next", "prev") or _is_home(url):
             continue
         text = collapse(text_of(el))
         if _PAGINATION.match(text) and (text.isdigit() or _PAGE_URL.search(url) or len(text) <= 10):
             continue
         by_url.setdefault(_loose(url), []).append(el)
     return by_url
+
+
+@lru_cache(maxsize=1024)
+def _is_home(url: str) -> bool:
+    """A site's home page ("Back to the home page"): never a card."""
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
 
 
 def _loose(url: str) -> str:
@@ -163,8 +170,8 @@ def build_card(root: etree._Element, links: list[etree._Element], url: str,
                 run = ""  # the date was all the run said: "(2/10/2026)"
             elif run.startswith(date_text) or run.endswith(date_text):
                 run = rest
-        if not run or run == title or is_read_more(run):
-            continue
+        if not run or run == title or is_read_more(run) or not any(ch.isalpha() for ch in run):
+            continue  # (a footnote mark "1;" is no excerpt)
         if len(run) > len(excerpt):
             excerpt = run
     if not excerpt:  # a card that sets its excerpt as a second heading (<h2>Title</h2><h3>Excerpt</h3>)
@@ -268,13 +275,14 @@ def find_cards(
     found: dict[str, tuple[etree._Element, Card]] = {}
     roots: set[Any] = set()
     within = set(scope)  # a lone card must not grow into the article around its block
+    title = _page_title(scope)
     for first_pass in (True, False):
         for url, links in by_url.items():
             if (url in titled) != first_pass or (not first_pass and _inside_any(links, roots)):
                 continue
             root = _card_root(links, url, base, drop, titled if first_pass else by_url, within)
-            if root in roots:
-                continue
+            if root in roots or (title is not None and any(el is title for el in root.iter("h1"))):
+                continue  # (a byline's author link grew into the header that holds the page's title)
             roots.add(root)
             card = build_card(root, links, _pick_url(links, base, drop))
             if card["title"] and not _COPYRIGHT.search(card["excerpt"] or ""):
@@ -310,6 +318,21 @@ def _on_site(cards: list[tuple[etree._Element, Card]], page_url: str) -> list[tu
     host = (urlsplit(page_url).hostname or "").lower()
     local = [c for c in cards if (urlsplit(c[1]["url"]).hostname or "").lower() == host]
     return local if len(local) >= 2 else cards
+
+
+def _page_title(scope: list[etree._Element]) -> etree._Element | None:
+    """The page's h1 when it has exactly one."""
+    if not scope:
+        return None
+    h1s = list(scope[0].getroottree().iter("h1"))
+    return h1s[0] if len(h1s) == 1 else None
+
+
+def prose_outside(scope: list[etree._Element], cards: list[tuple[etree._Element, Card]]) -> list[int]:
+    """Word counts of the paragraphs in `scope` outside the cards: an article's text, which a listing lacks."""
+    roots = {root for root, _ in cards}
+    return [len(collapse(text_of(el)).split()) for el in scope
+            if el.tag == "p" and el not in roots and not any(a in roots for a in el.iterancestors())]
 
 
 def _inside_any(links: list[etree._Element], roots: set[Any]) -> bool:

@@ -131,6 +131,8 @@ def extract_sections(
             # An unknown heading over sub-headings with no text of its own groups them: they are the sections.
             i += 1
             continue
+        while body and body[-1].kind == "heading":
+            body = body[:-1]  # a sub-heading with nothing under it here ("How we rated this study" over ratings)
         texts = [e.text for e in body
                  if (e.kind == "heading" and not WIDGET.match(e.text))
                  or (e.link_ratio < _LINK_HEAVY and not _SITE_LINE.match(e.text) and not WIDGET.match(e.text))]

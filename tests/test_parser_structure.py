@@ -452,3 +452,58 @@ def test_labels_written_with_their_translation() -> None:
     assert (record["source"]["journal"], record["source"]["published"]) == ("Nature", "2025-04-02")
     assert [c["title"] for c in record["related"]] == ["Card a", "Card b"]
     assert record["ratings"]["interest"]["label"] == "High"
+
+
+def _dated_cards(n: int) -> str:
+    return "".join(f'<div><h3><a href="/news/n{i}/">News item {i}</a></h3><p>2/{i + 1}/2026</p>'
+                   f"<p>What happened in item {i}, in short.</p></div>" for i in range(n))
+
+
+def test_an_article_with_a_box_of_cards_is_not_a_listing() -> None:
+    prose = "".join(f"<p>Paragraph {i} of the news story, long enough to be prose and not a caption here.</p>"
+                    for i in range(4))
+    article = f"<h1>Steps and dementia</h1><p>By <a href='/author/jp/'>Jane Porter</a></p>{prose}"
+    record = parse(f"<article>{article}</article><section><h2>More in Health</h2>{_dated_cards(3)}</section>", URL)
+    assert (record["page_type"], record["related"]) == ("other", [])
+    listing = parse(f"<h1>Health</h1><p>The latest health news.</p>{_dated_cards(3)}", URL)
+    assert listing["page_type"] == "listing" and len(listing["related"]) == 3
+
+
+def test_cards_that_show_their_own_rating_make_a_listing() -> None:
+    cards = "".join(f'<article><h2><a href="/s/{i}">Summary {i}</a></h2><p>Credibility <span aria-label='
+                    f'"Credibility: {i + 2} out of 5">*</span></p><p>1/{i + 1}/2026</p><p>Excerpt {i} cut mid-wo</p></article>'
+                    for i in range(3))
+    record = parse(f"<h1>Sleep</h1>{cards}", URL)
+    assert (record["page_type"], record["ratings"], len(record["related"])) == ("listing", {}, 3)
+
+
+def test_a_not_found_page_and_its_home_link() -> None:
+    page = ("<div><h1>Sorry, we can\u2019t find that page</h1><p>It may have moved.</p>"
+            '<p><a href="/">Back to the home page</a></p></div>' + _dated_cards(3))
+    record = parse(page, URL)
+    assert (record["page_type"], record["related"]) == ("other", [])
+
+
+def test_a_rating_scale_explained_is_no_rating() -> None:
+    page = ("<h1>How We Rate Research</h1><h2>Credibility</h2><p>Credibility reflects how much weight a study bears.</p>"
+            '<p><span role="img" aria-label="5 out of 5">*****</span> Large randomized trials</p>'
+            '<p><span role="img" aria-label="1 out of 5">*</span> Laboratory studies</p>'
+            "<h2>Interest</h2><p>Interest: <span>High</span> <span>Medium</span> <span>Low</span></p>")
+    record = parse(page, URL)
+    assert (record["page_type"], record["ratings"]) == ("other", {})
+
+
+def test_the_study_named_in_json_ld() -> None:
+    ld = ('{"@type": "Article", "headline": "Coffee and Parkinson", "isBasedOn": {"@type": "ScholarlyArticle", '
+          '"datePublished": "2025-11-05", "isPartOf": {"@type": "Periodical", "name": "Neurology"}, '
+          '"sameAs": "https://doi.org/10.1212/WNL.0000000000214455"}}')
+    page = f'<html><head><script type="application/ld+json">{ld}</script></head><body>{SUMMARY}</body></html>'
+    assert parse(page, URL)["source"] == {"journal": "Neurology", "url": None, "doi": "10.1212/WNL.0000000000214455",
+                                          "published": "2025-11-05"}
+
+
+def test_a_heading_with_nothing_under_it_ends_no_section_text() -> None:
+    page = (f"<h1>T</h1>{FOUR}<div><h5>How we rated this study</h5><p>Credibility</p><p>2/5</p></div>")
+    record = parse(page, URL)
+    assert record["sections"][-1] == {"heading": "Important Considerations", "text": "Small study."}
+    assert record["ratings"]["credibility"]["value"] == 2
