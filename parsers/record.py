@@ -23,7 +23,7 @@ from parsers.profile import DEFAULT_PROFILE, Profile
 from parsers.ratings import extract_ratings
 from parsers.related import absolute, find_cards, has_pagination, prose_outside, related_scope, unlabeled_related
 from parsers.sections import extract_sections, is_subtitle
-from parsers.text import norm_label, text_of
+from parsers.text import PROSE_WORDS, norm_label, text_of
 from parsers.title import find_title
 
 # Bumped whenever the same page gives a different record: `reparse` and crawls know what to redo.
@@ -209,7 +209,6 @@ def _details(
 _RATING_ELEMENT_CHARS = 300
 _ARTICLE_WORDS = 150
 _ARTICLE_PARAGRAPHS = 3
-_PROSE_WORDS = 12
 
 
 def _ratings_on_cards(hits: list[LabelHit]) -> bool:
@@ -350,7 +349,7 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
         found = [(root_el, c) for root_el, c in find_cards(scope, base, page_url, drop) if root_el not in skip]
         # A news article or an abstract with a "More in Health" box has paragraphs of its own; a
         # listing has an introduction at most.
-        prose = [n for n in prose_outside(scope, found) if n >= _PROSE_WORDS]
+        prose = [n for n in prose_outside(scope, found) if n >= PROSE_WORDS]
         if len(prose) < _ARTICLE_PARAGRAPHS and sum(prose) < _ARTICLE_WORDS:
             cards = [c for _, c in found]
         pagination = has_pagination(body)

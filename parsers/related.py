@@ -14,7 +14,7 @@ from parsers.dates import find_date_text, to_iso_date
 from parsers.blocks import linearize
 from parsers.headings import AFTER_ARTICLE, BLOCK_TAGS, H_TAGS, heading_rank, is_hidden, is_zone
 from parsers.labels import LabelHit
-from parsers.text import collapse, looks_truncated, text_of
+from parsers.text import PROSE_WORDS, collapse, looks_truncated, text_of
 
 Card = dict[str, Any]
 _READ_MORE = re.compile(
@@ -315,9 +315,15 @@ def _flat_cards(cards: list[tuple[etree._Element, Card]], links: list[list[etree
 
 def _on_site(cards: list[tuple[etree._Element, Card]], page_url: str) -> list[tuple[etree._Element, Card]]:
     """Cards pointing off the site beside two or more on it are the page's chrome ("Report abuse"), not cards."""
-    host = (urlsplit(page_url).hostname or "").lower()
-    local = [c for c in cards if (urlsplit(c[1]["url"]).hostname or "").lower() == host]
+    site = _site_of(page_url)
+    local = [c for c in cards if _site_of(c[1]["url"]) == site]
     return local if len(local) >= 2 else cards
+
+
+def _site_of(url: str) -> str:
+    """The host's last two labels: www.example.org, example.org and blog.example.org are one site
+    (two sites under one public suffix, a.co.uk and b.co.uk, count as one: nothing is dropped then)."""
+    return ".".join((urlsplit(url).hostname or "").lower().split(".")[-2:])
 
 
 def _page_title(scope: list[etree._Element]) -> etree._Element | None:
@@ -420,7 +426,7 @@ def _prose_outside(scope: list[etree._Element], cards: list[tuple[etree._Element
     roots = {root for root, _ in cards}
     for el in scope:
         if el.tag == "p" and el not in roots and not any(a in roots for a in el.iterancestors()):
-            if len(collapse(text_of(el)).split()) >= 12:
+            if len(collapse(text_of(el)).split()) >= PROSE_WORDS:
                 return True
     return False
 

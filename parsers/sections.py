@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from parsers.blocks import Event
 from parsers.headings import AFTER_ARTICLE, WEAK_RANK, WIDGET
-from parsers.text import norm_label, strip_label_punct
+from parsers.text import PROSE_WORDS, norm_label, strip_label_punct
 
 _LINK_HEAVY = 0.8  # a block that is mostly link text is navigation ("Share", "Read more"), not prose
 _NOT_SECTIONS = frozenset({"rating", "related", "details", "boilerplate"})
@@ -28,7 +28,6 @@ def _is_title(text: str, title_key: str) -> bool:
 
 
 _BOILERPLATE_WORDS = 25
-_PROSE_WORDS = 12
 
 
 def is_subtitle(events: list[Event], i: int, title_key: str, label_kind: Callable[[str], str | None]) -> bool:
@@ -43,7 +42,7 @@ def is_subtitle(events: list[Event], i: int, title_key: str, label_kind: Callabl
     for nxt in events[i + 1:]:
         if nxt.kind != "block":
             return True
-        if len(nxt.text.split()) >= _PROSE_WORDS:
+        if len(nxt.text.split()) >= PROSE_WORDS:
             return False
     return True
 

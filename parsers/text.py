@@ -8,6 +8,8 @@ from typing import Any
 _TRAILING_PUNCT = re.compile(r"[\s:\-\u2013\u2014|]+$")
 _FINAL_PUNCT = tuple('.!?"\')\u201d\u2019\u00bb]')
 _ELLIPSIS = ("...", "\u2026")
+# A paragraph of prose (not a caption, byline or footnote) has at least this many words.
+PROSE_WORDS = 12
 # Characters that draw nothing (zero-width space, word joiner, BOM, soft hyphen): CMSs put them in
 # headings ("Key Takeaway\u200b") where they would make a label unrecognisable. Joiners (ZWJ, ZWNJ)
 # stay: they shape emoji and scripts.
