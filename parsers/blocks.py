@@ -229,7 +229,7 @@ def linearize(
             flow.add(tail, bold > 0, link > 0)
             continue
         panel = with_panels and tabs.is_panel(el)
-        if (is_hidden(el) and not panel) or (with_panels and tabs.is_tablist(el)):
+        if (el is not container and is_hidden(el) and not panel) or (with_panels and tabs.is_tablist(el)):
             flow.add(tail, bold > 0, link > 0)
             continue
         if panel:

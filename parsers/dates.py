@@ -69,9 +69,14 @@ _REVISED = re.compile(r"\b(?:updated|modified|revised|reviewed|edited|last chang
 def byline_date(text: str) -> str | None:
     """The publication date a byline gives, as written: a date not marked as an update ("Updated:
     2 Feb 2026 · Published: 15 Jan 2026" -> "15 Jan 2026"), else the first date."""
-    found = [(m.group(0), bool(_REVISED.search(text[max(0, m.start() - 30) : m.start()])))
+    found = [(m.group(0), revised_before(text[max(0, m.start() - 30) : m.start()]))
              for m in DATE_PATTERN.finditer(text)]
     return next((d for d, revised in found if not revised), found[0][0] if found else None)
+
+
+def revised_before(text: str) -> bool:
+    """The text before a date marks it as an update ("Updated", "Last reviewed on"), not the publication."""
+    return bool(_REVISED.search(text[-30:]))
 
 
 def find_date_text(text: str) -> str | None:

@@ -17,7 +17,9 @@ BLOCK_TAGS = frozenset(
 )
 _ZONE_TAGS = frozenset({"nav", "footer", "aside", "form", "button", "select", "dialog", "menu"})
 _ZONE_ROLES = frozenset({"navigation", "contentinfo", "banner", "search", "complementary", "dialog", "menu", "menubar"})
-_HEADING_CLASS = re.compile(r"(?:^|[\s_-])(h[1-6]|heading|headline|title)(?:$|[\s_-])", re.I)
+# "entry-title", "card_title", "h3", "heading-text": the class name ends in the word; "title-meta" or
+# "et_pb_title_meta_container" is a byline's box beside a title.
+_HEADING_CLASS = re.compile(r"(?:^|[\s_-])(h[1-6]|heading|headline|title)(?=$|\s|[_-](?:text|inner)(?:$|\s))", re.I)
 _BOLD_CLASS = re.compile(r"(?:^|[\s_-])(?:font-(?:bold|semibold|extrabold|black)|fw-(?:bold|semibold)|bold|strong)(?:$|\s)", re.I)
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)

@@ -26,7 +26,8 @@ class Profile:
         "Important Considerations",
     )
     ratings: tuple[str, ...] = ("Credibility", "Interest")
-    related: tuple[str, ...] = ("You May Also Like", "Related Articles", "Related", "More like this")
+    related: tuple[str, ...] = ("You May Also Like", "You Might Also Like", "Related Articles", "Related Summaries",
+                                "Related Posts", "Related", "More like this", "Read Next")
     details: tuple[str, ...] = ("More Details", "Original Study", "Study Details")
     boilerplate: tuple[str, ...] = ("Understanding MS Research",)
     # Regex with a (?P<journal>...) group: the journal the boilerplate names, a fallback for source.journal.

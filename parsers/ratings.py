@@ -35,7 +35,9 @@ _LEVEL_WORDS = frozenset({"low", "moderate", "medium", "high", "strong", "weak",
 _MARKS = frozenset("/:()[]|%-\u2013\u2014\u00bd" + _STAR_FULL + _STAR_EMPTY)
 _SHAPE_WORDS = _SCALE_WORDS | _LEVEL_WORDS | _MARKS | {"very"}
 _SHAPE_MAX = 8
-_ATTRS = ("aria-label", "title", "alt", "aria-valuetext", "data-rating", "data-value", "data-score", "data-stars", "content")
+# ("value" counts beside a stated max: <study-rating value="4" max="5">, a web component's attributes.)
+_ATTRS = ("aria-label", "title", "alt", "aria-valuetext", "data-rating", "data-value", "data-score", "data-stars", "content",
+          "value")
 _MAX_ATTRS = ("data-max", "data-out-of", "data-scale", "data-max-rating", "data-total", "aria-valuemax", "max")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _TOKEN_ATTRS = ("class", "src", "alt", "href", "xlink:href", "data-state")

@@ -11,7 +11,7 @@ from lxml import etree
 
 from parsers.blocks import Event, linearize
 from parsers.clean import MAX_TAGS, body_of, build_tree, cap_markup, strip_junk
-from parsers.dates import byline_date, to_iso_date
+from parsers.dates import byline_date, revised_before, to_iso_date
 from parsers.decode import decode_body
 from parsers.details import boilerplate_journal, clean_doi, details_range, empty_source, read_details
 from parsers.headings import BLOCK_TAGS, is_hidden, is_zone
@@ -258,6 +258,19 @@ def _site_chrome(el: etree._Element) -> bool:
     return False
 
 
+def _text_before(el: etree._Element) -> str:
+    """The text just before an element (its previous sibling's tail, or its parent's own text, one level up
+    when that is empty): what a byline writes before a date."""
+    for node in (el, el.getparent()):
+        if node is None:
+            break
+        prev = node.getprevious()
+        text = (prev.tail if prev is not None else (node.getparent().text if node.getparent() is not None else "")) or ""
+        if text.strip():
+            return text
+    return ""
+
+
 def _published(meta: dict[str, Any], events: list[Event], title: str | None, body: etree._Element, skip: set[Any],
                before: int | None, index: dict[Any, int], label_kind: Callable[[str], str | None]) -> str | None:
     """The summary's own date: metadata, a <time> before the sections (not in cards or study details;
@@ -265,12 +278,17 @@ def _published(meta: dict[str, Any], events: list[Event], title: str | None, bod
     for key in ("published", "ld_published"):
         if found := to_iso_date(meta.get(key)):
             return found
+    updated = None  # "Updated <time>" counts only when no other <time> gives the date
     for el in body.iter("time"):
         if before is not None and index.get(el, 0) > before and not _in_article_footer(el):
             continue
         outside_cards = el not in skip and not any(a in skip for a in el.iterancestors())
         if outside_cards and not _site_chrome(el) and (found := to_iso_date(el.get("datetime")) or to_iso_date(text_of(el))):
-            return found
+            if not revised_before(_text_before(el)):
+                return found
+            updated = updated or found
+    if updated:
+        return updated
     title_key = norm_label(title) if title else None
     started = title_key is None
     for i, ev in enumerate(events):

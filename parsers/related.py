@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, url
 
 from lxml import etree
 
-from parsers.dates import find_date_text, to_iso_date
+from parsers.dates import byline_date, find_date_text, to_iso_date
 from parsers.blocks import linearize
 from parsers.headings import AFTER_ARTICLE, BLOCK_TAGS, H_TAGS, heading_rank, is_hidden, is_zone
 from parsers.labels import LabelHit
@@ -29,6 +29,7 @@ _COPYRIGHT = re.compile(r"\u00a9|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserv
 _MAX_BLOCK_LABEL_WORDS = 8
 _CONTROLS = frozenset({"button", "select", "input"})
 _TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
+_DATES_LINE_WORDS = 8  # "Updated Feb 2, 2026 · Published": a line of dates, not an excerpt that cites one
 
 
 def absolute(href: str | None, base: str, drop: frozenset[str] = frozenset()) -> str | None:
@@ -94,7 +95,17 @@ def _card_links(
         if _PAGINATION.match(text) and (text.isdigit() or _PAGE_URL.search(url) or len(text) <= 10):
             continue
         by_url.setdefault(_loose(url), []).append(el)
-    return by_url
+    # A carousel puts hidden clones of its slides before them: a card is rooted at, and ordered by,
+    # its first link a reader sees (its clone's text is the same); slides only ever hidden (off-screen
+    # or cloned) come after those on screen.
+    shown = {url: sorted(links, key=_behind_aria_hidden) for url, links in by_url.items()}
+    position = {el: i for i, el in enumerate(scope) if el.tag == "a"}
+    return dict(sorted(shown.items(), key=lambda item: (_behind_aria_hidden(item[1][0]), position[item[1][0]])))
+
+
+def _behind_aria_hidden(a: etree._Element) -> bool:
+    """Inside an aria-hidden slide or wrapper (a few levels up): a carousel's clone or off-screen slide."""
+    return any(anc.get("aria-hidden") == "true" for _, anc in zip(range(6), a.iterancestors()))
 
 
 @lru_cache(maxsize=1024)
@@ -162,12 +173,12 @@ def build_card(root: etree._Element, links: list[etree._Element], url: str,
             break
     excerpt = ""
     for run in _runs(root) + _sibling_runs(after):
-        date_text = find_date_text(run)
+        date_text = byline_date(run)  # "Updated Feb 2, 2026 · Published Jan 5, 2026": the published one
         if date_text:
             date = date or to_iso_date(date_text)
             rest = collapse(run.replace(date_text, "", 1)).strip(" \u00b7|-\u2013\u2014")
-            if not rest.strip("()[],"):
-                run = ""  # the date was all the run said: "(2/10/2026)"
+            if not rest.strip("()[],") or (find_date_text(rest) and len(rest.split()) <= _DATES_LINE_WORDS):
+                run = ""  # the dates were all the run said: "(2/10/2026)", "Updated ... · Published ..."
             elif run.startswith(date_text) or run.endswith(date_text):
                 run = rest
         if not run or run == title or is_read_more(run) or not any(ch.isalpha() for ch in run):
@@ -208,7 +219,7 @@ def _runs(root: etree._Element) -> list[str]:
             if el is not root and el.tail and not _muted_tail(el, root):
                 buf.append(el.tail)
             continue
-        if not isinstance(el.tag, str) or is_hidden(el):
+        if not isinstance(el.tag, str) or (el is not root and is_hidden(el)):
             if el is not root and el.tail:
                 buf.append(el.tail)
             continue
@@ -337,8 +348,14 @@ def _page_title(scope: list[etree._Element]) -> etree._Element | None:
 def prose_outside(scope: list[etree._Element], cards: list[tuple[etree._Element, Card]]) -> list[int]:
     """Word counts of the paragraphs in `scope` outside the cards: an article's text, which a listing lacks."""
     roots = {root for root, _ in cards}
-    return [len(collapse(text_of(el)).split()) for el in scope
-            if el.tag == "p" and el not in roots and not any(a in roots for a in el.iterancestors())]
+    echoes = {text for _, card in cards for text in (card["title"], card["excerpt"]) if text}  # a carousel's copies
+    counts = []
+    for el in scope:
+        if el.tag == "p" and el not in roots and not any(a in roots for a in el.iterancestors()):
+            text = collapse(text_of(el))
+            if text not in echoes:
+                counts.append(len(text.split()))
+    return counts
 
 
 def _inside_any(links: list[etree._Element], roots: set[Any]) -> bool:

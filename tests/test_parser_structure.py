@@ -507,3 +507,51 @@ def test_a_heading_with_nothing_under_it_ends_no_section_text() -> None:
     record = parse(page, URL)
     assert record["sections"][-1] == {"heading": "Important Considerations", "text": "Small study."}
     assert record["ratings"]["credibility"]["value"] == 2
+
+
+def test_a_byline_in_a_title_meta_box_is_no_heading() -> None:
+    page = ('<h1>Statins and Muscle Aches</h1><p class="et_pb_title_meta_container">by Dana Lee | Jan 20, 2026</p>'
+            f"<p>Credibility: 4/5</p>{FOUR}")
+    assert parse(page, URL)["published"] == "2026-01-20"
+
+
+def _slide(slug: str, hidden: bool) -> str:
+    return (f'<div class="slide" aria-hidden="{"true" if hidden else "false"}"><div><h4><a href="/s/{slug}/">Card {slug}</a>'
+            f"</h4><span>1/{len(slug)}/2026</span><p>Excerpt of {slug}: people who took the drug slept better than "
+            "those who took the dummy pill, cut mid-wo</p></div></div>")
+
+
+def test_a_carousel_with_clones_and_off_screen_slides() -> None:
+    # Slick: a hidden clone of the last slide first, then the slides (the last off-screen), then a clone of the first.
+    track = _slide("dddd", True) + _slide("a", False) + _slide("bb", False) + _slide("ccc", False) \
+        + _slide("dddd", True) + _slide("a", True)
+    record = parse(f"<h1>T</h1><p>Credibility: 4/5</p>{FOUR}<h2>You May Also Like</h2><div>{track}</div>", URL)
+    assert [c["title"] for c in record["related"]] == ["Card a", "Card bb", "Card ccc", "Card dddd"]
+    assert all(c["date"] and c["excerpt"] for c in record["related"])
+
+
+def test_a_listing_carousel_with_duplicate_slides_is_a_listing() -> None:
+    slides = "".join(_slide(s, False) for s in ("bb", "ccc", "a", "bb", "ccc", "a", "bb"))
+    record = parse(f"<h1>Fatigue</h1><div>{slides}</div>", URL)
+    assert record["page_type"] == "listing"
+    assert sorted(c["title"] for c in record["related"]) == ["Card a", "Card bb", "Card ccc"]
+
+
+def test_published_rather_than_updated() -> None:
+    byline = ('<p><span>Updated <time datetime="2026-02-02">Feb 2, 2026</time></span> \u00b7 '
+              '<span>Published <time datetime="2026-01-05">Jan 5, 2026</time></span></p>')
+    card = ('<div><h3><a href="/s/{0}">Card {0}</a></h3><p>Updated Feb 2, 2026 \u00b7 Published Jan 5, 2026</p>'
+            "<p>Homes with gas cooking had higher levels of nitrogen dioxide.</p></div>")
+    page = f"<h1>T</h1>{byline}<p>Credibility: 4/5</p>{FOUR}<h2>You Might Also Like</h2>{card.format('a')}{card.format('b')}"
+    record = parse(page, URL)
+    assert record["published"] == "2026-01-05"
+    assert [(c["date"], c["excerpt"]) for c in record["related"]] == [
+        ("2026-01-05", "Homes with gas cooking had higher levels of nitrogen dioxide.")] * 2
+
+
+def test_a_web_component_rating_states_value_and_max() -> None:
+    page = ('<h1>T</h1><study-rating value="4" max="5"><span slot="label">Credibility</span></study-rating>'
+            f'<ol><li value="3">Interest</li></ol>{FOUR}')
+    ratings = parse(page, URL)["ratings"]
+    assert (ratings["credibility"]["value"], ratings["credibility"]["max"]) == (4, 5)
+    assert "interest" not in ratings or ratings["interest"]["max"] is None
