@@ -124,6 +124,11 @@ class _Flow:
         return (label, rest) if rest else None
 
 
+def _goes_away(a: etree._Element) -> bool:
+    """A link to another page, not to a place in this one (<a href="#what-they-found">)."""
+    return not (a.get("href") or "#").strip().startswith("#")
+
+
 def _links_away(el: etree._Element, text: str) -> bool:
     """The heading's text is a link to another page (not an in-page #anchor)."""
     link_text = "".join(
@@ -203,6 +208,7 @@ def linearize(
     panel_ends: set[etree._Element] = set()
     bold = 0
     link = 0
+    away = 0  # links to another page around the current element (a heading in one is a card's title)
     # (element, leaving, bold): an element is pushed again to be left, remembering if it was bold.
     stack: list[tuple[etree._Element, bool, bool]] = [(container, False, False)]
     while stack:
@@ -216,6 +222,7 @@ def linearize(
                 bold -= 1
             if el.tag == "a":
                 link -= 1
+                away -= _goes_away(el)
             if el is not container:
                 flow.add(el.tail, bold > 0, link > 0)
             continue
@@ -250,7 +257,7 @@ def linearize(
             text = collapse(text_of(el)) or _image_text(el)
             if text:
                 flow.flush()
-                flow.events.append(Event("heading", text, rank, el=el, linked=link > 0 or _links_away(el, text)))
+                flow.events.append(Event("heading", text, rank, el=el, linked=away > 0 or _links_away(el, text)))
                 flow.add(tail, bold > 0, link > 0)
                 continue
         if el.tag in BLOCK_TAGS:
@@ -260,6 +267,7 @@ def linearize(
             bold += 1
         if el.tag == "a":
             link += 1
+            away += _goes_away(el)
         flow.add(el.text, bold > 0, link > 0)
         stack.append((el, True, bolded))
         stack.extend((child, False, False) for child in reversed(el))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 # Never visible text; removing them first is most of why parsing costs less than a full bs4 soup.
@@ -9,6 +11,8 @@ _JUNK = ("script", "style", "noscript", "template", "iframe", "object", "embed",
 # Real pages hold a few thousand tags; the extractors cost ~50 us per element, so a page of a million
 # links would take minutes. Markup past this many '<' is dropped (with a warning) to bound every parse.
 MAX_TAGS = 12_000
+# Browsers read on past </body> and </html> (whatever follows lands in the body); libxml2 drops it.
+_DOCUMENT_END = re.compile(r"</(?:body|html)\s*>", re.I)
 _HEAD_ONLY = frozenset({"title", "meta", "link", "base", "script", "style", "noscript", "template"})
 
 
@@ -29,6 +33,7 @@ def build_tree(text: str) -> etree._Element | None:
     # Plain etree elements (not lxml.html's) skip a per-element class lookup; a fresh parser per
     # call because lxml parser objects must not be shared between threads.
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    text = _DOCUMENT_END.sub("", text)
     try:
         root = etree.fromstring(text, parser)
     except (etree.XMLSyntaxError, ValueError, TypeError):

@@ -79,6 +79,15 @@ def revised_before(text: str) -> bool:
     return bool(_REVISED.search(text[-30:]))
 
 
+_WEEKDAY = re.compile(r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?", re.I)
+
+
+def only_a_date(text: str) -> bool:
+    """The text is a date and nothing else ("Tuesday, February 3, 2026", "3/2/2026")."""
+    found = find_date_text(text)
+    return bool(found) and not _WEEKDAY.sub("", text.replace(found, "")).strip(" ,.") and to_iso_date(found) is not None
+
+
 def find_date_text(text: str) -> str | None:
     """The date-looking substring of `text`, as written, or None."""
     m = DATE_PATTERN.search(text)

@@ -11,8 +11,10 @@ from w3lib.encoding import html_to_unicode
 _DETECT_BYTES = 64 * 1024
 # Browsers read these labels as windows-1252 (WHATWG Encoding), and so must we.
 _WHATWG = {"ascii": "cp1252", "us-ascii": "cp1252", "iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252"}
-# C0 controls other than tab/newline/CR carry no text and upset lxml.
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# C0 controls other than tab/newline/CR carry no text and upset lxml; form feed and vertical tab
+# are whitespace (HTML counts FF as a space between words), so they become spaces.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f]")
+_SPACES = str.maketrans("\x0b\x0c", "  ")
 
 
 def content_type(headers: Mapping[str, Any] | None) -> str | None:
@@ -91,8 +93,8 @@ def decode_body(body: bytes | str | None, headers: Mapping[str, Any] | None = No
         return "", "none"
     if not isinstance(body, str):
         encoding, text = html_to_unicode(content_type(headers), bytes(body), auto_detect_fun=_detect)
-        return _CONTROLS.sub("", text), encoding
-    text = _CONTROLS.sub("", body)
+        return _CONTROLS.sub("", text).translate(_SPACES), encoding
+    text = _CONTROLS.sub("", body).translate(_SPACES)
     # Lone surrogates (only possible in str input) cannot be handed to lxml.
     try:
         text.encode("utf-8")

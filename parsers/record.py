@@ -11,7 +11,7 @@ from lxml import etree
 
 from parsers.blocks import Event, linearize
 from parsers.clean import MAX_TAGS, body_of, build_tree, cap_markup, strip_junk
-from parsers.dates import byline_date, revised_before, to_iso_date
+from parsers.dates import byline_date, find_date_text, only_a_date, revised_before, to_iso_date
 from parsers.decode import decode_body
 from parsers.details import boilerplate_journal, clean_doi, details_range, empty_source, read_details
 from parsers.headings import BLOCK_TAGS, is_hidden, is_zone
@@ -141,10 +141,14 @@ def _journal_regex(profile: Profile) -> re.Pattern[str] | None:
         return None
 
 
-def _main_container(body: etree._Element) -> etree._Element:
-    """<main> (or role=main) when the page marks one, else the body."""
+def _main_container(body: etree._Element, hits: list[LabelHit]) -> etree._Element:
+    """<main> (or role=main) when the page marks one and it holds the summary's labels, else the body
+    (a stray </div> can close <main> halfway through the summary)."""
     for el in body.iter("main", "div", "section", "article"):
         if el.tag == "main" or el.get("role") == "main":
+            inside = set(el.iter())
+            if any(h.kind in ("section", "details") and h.el not in inside for h in hits):
+                return body
             return el
     return body
 
@@ -295,6 +299,8 @@ def _published(meta: dict[str, Any], events: list[Event], title: str | None, bod
         if ev.kind == "heading":
             if started and norm_label(ev.text) != title_key and not is_subtitle(events, i, title_key or "", label_kind):
                 break
+            if not started and norm_label(ev.text) == title_key and i and only_a_date(events[i - 1].text):
+                return to_iso_date(find_date_text(events[i - 1].text))  # a blog's date header over the post's title
             started = started or norm_label(ev.text) == title_key
         elif ev.kind == "block" and not started and title_key and norm_label(ev.text).startswith(title_key):
             # The title and its byline in one block (a bold line, <br>, "Posted ..."): the rest is the byline.
@@ -336,7 +342,7 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
 
     related, skip = _related(hits, order, index, base, page_url, drop)
     title, _title_el = find_title(body, meta, labels.kind)
-    container = _main_container(body)
+    container = _main_container(body, hits)
     boiler = _journal_regex(profile)
     # Tabs and accordions are looked for only on pages that have their attributes (a string search
     # of the markup costs a fraction of a tree walk).

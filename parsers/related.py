@@ -29,7 +29,8 @@ _COPYRIGHT = re.compile(r"\u00a9|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserv
 _MAX_BLOCK_LABEL_WORDS = 8
 _CONTROLS = frozenset({"button", "select", "input"})
 _TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
-_DATES_LINE_WORDS = 8  # "Updated Feb 2, 2026 · Published": a line of dates, not an excerpt that cites one
+_DATES_LINE_WORDS = 8
+_FEED = re.compile(r"/(?:feeds?|rss|atom)(?:/|$)|\.(?:rss|atom|xml)$", re.I)  # "Post Comments (Atom)"  # "Updated Feb 2, 2026 · Published": a line of dates, not an excerpt that cites one
 
 
 def absolute(href: str | None, base: str, drop: frozenset[str] = frozenset()) -> str | None:
@@ -89,7 +90,7 @@ def _card_links(
         if el.tag != "a":
             continue
         url = absolute(el.get("href"), base, drop)
-        if not url or url == page_url or el.get("rel") in ("next", "prev") or _is_home(url):
+        if not url or url == page_url or el.get("rel") in ("next", "prev") or _is_home(url) or _FEED.search(url):
             continue
         text = collapse(text_of(el))
         if _PAGINATION.match(text) and (text.isdigit() or _PAGE_URL.search(url) or len(text) <= 10):
@@ -246,12 +247,14 @@ def _sibling_runs(after: list[etree._Element]) -> list[str]:
     return runs
 
 
-def _flat_rest(root: etree._Element, stop: set[Any], within: Collection[etree._Element]) -> list[etree._Element]:
+def _flat_rest(root: etree._Element, own: list[etree._Element], stop: set[Any],
+               within: Collection[etree._Element]) -> list[etree._Element]:
     """A card written flat, as lines after its title link (<p><a>Title</a></p><p>3/4/2025</p><p>Excerpt</p>,
-    or <a>Title</a><br>date<br>excerpt): the siblings up to the next card or heading."""
+    or <a>Title</a><br>date<br>excerpt): the siblings up to the next card or a heading not its own."""
     after: list[etree._Element] = []
     for el in root.itersiblings():
-        if el in stop or el not in within or heading_rank(el) is not None or any(d in stop for d in el.iter()):
+        if el in stop or el not in within or any(d in stop for d in el.iter()) or (
+                heading_rank(el) is not None and not any(a in own for a in el.iter("a"))):
             break
         after.append(el)
     return after
@@ -310,14 +313,15 @@ def _flat_cards(cards: list[tuple[etree._Element, Card]], links: list[list[etree
     """Cards that are a bare title link followed by their date and excerpt as sibling lines: read on.
     The last card reads no more lines than the others took (what follows the block is not its)."""
     bare = [i for i, (_, card) in enumerate(cards) if not card["date"] and not card["excerpt"]]
-    if len(bare) < 2:
+    if not bare:
         return cards
     stop = {root for root, _ in cards}
-    rests = {i: _flat_rest(cards[i][0], stop, within) for i in bare}
-    widest = max((len(rests[i]) for i in bare[:-1]), default=0)
+    rests = {i: _flat_rest(cards[i][0], links[i], stop, within) for i in bare}
+    last = len(cards) - 1  # (a card left unclosed, holding the next one, is read up to it the same way)
+    widest = max((len(rests[i]) for i in bare if i != last), default=0)
     out = list(cards)
     for i in bare:
-        after = rests[i] if i != bare[-1] else rests[i][:widest]
+        after = rests[i] if i != last else rests[i][:widest]
         if after:
             root, card = cards[i]
             out[i] = (root, build_card(root, links[i], card["url"], after))

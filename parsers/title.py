@@ -9,6 +9,7 @@ from typing import Any
 from lxml import etree
 
 from parsers.headings import H_TAGS, heading_rank, is_hidden, is_zone
+from parsers.dates import only_a_date
 from parsers.text import collapse, norm_label, text_of
 
 _SEPARATOR = re.compile(r"^\s*[|\-\u2013\u2014:\u00b7\u2022]")
@@ -27,7 +28,7 @@ def _matches(text: str, keys: list[str], tag_title: str) -> bool:
     key = norm_label(text)
     if key in keys:
         return True
-    return bool(tag_title and tag_title.startswith(key) and _SEPARATOR.match(tag_title[len(key):]))
+    return bool(tag_title) and _part_of(key, tag_title)  # "Title | Site" or "Site: Title"
 
 
 def _links_home(el: etree._Element, text: str) -> bool:
@@ -102,8 +103,8 @@ def find_title(
             break
         for el, rank in _headings(body, aria):
             text = collapse(text_of(el))
-            if not text or label_kind(text) or in_chrome(el) or _links_home(el, text):
-                continue
+            if not text or label_kind(text) or in_chrome(el) or _links_home(el, text) or only_a_date(text):
+                continue  # (a blog's date header over its post's title is no title)
             if _matches(text, keys, tag_title):
                 return text, el
             if best is None or rank < best[0]:

@@ -555,3 +555,49 @@ def test_a_web_component_rating_states_value_and_max() -> None:
     ratings = parse(page, URL)["ratings"]
     assert (ratings["credibility"]["value"], ratings["credibility"]["max"]) == (4, 5)
     assert "interest" not in ratings or ratings["interest"]["max"] is None
+
+
+def test_a_stray_end_tag_that_closes_main_early() -> None:
+    page = ('<div id="primary"><main><article><h1>T</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Aspirin helped.</p>'
+            "</div></div><h2>What They Found</h2><p>Fewer strokes.</p><h2>More Details</h2><p>Journal: Neurology</p>")
+    record = parse(page, URL)
+    assert [s["heading"] for s in record["sections"]] == ["Key Takeaway", "What They Found"]
+    assert record["source"]["journal"] == "Neurology"
+
+
+def test_content_after_the_end_of_the_document() -> None:
+    page = (f"<html><body><h1>T</h1><p>Credibility: 4/5</p>{FOUR}</body></html>"
+            "<h2>You May Also Like</h2>" + _card("a", "1/2/2026") + _card("b", "1/3/2026"))
+    assert [c["title"] for c in parse(page, URL)["related"]] == ["Card a", "Card b"]
+
+
+def test_a_card_left_unclosed_around_the_next_one() -> None:
+    cards = ('<div><div><a href="/s/a"><img src="a.jpg" alt="Card a"></a></div><h3><a href="/s/a">Card a</a></h3>'
+             "<span>1/2/2026</span><p>Excerpt a.</p>"  # no </div>: card b nests inside card a
+             '<div><h3><a href="/s/b">Card b</a></h3><span>1/3/2026</span><p>Excerpt b.</p></div></div>')
+    record = parse(f"<h1>T</h1><p>Credibility: 4/5</p>{FOUR}<h2>You May Also Like</h2>{cards}", URL)
+    assert [(c["title"], c["date"], c["excerpt"]) for c in record["related"]] == [
+        ("Card a", "2026-01-02", "Excerpt a."), ("Card b", "2026-01-03", "Excerpt b.")]
+
+
+def test_a_blog_date_header_over_the_post_title() -> None:
+    page = ("<html><head><title>MS Research in Plain Words: Twelve Weeks of Yoga</title></head><body>"
+            "<h2>Tuesday, February 3, 2026</h2><h3>Twelve Weeks of Yoga</h3>"
+            f"<p>Credibility: 4/5</p>{FOUR}</body></html>")
+    record = parse(page, URL)
+    assert (record["title"], record["published"]) == ("Twelve Weeks of Yoga", "2026-02-03")
+
+
+def test_a_heading_inside_an_in_page_anchor_is_a_section() -> None:
+    page = ('<h1>T</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Aspirin helped.</p>'
+            '<a href="#found"><h2 id="found">What They Found</h2></a><p>Fewer strokes.</p>')
+    assert [s["heading"] for s in parse(page, URL)["sections"]] == ["Key Takeaway", "What They Found"]
+
+
+def test_form_feeds_and_feed_links() -> None:
+    page = (f"<h1>T</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Yoga eased\x0ctiredness by\x0ba fifth.</p>"
+            "<h2>You May Also Like</h2>" + _card("a", "1/2/2026") + _card("b", "1/3/2026")
+            + '<div>Subscribe to: <a href="/feeds/1/comments/default">Post Comments (Atom)</a></div>')
+    record = parse(page, URL)
+    assert record["sections"][0]["text"] == "Yoga eased tiredness by a fifth."
+    assert [c["title"] for c in record["related"]] == ["Card a", "Card b"]
