@@ -14,7 +14,7 @@ _WHATWG = {"ascii": "cp1252", "us-ascii": "cp1252", "iso-8859-1": "cp1252", "lat
 # C0 controls other than tab/newline/CR carry no text and upset lxml; form feed and vertical tab
 # are whitespace (HTML counts FF as a space between words), so they become spaces.
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f]")
-_SPACES = str.maketrans("\x0b\x0c", "  ")
+
 
 
 def content_type(headers: Mapping[str, Any] | None) -> str | None:
@@ -87,14 +87,19 @@ def _latin_script(text: str) -> bool:
     return foreign * 2 <= accented
 
 
+def _spaces(text: str) -> str:
+    """Form feed and vertical tab as spaces (str.replace: str.translate costs ~25 ns a character)."""
+    return text.replace("\x0b", " ").replace("\x0c", " ")
+
+
 def decode_body(body: bytes | str | None, headers: Mapping[str, Any] | None = None) -> tuple[str, str]:
     """Page text and the encoding used; w3lib applies the WHATWG order (BOM, header, meta)."""
     if body is None:
         return "", "none"
     if not isinstance(body, str):
         encoding, text = html_to_unicode(content_type(headers), bytes(body), auto_detect_fun=_detect)
-        return _CONTROLS.sub("", text).translate(_SPACES), encoding
-    text = _CONTROLS.sub("", body).translate(_SPACES)
+        return _spaces(_CONTROLS.sub("", text)), encoding
+    text = _spaces(_CONTROLS.sub("", body))
     # Lone surrogates (only possible in str input) cannot be handed to lxml.
     try:
         text.encode("utf-8")
