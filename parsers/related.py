@@ -99,6 +99,8 @@ def _card_links(
     # A carousel puts hidden clones of its slides before them: a card is rooted at, and ordered by,
     # its first link a reader sees (its clone's text is the same); slides only ever hidden (off-screen
     # or cloned) come after those on screen.
+    if not any(_behind_aria_hidden(a) for links in by_url.values() for a in links):
+        return by_url
     shown = {url: sorted(links, key=_behind_aria_hidden) for url, links in by_url.items()}
     position = {el: i for i, el in enumerate(scope) if el.tag == "a"}
     return dict(sorted(shown.items(), key=lambda item: (_behind_aria_hidden(item[1][0]), position[item[1][0]])))
