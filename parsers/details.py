@@ -11,8 +11,8 @@ from lxml import etree
 
 from parsers.blocks import Event
 from parsers.dates import to_iso_date
-from parsers.headings import AFTER_ARTICLE
-from parsers.sections import boilerplate_block, last_section_label
+from parsers.headings import AFTER_ARTICLE, H_TAGS
+from parsers.sections import BOILERPLATE_WORDS, boilerplate_block, last_section_label
 from parsers.related import absolute
 from parsers.text import collapse, text_of
 
@@ -35,7 +35,7 @@ _PROSE_DATE = re.compile(r"\b(?:published|issued)\b(?:\s+(?:in|on|online))?\s*:?
 _WHEN_INSIDE = re.compile(r"\b(?:on|in)\s+(?P<when>(?:\d|[A-Z][a-z]{2,8}\.?\s+\d)[^.;]{0,25})")
 # "published in The New England Journal of Medicine, doi: ..." - a journal named only in prose.
 _NAME_WORD = r"(?:[A-Z][\w.&'\-]*|of|and|for|in|on|the|&)"
-_PROSE_JOURNAL = re.compile(rf"\b(?i:published\s+(?:online\s+)?in\s+(?:the\s+journal\s+)?)"
+_PROSE_JOURNAL = re.compile(rf"\b(?i:published\s+(?:online\s+)?in)\s+(?:the\s+journal\s+|the\s+)?"
                             rf"(?P<journal>[A-Z][\w.&'\-]*(?:(?::\s+|\s+){_NAME_WORD})*)")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _NAME_TAIL = re.compile(rf"\s+(?:in|on)\s+{_MONTH}(?:\s.*)?$|(?:\s+(?:of|and|for|in|on|the|&))+$|\.$")
@@ -236,6 +236,18 @@ def details_range(events: list[Event], label_kind: Callable[[str], str | None]) 
                 out.append(nxt)
             return out
     return []
+
+
+def aside_journal(container: etree._Element, label_kind: Callable[[str], str | None],
+                  pattern: re.Pattern[str]) -> str | None:
+    """The journal the boilerplate names when the site sets it in an <aside> (a box the reading order
+    skips as chrome): an aside under the boilerplate label, or one as long as that paragraph."""
+    for aside in container.iter("aside"):
+        text = collapse(text_of(aside))
+        labelled = any(label_kind(collapse(text_of(h))) == "boilerplate" for h in aside.iter(*H_TAGS))
+        if (labelled or len(text.split()) >= BOILERPLATE_WORDS) and (m := pattern.search(text)):
+            return collapse(m.group("journal")) or None
+    return None
 
 
 def boilerplate_journal(events: list[Event], label_kind: Callable[[str], str | None], pattern: re.Pattern[str]) -> str | None:

@@ -32,7 +32,7 @@ WIDGET = re.compile(r"^\W*(?:was this (?:\w+ )?(?:helpful|useful)|did you find t
 # Varied" or "Comments From the Researchers" are sections.
 AFTER_ARTICLE = re.compile(
     r"^\W*(?:\d+\s+)?(?:comments?|responses?|replies|leave a (?:reply|comment)|join the (?:discussion|conversation)"
-    r"|share(?: this(?: article| page| post| summary| story)?| on \w+)?|tags|filed under|categories|posted in)"
+    r"|share(?: this(?: \w+)?| on \w+)?|tags|filed under|categories|posted in)"
     r"(?:\s*\(\d+\))?\W*$", re.I)
 
 

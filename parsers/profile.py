@@ -67,6 +67,9 @@ _TABLES = {
 DEFAULT_PROFILE = Profile()
 
 
+# A scale, a concurrency or a size of 0 makes no sense (a bar worth 0, a crawl that never fetches).
+_POSITIVE = frozenset({"rating_scale", "concurrency", "max_page_bytes"})
+
 def profile_from_dict(data: dict[str, Any], base: Profile = DEFAULT_PROFILE) -> Profile:
     """Overlay a parsed TOML document on `base`; unknown keys are an error, not ignored."""
     changes: dict[str, Any] = {}
@@ -94,6 +97,8 @@ def profile_from_dict(data: dict[str, Any], base: Profile = DEFAULT_PROFILE) -> 
         elif isinstance(default, (int, float)) and not isinstance(default, bool):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise ProfileError(f"{key} must be a non-negative number")
+            if key in _POSITIVE and value <= 0:
+                raise ProfileError(f"{key} must be greater than 0")
             changes[key] = type(default)(value)
         elif not isinstance(value, str):
             raise ProfileError(f"{key} must be a string")

@@ -13,7 +13,7 @@ from parsers.blocks import Event, linearize
 from parsers.clean import MAX_TAGS, body_of, build_tree, cap_markup, strip_junk
 from parsers.dates import byline_date, find_date_text, only_a_date, revised_before, to_iso_date
 from parsers.decode import decode_body
-from parsers.details import boilerplate_journal, clean_doi, details_range, empty_source, read_details
+from parsers.details import aside_journal, boilerplate_journal, clean_doi, details_range, empty_source, read_details
 from parsers.headings import BLOCK_TAGS, is_hidden, is_zone
 from parsers.labels import Labels, LabelHit, find_labels
 from parsers.links import links_in
@@ -360,7 +360,8 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
     ratings, unread = extract_ratings(body, hits, profile.rating_scale, skip)
     source, has_details, details_scope = _details(hits, events, labels, order, index, base, page_host)
     if not source["journal"] and boiler:
-        source["journal"] = meta.get("journal") or boilerplate_journal(events, labels.kind, boiler)
+        source["journal"] = meta.get("journal") or boilerplate_journal(events, labels.kind, boiler) \
+            or aside_journal(container, labels.kind, boiler)
     source["doi"] = source["doi"] or clean_doi(meta.get("doi"))
     source["published"] = source["published"] or to_iso_date(meta.get("source_published"))
     known = sum(1 for s in sections if labels.kind(s["heading"]) == "section")

@@ -27,7 +27,7 @@ def _is_title(text: str, title_key: str) -> bool:
     return bool(title_key) and (key == title_key or key.startswith(title_key + " "))
 
 
-_BOILERPLATE_WORDS = 25
+BOILERPLATE_WORDS = 25
 
 
 def is_subtitle(events: list[Event], i: int, title_key: str, label_kind: Callable[[str], str | None]) -> bool:
@@ -50,7 +50,7 @@ def is_subtitle(events: list[Event], i: int, title_key: str, label_kind: Callabl
 def boilerplate_block(ev: Event, boilerplate: re.Pattern[str]) -> bool:
     """The site-wide paragraph ("... journals like X often ..."), a whole paragraph of it: a sentence
     of the summary that mentions journals is not."""
-    return ev.kind == "block" and len(ev.text.split()) >= _BOILERPLATE_WORDS and bool(boilerplate.search(ev.text))
+    return ev.kind == "block" and len(ev.text.split()) >= BOILERPLATE_WORDS and bool(boilerplate.search(ev.text))
 
 
 def _range_end(events: list[Event], i: int, label_kind: Callable[[str], str | None], title_key: str,
@@ -130,11 +130,12 @@ def extract_sections(
             # An unknown heading over sub-headings with no text of its own groups them: they are the sections.
             i += 1
             continue
-        while body and body[-1].kind == "heading":
-            body = body[:-1]  # a sub-heading with nothing under it here ("How we rated this study" over ratings)
-        texts = [e.text for e in body
-                 if (e.kind == "heading" and not WIDGET.match(e.text))
-                 or (e.link_ratio < _LINK_HEAVY and not _SITE_LINE.match(e.text) and not WIDGET.match(e.text))]
+        kept = [e for e in body
+                if (e.kind == "heading" and not WIDGET.match(e.text))
+                or (e.link_ratio < _LINK_HEAVY and not _SITE_LINE.match(e.text) and not WIDGET.match(e.text))]
+        while kept and kept[-1].kind == "heading":
+            kept.pop()  # a sub-heading with no text of its own here ("How we rated this study", a share box)
+        texts = [e.text for e in kept]
         texts = [t for t in texts if any(ch.isalnum() for ch in t)]  # a lone "\u00b7" between byline items
         if texts:
             sections.append({"heading": strip_label_punct(ev.text), "text": "\n\n".join(texts)})

@@ -38,6 +38,11 @@ def parse_command(path: str, url: str, profile_path: str | None) -> None:
         raise UsageProblem(str(exc)) from None
     record = parse(_read(path), url, profile=profile)
     click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+    if record["page_type"] == "other":
+        # Not an error (an About page is "other"), but a new site's summary with labels the profile
+        # does not know looks the same: say so where a person reads it, not in the record.
+        click.echo("note: no summary or listing found on this page (page_type other); if its site names "
+                   "its parts differently, give their labels with --profile", err=True)
 
 
 COMMANDS: list[click.Command] = [parse_command]

@@ -77,3 +77,20 @@ def test_bad_profile_is_a_one_line_usage_error(tmp_path: Path) -> None:
     assert "unknown_thing" in err and "\n" not in err
     done = _run(str(PAGES / "listing.html"), "--url", "https://e.org/x", "--profile", str(tmp_path / "none.toml"))
     assert done.returncode == 2 and b"profile not found" in done.stderr
+
+
+def test_a_page_with_no_known_parts_says_so_on_stderr(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("<h1>Iron Helps</h1><h2>The Bottom Line</h2><p>Iron helped.</p>", encoding="utf-8")
+    done = _run(str(page), "--url", "https://e.org/x")
+    assert done.returncode == 0 and json.loads(done.stdout)["page_type"] == "other"
+    assert b"--profile" in done.stderr and done.stderr.count(b"\n") == 1
+    summary = _run(str(PAGES / "seed-semantic.html"), "--url", "https://e.org/x")
+    assert summary.stderr == b""
+
+
+def test_a_rating_scale_of_zero_is_refused(tmp_path: Path) -> None:
+    profile = tmp_path / "p.toml"
+    profile.write_text("[labels]\nrating_scale = 0\n", encoding="utf-8")
+    done = _run(str(PAGES / "listing.html"), "--url", "https://e.org/x", "--profile", str(profile))
+    assert done.returncode == 2 and done.stderr.decode().strip() == "Error: rating_scale must be greater than 0"

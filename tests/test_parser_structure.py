@@ -3,7 +3,9 @@ study details written as prose or links (pages unlike the golden ones)."""
 
 from __future__ import annotations
 
-from parsers import parse
+from pathlib import Path
+
+from parsers import load_profile, parse
 
 URL = "https://example.org/summaries/x"
 SUMMARY = ("<h1>Title</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Text one.</p>"
@@ -601,3 +603,23 @@ def test_form_feeds_and_feed_links() -> None:
     record = parse(page, URL)
     assert record["sections"][0]["text"] == "Yoga eased tiredness by a fifth."
     assert [c["title"] for c in record["related"]] == ["Card a", "Card b"]
+
+
+def test_the_journal_of_in_prose_and_a_share_box_after_the_last_section() -> None:
+    page = (f"<h1>T</h1><p>Credibility: 4/5</p>{FOUR}<div><h4>Share this brief</h4><a href='https://fb.com/x'>Facebook</a> "
+            "<a href='https://x.com/y'>X</a></div><h2>More Details</h2>"
+            "<p>This study was published in the Journal of Neurology on 9 January 2026.</p>")
+    record = parse(page, URL)
+    assert record["sections"][-1] == {"heading": "Important Considerations", "text": "Small study."}
+    assert (record["source"]["journal"], record["source"]["published"]) == ("Journal of Neurology", "2026-01-09")
+
+
+def test_the_boilerplate_journal_in_an_aside(tmp_path: Path) -> None:
+    profile_file = tmp_path / "site.toml"
+    profile_file.write_text('[labels]\nsections = ["In a Nutshell"]\nboilerplate = ["Reading Research Responsibly"]\n'
+                            r"journal_pattern = 'first appeared in the peer-reviewed journal (?P<journal>.+?)\.(?:\s|$)'",
+                            encoding="utf-8")
+    page = ("<main><h1>T</h1><h3>In a Nutshell</h3><p>Mindfulness lowered anxiety.</p><aside><h3>Reading Research "
+            "Responsibly</h3><p>The findings summarised here first appeared in the peer-reviewed journal Neurology. "
+            "Results need confirming.</p></aside></main>")
+    assert parse(page, URL, profile=load_profile(profile_file))["source"]["journal"] == "Neurology"
