@@ -26,6 +26,7 @@ class Event:
     link_ratio: float = 0.0
     el: etree._Element | None = None
     linked: bool = False  # a heading that is a link to another page: a card or menu title, not a section
+    lines: tuple[str, ...] = ()  # a block's <br> lines, when it has several ("Journal: X<br>Published: Y")
 
 
 def _nonspace(text: str) -> int:
@@ -108,7 +109,10 @@ class _Flow:
             self.events.append(Event("heading", head, WEAK_RANK))
             self.events.append(Event("block", rest, link_ratio=0.0))
             return
-        self.events.append(Event("block", text, link_ratio=links / total if total else 0.0))
+        joined = "".join(p[0] for p in parts)
+        lines = tuple(line for line in map(collapse, joined.split(_BR)) if line) if _BR in joined else ()
+        self.events.append(Event("block", text, link_ratio=links / total if total else 0.0,
+                                 lines=lines if len(lines) > 1 else ()))
 
     def _leading_label(self, parts: list[tuple[str, bool, bool]]) -> tuple[str, str] | None:
         """'<strong>Key Takeaway:</strong> text' - a bold label opening a paragraph splits into heading + text."""

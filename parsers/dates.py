@@ -63,7 +63,7 @@ def to_iso_date(text: str | None) -> str | None:
     return None
 
 
-_REVISED = re.compile(r"\b(?:updated|modified|revised|reviewed|edited|last changed)\W*(?:on\W*)?$", re.I)
+_REVISED = re.compile(r"\b(?:updated|modified|revised|reviewed|edited|last changed|accessed|retrieved)\W*(?:on\W*)?$", re.I)
 
 
 def byline_date(text: str) -> str | None:

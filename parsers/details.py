@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from parsers.blocks import Event
-from parsers.dates import to_iso_date
+from parsers.dates import DATE_PATTERN, revised_before, to_iso_date
 from parsers.headings import AFTER_ARTICLE, H_TAGS
 from parsers.sections import BOILERPLATE_WORDS, boilerplate_block, last_section_label
 from parsers.related import absolute
@@ -32,13 +32,14 @@ _DOI_PATH = re.compile(r"/doi/(?:(?:abs|full|pdf|epdf|epub|reader|book)/)?(10\.\
 # "..., published 11/2/2024." or "Published 2024." in prose: the study's date without a "Key:" label.
 _PROSE_DATE = re.compile(r"\b(?:published|issued)\b(?:\s+(?:in|on|online))?\s*:?\s*(?P<when>[^.;]{0,80})", re.I)
 # A citation's year: APA "(2025)." or Vancouver "2025;31(4):455".
-_WHEN_INSIDE = re.compile(r"\b(?:on|in)\s+(?P<when>(?:\d|[A-Z][a-z]{2,8}\.?\s+\d)[^.;]{0,25})")
+_WHEN_INSIDE = re.compile(r"(?:\b(?:on|in)\s+|,\s*)(?P<when>(?:\d|[A-Z][a-z]{2,8}\.?\s+\d)[^.;]{0,25})")
 # "published in The New England Journal of Medicine, doi: ..." - a journal named only in prose.
 _NAME_WORD = r"(?:[A-Z][\w.&'\-]*|of|and|for|in|on|the|&)"
 _PROSE_JOURNAL = re.compile(rf"\b(?i:published\s+(?:online\s+)?in)\s+(?:the\s+journal\s+|the\s+)?"
                             rf"(?P<journal>[A-Z][\w.&'\-]*(?:(?::\s+|\s+){_NAME_WORD})*)")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _NAME_TAIL = re.compile(rf"\s+(?:in|on)\s+{_MONTH}(?:\s.*)?$|(?:\s+(?:of|and|for|in|on|the|&))+$|\.$")
+_AFTER_JOURNAL = re.compile(r"[\s.,;:]*(?:(?P<month>[A-Z][a-z]{2,8})\.?\s+)?(?P<year>(?:19|20)\d{2})\b(?!\s*[;:(])")
 _CITATION_YEAR = re.compile(r"\(((?:19|20)\d{2})[a-z]?\)|\b((?:19|20)\d{2})\s*;\s*\d")
 _FIELD_SEPARATOR = re.compile(r"\s+[\u00b7|\u2022]\s+")  # "Published: 2025-12 \u00b7 DOI: ..."
 # A Vancouver (NLM) citation: "... Title. Lancet Neurol. 2025;24(3):201-9." or "Epilepsia. 2025 Mar;66(3)".
@@ -71,6 +72,9 @@ def _pairs(events: list[Event]) -> list[tuple[str, str]]:
             continue
         text = ev.text
         found = _inline_pairs(text)
+        by_line = [pair for line in ev.lines for pair in _inline_pairs(line)]
+        if by_line and len(by_line) >= len(found):
+            found = by_line  # "Journal: Multiple Sclerosis Journal<br>Published: ..." - a line ends a field
         if found:
             pairs.extend(found)
             continue
@@ -165,6 +169,20 @@ def _unlabelled_date(texts: list[str]) -> str | None:
     return next((m.group(1) or m.group(2) for text in texts if (m := _CITATION_YEAR.search(text))), None)
 
 
+def citation_date(texts: list[str], journal: str) -> str | None:
+    """A full date on the line that names the journal ("Original study: Neurology, December 2, 2025."),
+    not one marked as an update or an access date (a "Printed from ... on 3/4/2026" line is no citation)."""
+    for text in texts:
+        if journal in text:
+            for m in DATE_PATTERN.finditer(text):
+                if not revised_before(text[: m.start()]) and (found := to_iso_date(m.group(0))):
+                    return found
+            # "Neurology, December 2025." / "<em>Neurology</em>, 2025."
+            if m := _AFTER_JOURNAL.match(text[text.index(journal) + len(journal):]):
+                return to_iso_date(f"{m['month']} {m['year']}") if m["month"] else m["year"]
+    return None
+
+
 def _written_url(texts: list[str], base: str, page_host: str) -> str | None:
     """A study address written out as text, not linked (a citation's "https://doi.org/..."); never
     this site's own ("Printed from https://...")."""
@@ -202,6 +220,8 @@ def read_details(
             source["published"] = month or cite.group(2)
     if not source["journal"] and (prose := next((m for t in texts if (m := _PROSE_JOURNAL.search(t))), None)):
         source["journal"] = _NAME_TAIL.sub("", prose["journal"]) or None
+    if not source["published"] and source["journal"]:
+        source["published"] = citation_date(texts, source["journal"])
     for a in links:
         url = absolute(a.get("href"), base)
         if not url:

@@ -32,10 +32,11 @@ class Profile:
     boilerplate: tuple[str, ...] = ("Understanding MS Research",)
     # Regex with a (?P<journal>...) group: the journal the boilerplate names, a fallback for source.journal.
     journal_pattern: str = (
-        r"journals?\s+(?:like|such as|including)\s+(?P<journal>[^.,;:()]+?)"
+        r"journals?\s+(?:like|such as|including)\s+(?P<journal>(?:[^.,;:()]|:(?=\s+[A-Z]))+?)"
         # Not "and": "Multiple Sclerosis and Related Disorders" is one journal.
         r"(?=\s+(?:often|usually|typically|are|is|was|were|which|that|to|can|may|have|has|range|ranges|vary"
-        r"|varies|span|spans|cover|covers|include|includes|publish|publishes|report|reports|show|shows)\b|[.,;:()]|$)"
+        r"|varies|span|spans|cover|covers|include|includes|publish|publishes|report|reports|show|shows)\b"
+        r"|[.,;()]|:(?!\s+[A-Z])|$)"
     )
     rating_scale: float = 5.0  # what a full bar (width: 100%) is worth
     # [archive]

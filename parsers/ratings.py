@@ -312,7 +312,7 @@ def _region_text(hit: LabelHit, region: list[etree._Element]) -> str:
         el = pending.pop()
         if el in members:
             texts.append(el.tail or "")
-    return collapse(" ".join(texts))
+    return collapse(" ".join(texts)).lstrip(":|-\u2013\u2014 ")  # "<b>Interest</b>: High"
 
 
 def _holders(hit: LabelHit, region: list[etree._Element], others: set[Any]) -> list[etree._Element]:

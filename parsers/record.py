@@ -13,7 +13,7 @@ from parsers.blocks import Event, linearize
 from parsers.clean import MAX_TAGS, body_of, build_tree, cap_markup, strip_junk
 from parsers.dates import byline_date, find_date_text, only_a_date, revised_before, to_iso_date
 from parsers.decode import decode_body
-from parsers.details import aside_journal, boilerplate_journal, clean_doi, details_range, empty_source, read_details
+from parsers.details import aside_journal, boilerplate_journal, citation_date, clean_doi, details_range, empty_source, read_details
 from parsers.headings import BLOCK_TAGS, is_hidden, is_zone
 from parsers.labels import Labels, LabelHit, find_labels
 from parsers.links import links_in
@@ -21,7 +21,7 @@ from parsers.metadata import read_metadata
 from parsers.pagetype import LISTING, OTHER, SUMMARY, page_type
 from parsers.profile import DEFAULT_PROFILE, Profile
 from parsers.ratings import extract_ratings
-from parsers.related import absolute, find_cards, has_pagination, prose_outside, related_scope, unlabeled_related
+from parsers.related import absolute, boxed_apart, find_cards, has_pagination, prose_outside, related_scope, unlabeled_related
 from parsers.sections import extract_sections, is_subtitle
 from parsers.text import PROSE_WORDS, norm_label, text_of
 from parsers.title import find_title
@@ -362,6 +362,9 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
     if not source["journal"] and boiler:
         source["journal"] = meta.get("journal") or boilerplate_journal(events, labels.kind, boiler) \
             or aside_journal(container, labels.kind, boiler)
+        if source["journal"] and not source["published"]:  # "... Clinical Rehabilitation, December 2025."
+            details_texts = [ev.text for ev in details_range(events, labels.kind) if ev.kind == "block"]
+            source["published"] = citation_date(details_texts, source["journal"])
     source["doi"] = source["doi"] or clean_doi(meta.get("doi"))
     source["published"] = source["published"] or to_iso_date(meta.get("source_published"))
     known = sum(1 for s in sections if labels.kind(s["heading"]) == "section")
@@ -375,8 +378,9 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
         # A news article or an abstract with a "More in Health" box has paragraphs of its own; a
         # listing has an introduction at most.
         prose = [n for n in prose_outside(scope, found) if n >= PROSE_WORDS]
-        if len(prose) < _ARTICLE_PARAGRAPHS and sum(prose) < _ARTICLE_WORDS:
-            cards = [c for _, c in found]
+        article = len(prose) >= _ARTICLE_PARAGRAPHS or sum(prose) >= _ARTICLE_WORDS
+        if not article or not boxed_apart(scope, found):
+            cards = [c for _, c in found]  # (a topic page's introduction leads straight into its cards)
         pagination = has_pagination(body)
         if carded and cards:
             ratings, unread = {}, []  # each card's own rating, not the page's

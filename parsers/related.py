@@ -30,6 +30,7 @@ _MAX_BLOCK_LABEL_WORDS = 8
 _CONTROLS = frozenset({"button", "select", "input"})
 _TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
 _DATES_LINE_WORDS = 8
+_CARD_PARAGRAPHS = 3  # a card has an excerpt, perhaps two lines; three paragraphs of prose are an article's
 _FEED = re.compile(r"/(?:feeds?|rss|atom)(?:/|$)|\.(?:rss|atom|xml)$", re.I)  # "Post Comments (Atom)"  # "Updated Feb 2, 2026 · Published": a line of dates, not an excerpt that cites one
 
 
@@ -90,7 +91,8 @@ def _card_links(
         if el.tag != "a":
             continue
         url = absolute(el.get("href"), base, drop)
-        if not url or url == page_url or el.get("rel") in ("next", "prev") or _is_home(url) or _FEED.search(url):
+        # (a table of contents links the page itself, spelt as fetched when the canonical URL differs)
+        if not url or url in (page_url, base) or el.get("rel") in ("next", "prev") or _is_home(url) or _FEED.search(url):
             continue
         text = collapse(text_of(el))
         if _PAGINATION.match(text) and (text.isdigit() or _PAGE_URL.search(url) or len(text) <= 10):
@@ -297,8 +299,8 @@ def find_cards(
             if (url in titled) != first_pass or (not first_pass and _inside_any(links, roots)):
                 continue
             root = _card_root(links, url, base, drop, titled if first_pass else by_url, within)
-            if root in roots or (title is not None and any(el is title for el in root.iter("h1"))):
-                continue  # (a byline's author link grew into the header that holds the page's title)
+            if root in roots or (title is not None and any(el is title for el in root.iter("h1"))) or _holds_prose(root):
+                continue  # (a byline's author link grew into the page's header; a link in an article's section)
             roots.add(root)
             card = build_card(root, links, _pick_url(links, base, drop))
             if card["title"] and not _COPYRIGHT.search(card["excerpt"] or ""):
@@ -343,6 +345,17 @@ def _site_of(url: str) -> str:
     return ".".join((urlsplit(url).hostname or "").lower().split(".")[-2:])
 
 
+def _holds_prose(root: etree._Element) -> bool:
+    """Paragraphs of prose, more than a card's excerpt: a section of an article that links somewhere."""
+    count = 0
+    for p in root.iter("p"):
+        if len(collapse(text_of(p)).split()) >= PROSE_WORDS:
+            count += 1
+            if count >= _CARD_PARAGRAPHS:
+                return True
+    return False
+
+
 def _page_title(scope: list[etree._Element]) -> etree._Element | None:
     """The page's h1 when it has exactly one."""
     if not scope:
@@ -362,6 +375,23 @@ def prose_outside(scope: list[etree._Element], cards: list[tuple[etree._Element,
             if text not in echoes:
                 counts.append(len(text.split()))
     return counts
+
+
+def boxed_apart(scope: list[etree._Element], cards: list[tuple[etree._Element, Card]]) -> bool:
+    """The cards sit under a heading of their own after the page's prose ("More in Health" below a
+    news story), not straight after an introduction (a topic page)."""
+    roots = {root for root, _ in cards}
+    # Where the cards begin: the second card (a byline's author card can stand alone above the story).
+    starts = sorted(i for i, el in enumerate(scope) if el in roots)
+    prose_seen = False
+    for el in scope[: starts[min(1, len(starts) - 1)]] if starts else ():
+        if el in roots or any(a in roots for a in el.iterancestors()):
+            continue
+        if el.tag == "p" and len(collapse(text_of(el)).split()) >= PROSE_WORDS:
+            prose_seen = True
+        elif prose_seen and el.tag != "h1" and heading_rank(el) is not None:
+            return True
+    return False
 
 
 def _inside_any(links: list[etree._Element], roots: set[Any]) -> bool:

@@ -623,3 +623,43 @@ def test_the_boilerplate_journal_in_an_aside(tmp_path: Path) -> None:
             "Responsibly</h3><p>The findings summarised here first appeared in the peer-reviewed journal Neurology. "
             "Results need confirming.</p></aside></main>")
     assert parse(page, URL, profile=load_profile(profile_file))["source"]["journal"] == "Neurology"
+
+
+def test_a_topic_page_with_an_introduction_is_a_listing() -> None:
+    intro = "".join(f"<p>Introduction paragraph {i} about fatigue in MS and the research summarised below here.</p>"
+                    for i in range(3))
+    record = parse(f"<main><h1>Fatigue</h1>{intro}{_dated_cards(3)}</main>", URL)
+    assert record["page_type"] == "listing" and len(record["related"]) == 3
+
+
+def test_study_fields_on_lines_and_after_the_journal() -> None:
+    lines = parse(SUMMARY + "<h2>More Details</h2><p>Journal: Multiple Sclerosis Journal<br>Published: November 20, 2025</p>",
+                  URL)["source"]
+    assert (lines["journal"], lines["published"]) == ("Multiple Sclerosis Journal", "2025-11-20")
+    for details, published in (("Original study: <em>Neurology</em>, December 2, 2025.", "2025-12-02"),
+                               ("Published in JAMA Neurology, 2025.", "2025"),
+                               ("<em>JAMA Neurology</em>, December 2025. DOI: 10.1001/jamaneurol.2025.4410", "2025-12")):
+        assert parse(SUMMARY + f"<h2>More Details</h2><p>{details}</p>", URL)["source"]["published"] == published, details
+    printed = parse(SUMMARY + "<h2>More Details</h2><p>Journal: Stroke.</p><p>Printed from https://e.org/x on 3/4/2026</p>",
+                    URL)["source"]
+    assert printed["published"] is None
+
+
+def test_a_bold_rating_name_then_its_colon_and_a_journal_with_a_subtitle() -> None:
+    page = (f"<h1>T</h1><p><b>Interest</b>: High</p>{FOUR}<h2>Understanding MS Research</h2><p>Studies published in "
+            "journals like Neurology: Neuroimmunology &amp; Neuroinflammation often range from early work to trials, "
+            "and every one of them has limits worth reading about before you act.</p>")
+    record = parse(page, URL)
+    assert record["ratings"]["interest"]["label"] == "High"
+    assert record["source"]["journal"] == "Neurology: Neuroimmunology & Neuroinflammation"
+
+
+def test_an_abstract_page_links_are_no_cards() -> None:
+    sections = "".join(f"<h3>Part {i}</h3><p>Paragraph {i} of the abstract with enough words to be prose of its own.</p>"
+                       for i in range(4))
+    page = (f'<h1>A Randomized Clinical Trial</h1><div><a href="/article/x/pdf">PDF</a> <a href="#cite">Cite</a></div>'
+            f'<div><h2>Abstract</h2>{sections}<p>Trial registration: <a href="https://clinicaltrials.gov/study/NCT1">NCT1</a></p>'
+            f'<h2>Introduction</h2><p>More prose of the article, which links <a href="/article/x/fulltext">the full '
+            "text</a> for the rest of it and goes on for a while.</p></div>")
+    record = parse(page, URL)
+    assert (record["page_type"], record["related"]) == ("other", [])
