@@ -68,7 +68,7 @@ class _Flow:
             if is_label:
                 self.events.append(Event("heading", collapse("".join(p[0] for p in line)), WEAK_RANK))
             else:
-                self._emit(line)
+                self._emit(line, broken=True)
 
     def _label_lines(self, parts: list[tuple[str, bool, bool]]) -> list[tuple[bool, list[tuple[str, bool, bool]]]]:
         """The block cut at <br> lines that are labels (each a heading); [(False, parts)] when none is."""
@@ -89,7 +89,7 @@ class _Flow:
                 out.append((False, line))
         return out
 
-    def _emit(self, parts: list[tuple[str, bool, bool]]) -> None:
+    def _emit(self, parts: list[tuple[str, bool, bool]], broken: bool = False) -> None:
         """One block's events: a heading (bold-only, a label), a bold label and its text, or text."""
         text = collapse("".join(p[0] for p in parts))
         if not text:
@@ -109,8 +109,7 @@ class _Flow:
             self.events.append(Event("heading", head, WEAK_RANK))
             self.events.append(Event("block", rest, link_ratio=0.0))
             return
-        joined = "".join(p[0] for p in parts)
-        lines = tuple(line for line in map(collapse, joined.split(_BR)) if line) if _BR in joined else ()
+        lines = tuple(line for line in map(collapse, "".join(p[0] for p in parts).split(_BR)) if line) if broken else ()
         self.events.append(Event("block", text, link_ratio=links / total if total else 0.0,
                                  lines=lines if len(lines) > 1 else ()))
 

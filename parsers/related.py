@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, url
 
 from lxml import etree
 
-from parsers.dates import byline_date, find_date_text, to_iso_date
+from parsers.dates import byline_date, find_date_text, revised_before, to_iso_date
 from parsers.blocks import linearize
 from parsers.headings import AFTER_ARTICLE, BLOCK_TAGS, H_TAGS, heading_rank, is_hidden, is_zone
 from parsers.labels import LabelHit
@@ -178,7 +178,9 @@ def build_card(root: etree._Element, links: list[etree._Element], url: str,
             break
     excerpt = ""
     for run in _runs(root) + _sibling_runs(after):
-        date_text = byline_date(run)  # "Updated Feb 2, 2026 · Published Jan 5, 2026": the published one
+        date_text = find_date_text(run)
+        if date_text and revised_before(run[: run.find(date_text)]):
+            date_text = byline_date(run)  # "Updated Feb 2, 2026 · Published Jan 5, 2026": the published one
         if date_text:
             date = date or to_iso_date(date_text)
             rest = collapse(run.replace(date_text, "", 1)).strip(" \u00b7|-\u2013\u2014")
