@@ -337,6 +337,8 @@ def _loose(hit: LabelHit, holders: list[etree._Element], text: str) -> Rating | 
             return found
     if weak := _weak(text):
         return _rating(weak[0], None, None, weak[1])
+    if not text:  # a word drawn as an image: <img alt="High">
+        text = next((collapse(el.get("alt")) for el in holders if el.tag == "img" and el is not hit.el and el.get("alt")), "")
     words = text.split()
     if len({w.casefold() for w in words} & _LEVEL_WORDS) > 1:
         return None  # "High Medium Low": the scale's legend, not a value

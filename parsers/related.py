@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, url
 
 from lxml import etree
 
-from parsers.dates import byline_date, find_date_text, revised_before, to_iso_date
+from parsers.dates import byline_date, find_date_text, only_a_date, revised_before, to_iso_date
 from parsers.blocks import linearize
 from parsers.headings import AFTER_ARTICLE, BLOCK_TAGS, H_TAGS, heading_rank, is_hidden, is_zone
 from parsers.labels import LabelHit
@@ -165,7 +165,7 @@ def build_card(root: etree._Element, links: list[etree._Element], url: str,
     """One card's fields from its root element (and the siblings `after` it that continue a flat
     card), read in reading order like the page itself."""
     events = linearize(root, _no_labels, panels=False)
-    title = next((e.text for e in events if e.kind == "heading" and not is_read_more(e.text)), "")
+    title = next((e.text for e in events if e.kind == "heading" and not is_read_more(e.text) and not only_a_date(e.text)), "")
     if not title:
         texts = [t for t in (collapse(text_of(a)) for a in links) if t and not is_read_more(t)]
         title = max(texts, key=len) if texts else ""
@@ -192,6 +192,8 @@ def build_card(root: etree._Element, links: list[etree._Element], url: str,
             continue  # (a footnote mark "1;" is no excerpt)
         if len(run) > len(excerpt):
             excerpt = run
+    if date is None:  # a date set as a heading of its own (<h6><small>12/31/2026</small></h6>)
+        date = next((to_iso_date(find_date_text(e.text)) for e in events if e.kind == "heading" and only_a_date(e.text)), None)
     if not excerpt:  # a card that sets its excerpt as a second heading (<h2>Title</h2><h3>Excerpt</h3>)
         excerpt = next((e.text for e in events if e.kind == "heading" and e.text != title
                         and not is_read_more(e.text) and not find_date_text(e.text) and len(e.text.split()) > 3), "")

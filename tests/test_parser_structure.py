@@ -663,3 +663,13 @@ def test_an_abstract_page_links_are_no_cards() -> None:
             "text</a> for the rest of it and goes on for a while.</p></div>")
     record = parse(page, URL)
     assert (record["page_type"], record["related"]) == ("other", [])
+
+
+def test_a_card_date_set_as_a_heading_and_a_rating_word_drawn_as_an_image() -> None:
+    card = ('<div class="card"><img alt="Card {0}" src="{0}.jpg"><h5><a href="/s/{0}">Card {0}</a></h5>'
+            "<h6><small>12/3{1}/2026</small></h6><p>Excerpt {0} cut mid-wo</p></div>")
+    page = (f'<h1>T</h1><p>Credibility</p><img alt="4 out of 5 stars" src="c.png"><p>Interest</p><img alt="High" src="h.png">'
+            f"{FOUR}<h2>You May Also Like</h2>{card.format('a', 0)}{card.format('b', 1)}")
+    record = parse(page, URL)
+    assert [(c["title"], c["date"]) for c in record["related"]] == [("Card a", "2026-12-30"), ("Card b", "2026-12-31")]
+    assert record["ratings"]["interest"]["label"] == "High" and record["ratings"]["credibility"]["value"] == 4
