@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
@@ -161,7 +161,7 @@ def _titled(links: list[etree._Element]) -> bool:
 
 
 def build_card(root: etree._Element, links: list[etree._Element], url: str,
-               after: list[etree._Element] = ()) -> Card:
+               after: Sequence[etree._Element] = ()) -> Card:
     """One card's fields from its root element (and the siblings `after` it that continue a flat
     card), read in reading order like the page itself."""
     events = linearize(root, _no_labels, panels=False)
@@ -244,7 +244,7 @@ def _runs(root: etree._Element) -> list[str]:
     return runs
 
 
-def _sibling_runs(after: list[etree._Element]) -> list[str]:
+def _sibling_runs(after: Sequence[etree._Element]) -> list[str]:
     """Runs of the siblings continuing a flat card: each one's own runs, then its tail (<br> lines)."""
     runs: list[str] = []
     for el in after:
@@ -480,12 +480,7 @@ def unlabeled_related(
 
 def _prose_outside(scope: list[etree._Element], cards: list[tuple[etree._Element, Card]]) -> bool:
     """Paragraphs of text under the heading besides its cards: a section that links to dated pages."""
-    roots = {root for root, _ in cards}
-    for el in scope:
-        if el.tag == "p" and el not in roots and not any(a in roots for a in el.iterancestors()):
-            if len(collapse(text_of(el)).split()) >= PROSE_WORDS:
-                return True
-    return False
+    return any(n >= PROSE_WORDS for n in prose_outside(scope, cards))
 
 
 def _in_link_or_chrome(el: etree._Element) -> bool:
