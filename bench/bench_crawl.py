@@ -6,7 +6,9 @@ All in one run, against the generated test site served by its own process on 127
 1. full crawl into an empty archive (parse in the process pool, store every summary);
 2. null spider: the same Scrapy settings and discovery, no parsing, no storage (ARCHIVE_PARSE=false);
 3. bare `BeautifulSoup(body, "lxml")` over the same HTML pages, in this process;
-4. recrawl of the unchanged site into the archive of (1): conditional requests, mostly 304s.
+4. recrawl of the unchanged site into the archive of (1): conditional requests, mostly 304s;
+5. Scrapy's floor for that recrawl (bench/scrapy_floor.py): a bare spider making the same requests
+   and nothing else, to show how much of the recrawl is ours and how much is Scrapy's per request.
 Each crawl runs as `summary-archive crawl` in a subprocess; its CPU time is taken from
 getrusage(RUSAGE_CHILDREN) around it, which includes the parser pool's workers (reaped by the
 crawler). Targets (issue 4): full CPU/page <= 1.25 x (null CPU/page + soup/page); full pages/s >=
@@ -58,6 +60,17 @@ def run_crawl(url: str, db: Path, args: list[str], extra: list[str] = ()) -> dic
     if proc.returncode != 0:
         raise SystemExit(f"crawl failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
     return {"wall": wall, "cpu": cpu, "stderr": proc.stderr}
+
+
+def run_floor(db: Path, concurrency: int) -> dict:
+    """bench/scrapy_floor.py over the archive `db` in a subprocess: wall time (with start-up), CPU."""
+    before, start = children_cpu(), time.perf_counter()
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "scrapy_floor.py"), str(db),
+                           "--concurrency", str(concurrency)], cwd=ROOT, capture_output=True, text=True)
+    wall, cpu = time.perf_counter() - start, children_cpu() - before
+    if proc.returncode != 0:
+        raise SystemExit(f"floor spider failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
+    return {"wall": wall, "cpu": cpu, "requests": json.loads(proc.stdout.splitlines()[-1])["requests"]}
 
 
 def log_since(log: Path, offset: int) -> tuple[list[dict], int]:
@@ -112,10 +125,11 @@ def main() -> None:
             full_reqs, offset = log_since(log, offset)
             recrawls.append(run_crawl(url, tmp / f"full{n}.db", common))
             re_reqs, offset = log_since(log, offset)
+        floors = [run_floor(tmp / "full0.db", opts.concurrency) for _ in range(opts.repeat)]
     finally:
         server.terminate()
         server.wait()
-    null, full, recrawl = best(nulls), best(fulls), best(recrawls)
+    null, full, recrawl, floor = best(nulls), best(fulls), best(recrawls), best(floors)
 
     html_paths = sorted({r["path"] for r in full_reqs if r["status"] == 200 and r["path"] != "/robots.txt"
                          and not r["path"].endswith(".xml")})
@@ -143,6 +157,10 @@ def main() -> None:
     print(f"{'recrawl':<10}{len(re_reqs):>9}{recrawl['wall']:>9.1f}{recrawl['cpu']:>9.1f}{re_rate:>9.1f}"
           f"{1000 * recrawl['cpu'] / archived:>13.2f}  ({status_304} x 304; new {r_new}, changed {r_changed}, "
           f"unchanged {r_unchanged})")
+    print(f"{'floor':<10}{floors[0]['requests']:>9}{floor['wall']:>9.1f}{floor['cpu']:>9.1f}"
+          f"{floors[0]['requests'] / floor['wall']:>9.1f}{'':>13}  (bare Scrapy, the recrawl's requests)")
+    print(f"recrawl wall / Scrapy floor wall: {recrawl['wall'] / floor['wall']:.2f} "
+          f"(1.00 = the recrawl costs what Scrapy alone costs for its requests)")
     checks = [
         ("full CPU/page <= 1.25 x (null + soup)", full_page / (null_page + soup_page), 1.25, "<="),
         ("full req/s >= 45% of null", full_rate / null_rate, 0.45, ">="),
