@@ -6,8 +6,20 @@ import re
 
 from lxml import etree
 
+from parsers.headings import is_hidden
+from parsers.text import collapse, text_of
+
 # Never visible text; removing them first is most of why parsing costs less than a full bs4 soup.
 _JUNK = ("script", "style", "noscript", "template", "iframe", "object", "embed", "canvas", "head")
+# A lazy-loading page puts the real image (a rating's stars) or text in <noscript>, what a reader
+# without scripts sees; its placeholder image beside it carries the address in one of these.
+_LAZY_ATTRS = ("data-src", "data-srcset", "data-lazy-src", "data-original", "data-lazy")
+# "Please enable JavaScript", "This site requires JavaScript": a <noscript> notice, not content.
+_SCRIPT_NOTICE = re.compile(r"\bjavascript\b|\bjs\b", re.I)
+# Decorations inside a heading that are not its words: a permalink ("#", "¶", "§", an icon) to the
+# heading itself, a wiki's "[edit]" link, hidden text.
+_EDIT_LINK = re.compile(r"^\[\s*edit(?:\s*\|\s*edit source)?\s*\]$", re.I)
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Real pages hold a few thousand tags; the extractors cost ~50 us per element, so a page of a million
 # links would take minutes. Markup past this many '<' is dropped (with a warning) to bound every parse.
 MAX_TAGS = 12_000
@@ -79,13 +91,93 @@ def _keep_svg_state(svg: etree._Element) -> None:
         svg.set("fill", fill)
 
 
+def _drop(el: etree._Element) -> None:
+    """Remove an element but not the text after it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _unwrap(el: etree._Element) -> None:
+    """Replace an element by its content (text, children, tail kept in place)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    at = parent.index(el)
+    children = list(el)
+    for offset, child in enumerate(children):
+        parent.insert(at + offset, child)
+    text, tail = el.text or "", el.tail or ""
+    el.text = el.tail = None
+    before = el.getprevious()
+    if children:
+        children[-1].tail = (children[-1].tail or "") + tail
+        tail = ""
+        before = children[0].getprevious()
+    if before is not None:
+        before.tail = (before.tail or "") + text + tail
+    else:
+        parent.text = (parent.text or "") + text + tail
+    parent.remove(el)
+
+
+def _lazy_placeholder(el: etree._Element | None) -> bool:
+    """An <img> a script will fill in (its address in data-src, or a data: or empty src)."""
+    if el is None or el.tag != "img":
+        return False
+    src = (el.get("src") or "").strip()
+    return any(el.get(attr) for attr in _LAZY_ATTRS) or not src or src.startswith("data:")
+
+
+def _show_noscript(root: etree._Element) -> None:
+    """Read <noscript> content as a reader without scripts sees it, in place of the placeholders it
+    stands for; notices ("enable JavaScript") and tracking pixels stay out (stripped as junk)."""
+    for noscript in list(root.iter("noscript")):
+        if any(a.tag == "head" for a in noscript.iterancestors()):
+            continue
+        text = collapse(text_of(noscript))
+        images = sum(1 for _ in noscript.iter("img"))
+        if (not text and not images) or _SCRIPT_NOTICE.search(text):
+            continue
+        if images and not text and all(img.get("width") in ("0", "1") for img in noscript.iter("img")):
+            continue  # a tracking pixel
+        for _ in range(images):
+            before = noscript.getprevious()
+            if not _lazy_placeholder(before):
+                break
+            _drop(before)
+        _unwrap(noscript)
+
+
+def _undecorate_headings(root: etree._Element) -> None:
+    """Take permalinks, "[edit]" links and hidden text out of headings ("Key Takeaway#" -> "Key Takeaway")."""
+    for heading in root.iter(*_HEADINGS):
+        for el in list(heading.iterdescendants()):
+            if not isinstance(el.tag, str) or not any(a is heading for a in el.iterancestors()):
+                continue  # a comment, or inside something already dropped
+            words = collapse(text_of(el))
+            permalink = el.tag == "a" and (el.get("href") or "").startswith("#") and not any(
+                c.isalnum() for c in words)
+            if permalink or is_hidden(el) or _EDIT_LINK.match(words):
+                _drop(el)
+
+
 def strip_junk(root: etree._Element) -> None:
     """Remove invisible elements in place; SVGs keep their attributes (ratings drawn as icons) but no innards."""
     for svg in root.iter("svg"):
         _keep_svg_state(svg)
         for child in list(svg):
             svg.remove(child)
+    _show_noscript(root)
     etree.strip_elements(root, *_JUNK, with_tail=False)
+    _undecorate_headings(root)
 
 
 def body_of(root: etree._Element) -> etree._Element:

@@ -183,13 +183,27 @@ def citation_date(texts: list[str], journal: str) -> str | None:
     return None
 
 
+# A web archive's capture wraps the address it captured: https://web.archive.org/web/20260115000000/https://...
+_CAPTURE = re.compile(r"^https?://[^/]+/(?:web/)?(?:\d+/)?\d{14}[a-z_]*/(https?://.+)$", re.I)
+
+
+def host_of(url: str) -> str:
+    """The host a URL is on, lower-cased; for a web archive's capture, the captured page's host."""
+    if m := _CAPTURE.match(url):
+        url = m.group(1)
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
 def _written_url(texts: list[str], base: str, page_host: str) -> str | None:
     """A study address written out as text, not linked (a citation's "https://doi.org/..."); never
     this site's own ("Printed from https://...")."""
     for text in texts:
         for m in _TEXT_URL.finditer(text):
             url = absolute(m.group(0).rstrip(".,;:)]"), base)
-            if url and (urlsplit(url).hostname or "").lower() != page_host:
+            if url and host_of(url) != page_host:
                 return url
     return None
 
@@ -226,7 +240,7 @@ def read_details(
         url = absolute(a.get("href"), base)
         if not url:
             continue
-        host = (urlsplit(url).hostname or "").lower()
+        host = host_of(url)
         # A doi.org link fills source.doi; source.url prefers another outside link (PubMed, publisher).
         if host in _DOI_HOSTS:
             source["doi"] = source["doi"] or clean_doi(url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypedDict
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urldefrag
 
 from lxml import etree
 
@@ -13,7 +13,7 @@ from parsers.blocks import Event, linearize
 from parsers.clean import MAX_TAGS, body_of, build_tree, cap_markup, strip_junk
 from parsers.dates import byline_date, find_date_text, only_a_date, revised_before, to_iso_date
 from parsers.decode import decode_body
-from parsers.details import aside_journal, boilerplate_journal, citation_date, clean_doi, details_range, empty_source, read_details
+from parsers.details import aside_journal, boilerplate_journal, citation_date, clean_doi, details_range, empty_source, host_of, read_details
 from parsers.headings import BLOCK_TAGS, is_hidden, is_zone
 from parsers.labels import Labels, LabelHit, find_labels
 from parsers.links import links_in
@@ -27,7 +27,7 @@ from parsers.text import PROSE_WORDS, norm_label, text_of
 from parsers.title import find_title
 
 # Bumped whenever the same page gives a different record: `reparse` and crawls know what to redo.
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 
 
 class Rating(TypedDict):
@@ -229,7 +229,7 @@ def _rating_labels(hits: list[LabelHit]) -> set[Any]:
 
 
 def _first_heading_after_title(events: list[Event], title: str | None, index: dict[Any, int],
-                               label_kind: Callable[[str], str | None]) -> int | None:
+                               label_kind: Callable[[str], str | None]) -> etree._Element | None:
     """Where the article's body starts (the first heading after the title and its subtitle): a
     <time> past it is a comment's or a card's, not the summary's."""
     title_key = norm_label(title) if title else None
@@ -238,18 +238,19 @@ def _first_heading_after_title(events: list[Event], title: str | None, index: di
         if ev.kind != "heading":
             continue
         if seen_title and ev.el is not None and ev.el in index and not is_subtitle(events, i, title_key or "", label_kind):
-            return index[ev.el]
+            return ev.el
         seen_title = seen_title or norm_label(ev.text) == title_key
     return None
 
 
-def _in_article_footer(el: etree._Element) -> bool:
-    """In the <footer> of the page's own article (not of a comment's or a card's nested article)."""
+def _in_article_footer(el: etree._Element, body_start: etree._Element) -> bool:
+    """In the <footer> of the page's own article: the one holding the summary's body (not a
+    comment's or a card's article, nested in it or standing after it)."""
     footer = next((a for a in el.iterancestors() if a.tag == "footer"), None)
     if footer is None:
         return False
     articles = [a for a in footer.iterancestors() if a.tag == "article"]
-    return len(articles) == 1
+    return len(articles) == 1 and any(a is articles[0] for a in body_start.iterancestors())
 
 
 def _site_chrome(el: etree._Element) -> bool:
@@ -276,15 +277,17 @@ def _text_before(el: etree._Element) -> str:
 
 
 def _published(meta: dict[str, Any], events: list[Event], title: str | None, body: etree._Element, skip: set[Any],
-               before: int | None, index: dict[Any, int], label_kind: Callable[[str], str | None]) -> str | None:
+               body_start: etree._Element | None, index: dict[Any, int],
+               label_kind: Callable[[str], str | None]) -> str | None:
     """The summary's own date: metadata, a <time> before the sections (not in cards or study details;
     after them are comments), or a byline under the title."""
     for key in ("published", "ld_published"):
         if found := to_iso_date(meta.get(key)):
             return found
     updated = None  # "Updated <time>" counts only when no other <time> gives the date
+    before = index[body_start] if body_start is not None else None
     for el in body.iter("time"):
-        if before is not None and index.get(el, 0) > before and not _in_article_footer(el):
+        if before is not None and index.get(el, 0) > before and not _in_article_footer(el, body_start):
             continue
         outside_cards = el not in skip and not any(a in skip for a in el.iterancestors())
         if outside_cards and not _site_chrome(el) and (found := to_iso_date(el.get("datetime")) or to_iso_date(text_of(el))):
@@ -334,7 +337,7 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
     base = absolute(meta.get("base"), fetched) or fetched
     drop = frozenset(p.lower() for p in profile.tracking_params)
     page_url = absolute(meta.get("canonical"), base, drop) or absolute(url, url, drop) or url
-    page_host = urlsplit(page_url).hostname or ""
+    page_host = host_of(page_url)
     labels = Labels.of(profile)
     hits = find_labels(body, labels)
     order = [el for el in body.iter() if isinstance(el.tag, str)]

@@ -30,6 +30,9 @@ _MAX_BLOCK_LABEL_WORDS = 8
 _CONTROLS = frozenset({"button", "select", "input"})
 _TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
 _DATES_LINE_WORDS = 8
+_SEPARATORS = " \u00b7|-\u2013\u2014"  # between a card's date and its excerpt: "12/31/2026 – Excerpt"
+# A print view writes each link's address after it: "Gut Bacteria and MS (https://example.org/...)".
+_PRINTED_URL = re.compile(r"\s*[(\[]\s*https?://[^\s()\[\]]+\s*[)\]]$")
 _CARD_PARAGRAPHS = 3  # a card has an excerpt, perhaps two lines; three paragraphs of prose are an article's
 _FEED = re.compile(r"/(?:feeds?|rss|atom)(?:/|$)|\.(?:rss|atom|xml)$", re.I)  # "Post Comments (Atom)"  # "Updated Feb 2, 2026 · Published": a line of dates, not an excerpt that cites one
 
@@ -166,6 +169,7 @@ def build_card(root: etree._Element, links: list[etree._Element], url: str,
     card), read in reading order like the page itself."""
     events = linearize(root, _no_labels, panels=False)
     title = next((e.text for e in events if e.kind == "heading" and not is_read_more(e.text) and not only_a_date(e.text)), "")
+    title = _PRINTED_URL.sub("", title)
     if not title:
         texts = [t for t in (collapse(text_of(a)) for a in links) if t and not is_read_more(t)]
         title = max(texts, key=len) if texts else ""
@@ -183,11 +187,15 @@ def build_card(root: etree._Element, links: list[etree._Element], url: str,
             date_text = byline_date(run)  # "Updated Feb 2, 2026 · Published Jan 5, 2026": the published one
         if date_text:
             date = date or to_iso_date(date_text)
-            rest = collapse(run.replace(date_text, "", 1)).strip(" \u00b7|-\u2013\u2014")
+            at = run.find(date_text)
+            lead, trail = run[:at], run[at + len(date_text):]
+            rest = collapse(lead + trail).strip(_SEPARATORS)
             if not rest.strip("()[],") or (find_date_text(rest) and len(rest.split()) <= _DATES_LINE_WORDS):
                 run = ""  # the dates were all the run said: "(2/10/2026)", "Updated ... · Published ..."
-            elif run.startswith(date_text) or run.endswith(date_text):
-                run = rest
+            elif not lead.strip(_SEPARATORS + "(["):  # "(12/31/2026) – Excerpt"
+                run = collapse(trail.lstrip(")]")).strip(_SEPARATORS)
+            elif not trail.strip(_SEPARATORS + ")]"):  # "Excerpt · 12/31/2026"
+                run = collapse(lead.rstrip().rstrip("([")).strip(_SEPARATORS)
         if not run or run == title or is_read_more(run) or not any(ch.isalpha() for ch in run):
             continue  # (a footnote mark "1;" is no excerpt)
         if len(run) > len(excerpt):
@@ -406,16 +414,19 @@ def _inside_any(links: list[etree._Element], roots: set[Any]) -> bool:
 def related_scope(
     hit: LabelHit, order: list[etree._Element], index: dict[Any, int], stops: set[Any]
 ) -> list[etree._Element]:
-    """Elements after a related-block label up to the next other label, h1 or site chrome."""
-    return _block_after(hit.el, order, index, stops)
+    """Elements after a related-block label up to the next other label, h1, site chrome, or a heading
+    like the label's own with no link in it ("References" after "Related Articles")."""
+    rank = hit.el.tag in H_TAGS and not hit.in_tail and heading_rank(hit.el)
+    return _block_after(hit.el, order, index, stops, rank or None, unlinked_only=True)
 
 
 def _block_after(
     start_el: etree._Element, order: list[etree._Element], index: dict[Any, int], stops: set[Any],
-    rank: int | None = None,
+    rank: int | None = None, unlinked_only: bool = False,
 ) -> list[etree._Element]:
     """Elements after `start_el` (a label or heading) up to another label, an h1, site chrome, what
-    follows an article, or (with `rank`) a heading of that rank or above that is not a card's title."""
+    follows an article, or (with `rank`) a heading of that rank or above that is not a card's title
+    (`unlinked_only`: nor holds a link, as a card's title may be as big as the block's label)."""
     start = index.get(start_el)
     if start is None:
         return []
@@ -431,7 +442,8 @@ def _block_after(
                 is_zone(el) and not _part_of_taken(el, taken)):
             break
         if rank is not None and (other := heading_rank(el)) is not None and other <= rank \
-                and not _in_link_or_chrome(el):  # a card's own title is no end
+                and not _in_link_or_chrome(el) and not (unlinked_only and (
+                    el.tag not in H_TAGS or el.find(".//a") is not None)):  # a card's own title is no end
             break
         scope.append(el)
         taken.add(el)

@@ -673,3 +673,73 @@ def test_a_card_date_set_as_a_heading_and_a_rating_word_drawn_as_an_image() -> N
     record = parse(page, URL)
     assert [(c["title"], c["date"]) for c in record["related"]] == [("Card a", "2026-12-30"), ("Card b", "2026-12-31")]
     assert record["ratings"]["interest"]["label"] == "High" and record["ratings"]["credibility"]["value"] == 4
+
+
+def test_heading_permalinks_edit_links_and_hidden_text_are_not_the_heading() -> None:
+    page = ('<h1>T<a class="anchor" href="#t">¶</a></h1><p>Credibility: 4/5</p>'
+            '<h2 id="kt">Key Takeaway<a hidden class="anchor" href="#kt">#</a></h2><p>Aspirin helped.</p>'
+            '<h2><span class="mw-headline">What They Found</span><span class="mw-editsection">[<a href="/w?action=edit">'
+            "edit</a>]</span></h2><p>Fewer strokes.</p>"
+            '<h2>Who Should Care <a href="#why" aria-label="link">🔗</a> and Why</h2><p>Patients.</p>'
+            '<h2>You May Also Like<a href="#more">#</a></h2>' + _card("a", "1/2/2026"))
+    record = parse(page, URL)
+    assert record["title"] == "T"
+    assert [s["heading"] for s in record["sections"]] == ["Key Takeaway", "What They Found", "Who Should Care and Why"]
+    assert [c["title"] for c in record["related"]] == ["Card a"]
+    # A heading that is a link to its own anchor keeps its words.
+    assert parse(SUMMARY.replace("<h2>Key Takeaway</h2>", '<h2><a href="#k">Key Takeaway</a></h2>'), URL)[
+        "sections"][0]["heading"] == "Key Takeaway"
+
+
+def test_noscript_content_is_read_in_place_of_its_lazy_placeholder() -> None:
+    page = ('<noscript><p>Please enable JavaScript to use this site.</p></noscript><h1>T</h1>'
+            '<p>Credibility</p><img class="lazyload" data-src="s4.svg" alt=""><noscript><img src="s4.svg" alt="4 out of 5">'
+            '</noscript><noscript><img height="1" width="1" src="https://px.example.com/tr?id=1"></noscript>'
+            "<h2>Key Takeaway</h2><div><noscript><p>Aspirin helped.</p></noscript></div>"
+            "<h2>What They Found</h2><p>Fewer strokes.</p>")
+    record = parse(page, URL)
+    assert record["ratings"]["credibility"]["value"] == 4 and record["ratings"]["credibility"]["max"] == 5
+    assert [(s["heading"], s["text"]) for s in record["sections"]] == [("Key Takeaway", "Aspirin helped."),
+                                                                        ("What They Found", "Fewer strokes.")]
+    # Five lazy stars, each with its <noscript> copy: five stars, not ten.
+    star = '<img class="lazy" data-src="{0}.svg" src="data:image/gif;base64,R0lGOD"><noscript><img src="{0}.svg" class="{0}"></noscript>'
+    stars = star.format("on") * 4 + star.format("off")
+    counted = parse(f"<h1>T</h1><p>Credibility</p><div>{stars}</div>{FOUR}", URL)["ratings"]["credibility"]
+    assert (counted["value"], counted["max"]) == (4, 5)
+
+
+def test_card_text_around_its_date_and_a_printed_address_after_its_title() -> None:
+    item = ('<li><a href="/s/{0}">Card {0}</a> <span>(1/{1}/2026)</span> – <span>Excerpt {0} cut mid-wo</span></li>')
+    record = parse(f"{SUMMARY}<h2>You May Also Like</h2><ul>{item.format('a', 2)}{item.format('b', 3)}</ul>", URL)
+    assert [(c["date"], c["excerpt"]) for c in record["related"]] == [("2026-01-02", "Excerpt a cut mid-wo"),
+                                                                       ("2026-01-03", "Excerpt b cut mid-wo")]
+    card = ('<div><h3><a href="/s/{0}">Card {0}</a> <span>(https://example.org/s/{0})</span></h3><p>1/2/2026</p>'
+            "<p>Excerpt {0} cut mid-wo</p></div>")
+    printed = parse(f"{SUMMARY}<h2>You May Also Like</h2>{card.format('a')}{card.format('b')}", URL)
+    assert [c["title"] for c in printed["related"]] == ["Card a", "Card b"]
+
+
+def test_a_heading_like_the_related_label_ends_the_related_block() -> None:
+    page = (SUMMARY + "<h2>You May Also Like</h2>" + _card("a", "1/2/2026") + "<h2>References</h2><ol><li>Lund N (2025). "
+            'doi:<a href="https://doi.org/10.1002/ana.27190">10.1002/ana.27190</a></li></ol>')
+    assert [c["title"] for c in parse(page, URL)["related"]] == ["Card a"]
+    # Cards titled with headings as big as the label (each holding its link) stay in the block.
+    big = SUMMARY + "<h3>Related Articles</h3>" + "".join(
+        f'<div><h3><a href="/s/{s}">Card {s}</a></h3><p>1/2/2026</p><p>Excerpt {s} cut mid-wo</p></div>' for s in "ab")
+    assert [c["title"] for c in parse(big, URL)["related"]] == ["Card a", "Card b"]
+
+
+def test_a_comment_after_the_summary_gives_no_published_date_but_the_articles_own_footer_does() -> None:
+    comments = ('<section id="comments"><h2>2 Comments</h2><article><footer><span>Ann</span> '
+                "<time>1/12/2026</time></footer><p>Thank you!</p></article></section>")
+    assert parse(SUMMARY + comments, URL)["published"] is None
+    own = f"<article>{SUMMARY}<footer>Submitted by Ed on <time>1/10/2026</time></footer></article>{comments}"
+    assert parse(own, URL)["published"] == "2026-01-10"
+
+
+def test_a_web_archive_capture_keeps_its_study_link() -> None:
+    capture = "https://web.archive.org/web/20260115000000/"
+    page = (f'<html><head><link rel="canonical" href="{capture}https://example.org/summaries/x"></head><body>'
+            f'{SUMMARY}<h2>More Details</h2><p><a href="{capture}https://pubmed.ncbi.nlm.nih.gov/399/">Original study</a>'
+            f'</p><p><a href="{capture}https://example.org/about">About us</a></p></body></html>')
+    assert parse(page, URL)["source"]["url"] == f"{capture}https://pubmed.ncbi.nlm.nih.gov/399/"
