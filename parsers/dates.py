@@ -16,9 +16,10 @@ _MONTHS = (
 )
 _MDY = re.compile(rf"\b({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.I)
 _DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS}),?\s+(\d{{4}})(?!\d)", re.I)
+_YMON = re.compile(rf"\b(\d{{4}})\s+({_MONTHS})\s+(\d{{1,2}})(?![\d:])", re.I)  # "2025 Jan 14" (a citation's)
 _MY = re.compile(rf"\b({_MONTHS})\s+(\d{{4}})(?!\d)", re.I)
 DATE_PATTERN = re.compile(
-    "|".join(p.pattern for p in (_SLASH, _YMD, _ISO)) + f"|{_MDY.pattern}|{_DMY.pattern}", re.I
+    "|".join(p.pattern for p in (_SLASH, _YMD, _ISO)) + f"|{_MDY.pattern}|{_DMY.pattern}|{_YMON.pattern}", re.I
 )
 
 
@@ -52,6 +53,8 @@ def to_iso_date(text: str | None) -> str | None:
         return _iso(int(m[3]), _month(m[1]), int(m[2]))
     if m := _DMY.search(text):
         return _iso(int(m[3]), _month(m[2]), int(m[1]))
+    if m := _YMON.search(text):
+        return _iso(int(m[1]), _month(m[2]), int(m[3]))
     try:
         parsed = parsedate_to_datetime(text.strip())
     except (TypeError, ValueError, IndexError):

@@ -43,7 +43,7 @@ _AFTER_JOURNAL = re.compile(r"[\s.,;:]*(?:(?P<month>[A-Z][a-z]{2,8})\.?\s+)?(?P<
 _CITATION_YEAR = re.compile(r"\(((?:19|20)\d{2})[a-z]?\)|\b((?:19|20)\d{2})\s*;\s*\d")
 _FIELD_SEPARATOR = re.compile(r"\s+[\u00b7|\u2022]\s+")  # "Published: 2025-12 \u00b7 DOI: ..."
 # A Vancouver (NLM) citation: "... Title. Lancet Neurol. 2025;24(3):201-9." or "Epilepsia. 2025 Mar;66(3)".
-_VANCOUVER = re.compile(r"\.\s+([A-Z][A-Za-z&:,' \-]{1,80}?)\.\s+((?:19|20)\d{2})(?:\s+([A-Z][a-z]{2})[a-z]*)?(?:\s+\d{1,2})?\s*;")
+_VANCOUVER = re.compile(r"\.\s+([A-Z][A-Za-z&:,' \-]{1,80}?)\.\s+((?:19|20)\d{2})(?:\s+([A-Z][a-z]{2})[a-z]*)?(?:\s+(\d{1,2}))?\s*;")
 _TEXT_URL = re.compile(r"https?://[^\s<>\"']+", re.I)
 _YEAR = re.compile(r"^\(?((?:19|20)\d{2}(?:-(?:0[1-9]|1[0-2]))?)\)?\.?$")
 _TRAILING_YEAR = re.compile(r"\s*[(\[]\s*(?:19|20)\d{2}\s*[)\]]\.?$")
@@ -229,9 +229,10 @@ def read_details(
         source["journal"] = italic  # the name a citation sets in italics, without what follows it
     if not source["journal"] and (cite := next((m for t in texts if (m := _VANCOUVER.search(t))), None)):
         source["journal"] = cite.group(1).strip()
-        month = to_iso_date(f"{cite.group(3)} {cite.group(2)}") if cite.group(3) else None
-        if not source["published"] or (month and source["published"] == cite.group(2)):
-            source["published"] = month or cite.group(2)
+        year, mon, day = cite.group(2), cite.group(3), cite.group(4)  # "2025 Jan 14;", "2025 Jan;", "2025;"
+        month = to_iso_date(f"{mon} {day}, {year}" if day else f"{mon} {year}") if mon else None
+        if not source["published"] or (month and source["published"] == year):
+            source["published"] = month or year
     if not source["journal"] and (prose := next((m for t in texts if (m := _PROSE_JOURNAL.search(t))), None)):
         source["journal"] = _NAME_TAIL.sub("", prose["journal"]) or None
     if not source["published"] and source["journal"]:

@@ -291,6 +291,8 @@ def _region(hit: LabelHit, order: list[etree._Element], index: dict[Any, int], s
             break
         if el in inside and hit.in_tail:
             continue
+        if el not in inside and _names_another(el, hit.label):
+            break  # "Relevance: 3/5" after "Interest: <span>High</span>"
         region.append(el)
         if len(region) >= _REGION_CAP:
             break
@@ -337,13 +339,29 @@ def _loose(hit: LabelHit, holders: list[etree._Element], text: str) -> Rating | 
             return found
     if weak := _weak(text):
         return _rating(weak[0], None, None, weak[1])
-    if not text:  # a word drawn as an image: <img alt="High">
+    if not text:  # a word drawn as an image (<img alt="High">) or said to screen readers only
         text = next((collapse(el.get("alt")) for el in holders if el.tag == "img" and el is not hit.el and el.get("alt")), "")
+        if not text and (said := _attribute_word(hit, holders)):
+            return _rating(None, None, said[0], said[1])
+    text = text.rstrip(".;,!")  # "Interest: High."
     words = text.split()
     if len({w.casefold() for w in words} & _LEVEL_WORDS) > 1:
         return None  # "High Medium Low": the scale's legend, not a value
     if 0 < len(words) <= _WORD_MAX and not any(ch.isdigit() for ch in text) and any(ch.isalpha() for ch in text):
         return _rating(None, None, text, text)
+    return None
+
+
+def _attribute_word(hit: LabelHit, holders: list[etree._Element]) -> tuple[str, str] | None:
+    """(word, attribute) for a level word in an aria-label or title of the label's region or wrappers
+    ("High", "Interest: High")."""
+    for el in holders:
+        for name in ("aria-label", "title"):
+            value = collapse(el.get(name))
+            word = value[len(hit.label):].lstrip(":|-\u2013\u2014 ") if norm_label(value).startswith(
+                norm_label(hit.label)) else value
+            if _level_word(word.rstrip(".")):
+                return word.rstrip("."), value
     return None
 
 
@@ -369,8 +387,12 @@ def read_rating(
 
 
 def _read_rest(hit: LabelHit) -> Rating | None:
-    """A number written in the label's own text ("Interest 3/5"): nearest of all, so nothing after it is read."""
-    return _strong(hit.rest) or _star_chars(hit.rest)
+    """A value written in the label's own text ("Interest 3/5", "Interest: High."): nearest of all, so
+    nothing after it is read."""
+    if found := _strong(hit.rest) or _star_chars(hit.rest):
+        return found
+    word = hit.rest.strip().rstrip(".;,!")
+    return _rating(None, None, word, word) if _level_word(word) else None
 
 
 def _read_near_first(
@@ -487,10 +509,25 @@ def _lowest_common_ancestor(elements: list[etree._Element]) -> etree._Element | 
 
 
 def _extra_name(el: etree._Element) -> str:
-    """The element's own text when it could name a rating: up to three words of letters ("Relevance:")."""
-    name = collapse(el.text).rstrip(":").strip()
+    """The element's own text, or what comes before its colon ("Relevance: 3/5"), when it could name a
+    rating: up to three words of letters."""
+    name = _name_and_value(el)[0]
     words = name.split()
     return name if 0 < len(words) <= 3 and len(name) <= 30 and all(w.isalpha() for w in words) else ""
+
+
+def _names_another(el: etree._Element, label: str) -> bool:
+    """Text that opens with another name and a colon ("Relevance:", "Journal:"), not a scale's word ("Rating:")."""
+    name, value = _name_and_value(el)
+    return bool(value or collapse(el.text).endswith(":")) and bool(_extra_name(el)) \
+        and not {w.casefold() for w in name.split()} & _SCALE_WORDS and norm_label(name) != norm_label(label)
+
+
+def _name_and_value(el: etree._Element) -> tuple[str, str]:
+    """("Relevance", "3/5") for "Relevance: 3/5"; (text, "") when the text has no colon."""
+    text = collapse(el.text)
+    name, colon, value = text.partition(":")
+    return (name.strip(), value.strip()) if colon else (text, "")
 
 
 def _unlisted(
@@ -510,7 +547,7 @@ def _unlisted(
         name = _extra_name(el)
         if not name or el in claimed or el in labels_and_wrappers or norm_label(name) in taken | found.keys():
             continue
-        hit = LabelHit(el, "rating", name, "")
+        hit = LabelHit(el, "rating", name, _name_and_value(el)[1])
         reading, region = _read_near_first(hit, _region(hit, order, index, stops), scale, stops, strict=True)
         if reading and not any(r in claimed for r in region[1:]):
             found[name.casefold()] = reading

@@ -743,3 +743,43 @@ def test_a_web_archive_capture_keeps_its_study_link() -> None:
             f'{SUMMARY}<h2>More Details</h2><p><a href="{capture}https://pubmed.ncbi.nlm.nih.gov/399/">Original study</a>'
             f'</p><p><a href="{capture}https://example.org/about">About us</a></p></body></html>')
     assert parse(page, URL)["source"]["url"] == f"{capture}https://pubmed.ncbi.nlm.nih.gov/399/"
+
+
+def test_a_word_rating_ends_where_the_next_named_rating_begins() -> None:
+    for ratings in ("<p>Credibility: 4/5</p><p>Interest: High.</p><p>Relevance: 3/5</p>",
+                    "<ul><li>Credibility: <span>4/5</span></li><li>Interest: <span>High</span></li>"
+                    "<li>Relevance: <span>3/5</span></li></ul>",
+                    "<ul><li>Credibility: 4/5</li><li>Interest: High</li><li>Relevance: 3/5</li></ul>"):
+        got = parse(f"<h1>T</h1><div class='box'>{ratings}</div>{FOUR}", URL)["ratings"]
+        assert {k: (v["value"], v["max"], v["label"]) for k, v in got.items()} == {
+            "credibility": (4, 5, None), "interest": (None, None, "High"), "relevance": (3, 5, None)}, ratings
+    # "Rating:" is the scale's word, not another rating's name.
+    scaled = parse(f"<h1>T</h1><div><p>Credibility</p><p>Rating: 4 out of 5</p></div>{FOUR}", URL)["ratings"]
+    assert (scaled["credibility"]["value"], scaled["credibility"]["max"]) == (4, 5)
+
+
+def test_a_word_rating_said_only_to_screen_readers() -> None:
+    page = ('<h1>T</h1><div role="img" aria-label="Credibility: 4 out of 5"><span>Credibility</span></div>'
+            f'<div role="img" aria-label="Interest: High"><span>Interest</span></div>{FOUR}')
+    interest = parse(page, URL)["ratings"]["interest"]
+    assert (interest["label"], interest["raw"]) == ("High", "Interest: High")
+    inline = parse(f'<h1>T</h1><p>Interest <span role="img" aria-label="Moderate"></span></p>{FOUR}', URL)
+    assert inline["ratings"]["interest"]["label"] == "Moderate"
+
+
+def test_an_accordion_header_button_names_its_block() -> None:
+    page = (f'<h1>T</h1><p>Credibility: 4/5</p>{FOUR}<h2 class="accordion-header"><button type="button" '
+            'aria-expanded="true">More Details</button></h2><div class="accordion-collapse show"><p>Journal: Sleep Medicine</p>'
+            '<p><a href="https://www.sciencedirect.com/science/article/pii/S1">Read the study</a></p></div>')
+    source = parse(page, URL)["source"]
+    assert (source["journal"], source["url"]) == ("Sleep Medicine", "https://www.sciencedirect.com/science/article/pii/S1")
+
+
+def test_a_citation_date_written_year_month_day() -> None:
+    cited = parse(SUMMARY + "<h2>More Details</h2><p>Original study: Chen Y. Sleep in NMOSD. Sleep Med. "
+                  "2025 Jan 14;125:88-95.</p>", URL)["source"]
+    assert (cited["journal"], cited["published"]) == ("Sleep Med", "2025-01-14")
+    month = parse(SUMMARY + "<h2>More Details</h2><p>Chen Y. Sleep in NMOSD. Sleep Med. 2025 Jan;125:88-95.</p>", URL)
+    assert month["source"]["published"] == "2025-01"
+    labelled = parse(SUMMARY + "<h2>More Details</h2><p>Journal: Sleep Medicine</p><p>Published: 2025 Jan 14</p>", URL)
+    assert labelled["source"]["published"] == "2025-01-14"
