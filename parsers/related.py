@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 
@@ -30,6 +30,7 @@ _MAX_BLOCK_LABEL_WORDS = 8
 _CONTROLS = frozenset({"button", "select", "input"})
 _TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
 _DATES_LINE_WORDS = 8
+_REDIRECTORS = {"www.google.com": "q", "google.com": "q", "l.facebook.com": "u", "lm.facebook.com": "u"}
 _SEPARATORS = " \u00b7|-\u2013\u2014"  # between a card's date and its excerpt: "12/31/2026 – Excerpt"
 # A print view writes each link's address after it: "Gut Bacteria and MS (https://example.org/...)".
 _PRINTED_URL = re.compile(r"\s*[(\[]\s*https?://[^\s()\[\]]+\s*[)\]]$")
@@ -74,10 +75,23 @@ def _absolute(href: str, base: str, drop: frozenset[str]) -> str | None:
         return None
     if parts.scheme not in ("http", "https"):
         return None
+    if (target := _redirect_target(parts)) is not None:
+        return _absolute(target, base, drop)
     if drop and parts.query:
         kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in drop]
         url = urlunsplit(parts._replace(query=urlencode(kept)))
     return url
+
+
+def _redirect_target(parts: SplitResult) -> str | None:
+    """Where a click-through redirect goes: Google Docs and search wrap every link in google.com/url?q=,
+    Facebook in l.facebook.com/l.php?u=, Outlook in safelinks ...?url=."""
+    host = (parts.hostname or "").lower()
+    key = _REDIRECTORS.get(host) or ("url" if host.endswith(".safelinks.protection.outlook.com") else None)
+    if key is None or (host in _REDIRECTORS and parts.path not in ("/url", "/l.php")):
+        return None
+    target = next((v for k, v in parse_qsl(parts.query) if k == key), "")
+    return target if target.lower().startswith(("http://", "https://")) else None
 
 
 def is_read_more(text: str) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from parsers import load_profile, parse
+from parsers.related import absolute
 
 URL = "https://example.org/summaries/x"
 SUMMARY = ("<h1>Title</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Text one.</p>"
@@ -783,3 +784,16 @@ def test_a_citation_date_written_year_month_day() -> None:
     assert month["source"]["published"] == "2025-01"
     labelled = parse(SUMMARY + "<h2>More Details</h2><p>Journal: Sleep Medicine</p><p>Published: 2025 Jan 14</p>", URL)
     assert labelled["source"]["published"] == "2025-01-14"
+
+
+def test_click_through_redirects_give_their_target() -> None:
+    google = "https://www.google.com/url?q={0}&sa=D&source=editors&usg=AOvVaw1"
+    page = (SUMMARY + '<h2>More Details</h2><p><a href="' + google.format("https://doi.org/10.1002/art.43210")
+            + '">Original study</a></p><h2>You May Also Like</h2>'
+            + "".join(f'<div><h4><a href="{google.format(f"https://example.org/s/{s}%3Futm_source%3Ddocs")}">Card {s}</a></h4>'
+                      f"<p>1/2/2026</p><p>Excerpt {s} cut mid-wo</p></div>" for s in "ab"))
+    record = parse(page, URL)
+    assert record["source"]["url"] == "https://doi.org/10.1002/art.43210"
+    assert [c["url"] for c in record["related"]] == ["https://example.org/s/a", "https://example.org/s/b"]
+    # A search results link is no redirect.
+    assert absolute("https://www.google.com/search?q=ms", URL).startswith("https://www.google.com/search")
