@@ -140,11 +140,9 @@ def _show_noscript(root: etree._Element) -> None:
     """Read <noscript> content as a reader without scripts sees it, in place of the placeholders it
     stands for; notices ("enable JavaScript") and tracking pixels stay out (stripped as junk)."""
     for noscript in list(root.iter("noscript")):
-        if any(a.tag == "head" for a in noscript.iterancestors()):
-            continue
-        text = collapse(text_of(noscript))
+        text = _short_text(noscript, cap=300)  # (None: longer than any notice, so content)
         images = sum(1 for _ in noscript.iter("img"))
-        if (not text and not images) or _SCRIPT_NOTICE.search(text):
+        if text is not None and ((not text and not images) or _SCRIPT_NOTICE.search(text)):
             continue
         if images and not text and all(img.get("width") in ("0", "1") for img in noscript.iter("img")):
             continue  # a tracking pixel
@@ -159,14 +157,37 @@ def _show_noscript(root: etree._Element) -> None:
 def _undecorate_headings(root: etree._Element) -> None:
     """Take permalinks, "[edit]" links and hidden text out of headings ("Key Takeaway#" -> "Key Takeaway")."""
     for heading in root.iter(*_HEADINGS):
-        for el in list(heading.iterdescendants()):
-            if not isinstance(el.tag, str) or not any(a is heading for a in el.iterancestors()):
-                continue  # a comment, or inside something already dropped
-            words = collapse(text_of(el))
-            permalink = el.tag == "a" and (el.get("href") or "").startswith("#") and not any(
-                c.isalnum() for c in words)
-            if permalink or is_hidden(el) or _EDIT_LINK.match(words):
+        # Each element is looked at once: a heading inside this one is walked on its own turn.
+        stack = [child for child in heading if isinstance(child.tag, str)]
+        while stack:
+            el = stack.pop()
+            if _decoration(el):
                 _drop(el)
+            else:
+                stack.extend(child for child in el if isinstance(child.tag, str) and child.tag not in _HEADINGS)
+
+
+def _decoration(el: etree._Element) -> bool:
+    """Hidden, a permalink to this page ("#", "¶", an icon), or a wiki's "[edit]" link."""
+    if is_hidden(el):
+        return True
+    if el.tag == "a" and (el.get("href") or "").startswith("#"):
+        words = _short_text(el)
+        return words is not None and not any(c.isalnum() for c in words)
+    words = _short_text(el) if el.tag in ("span", "a") else None
+    return bool(words and _EDIT_LINK.match(words))
+
+
+def _short_text(el: etree._Element, cap: int = 40) -> str | None:
+    """The element's collapsed text, or None when it runs past `cap` characters (no decoration is long)."""
+    parts, size = [], 0
+    for part in el.itertext():
+        size += len(part)
+        if size > cap * 4:
+            return None
+        parts.append(part)
+    text = collapse("".join(parts))
+    return text if len(text) <= cap else None
 
 
 def strip_junk(root: etree._Element) -> None:

@@ -30,6 +30,9 @@ _MAX_BLOCK_LABEL_WORDS = 8
 _CONTROLS = frozenset({"button", "select", "input"})
 _TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
 _DATES_LINE_WORDS = 8
+_DATE_PROPS = ("datePublished", "dateCreated")
+_TRAILING_READ_MORE = re.compile(r"\s+(?:(?:read|learn|see|view)\s+more|continue(?:\s+reading)?)\W*$", re.I)
+_LONE_CARD_LINES = 3  # a lone flat card: its date, excerpt and "Read more" lines at most
 _REDIRECTORS = {"www.google.com": "q", "google.com": "q", "l.facebook.com": "u", "lm.facebook.com": "u"}
 _SEPARATORS = " \u00b7|-\u2013\u2014"  # between a card's date and its excerpt: "12/31/2026 – Excerpt"
 # A print view writes each link's address after it: "Gut Bacteria and MS (https://example.org/...)".
@@ -194,6 +197,10 @@ def build_card(root: etree._Element, links: list[etree._Element], url: str,
         date = to_iso_date(time_el.get("datetime")) or to_iso_date(collapse(text_of(time_el)))
         if date:
             break
+    if date is None:  # schema.org microdata: <meta itemprop="datePublished" content="2026-01-05">
+        date = next((found for el in (root, *after) for d in el.iter() if isinstance(d.tag, str)
+                     and d.get("itemprop") in _DATE_PROPS and (found := to_iso_date(d.get("content") or d.get("datetime")))),
+                    None)
     excerpt = ""
     for run in _runs(root) + _sibling_runs(after):
         date_text = find_date_text(run)
@@ -210,6 +217,7 @@ def build_card(root: etree._Element, links: list[etree._Element], url: str,
                 run = collapse(trail.lstrip(")]")).strip(_SEPARATORS)
             elif not trail.strip(_SEPARATORS + ")]"):  # "Excerpt · 12/31/2026"
                 run = collapse(lead.rstrip().rstrip("([")).strip(_SEPARATORS)
+        run = _TRAILING_READ_MORE.sub("", run) or run  # "Alpha text goes on... Read more"
         if not run or run == title or is_read_more(run) or not any(ch.isalpha() for ch in run):
             continue  # (a footnote mark "1;" is no excerpt)
         if len(run) > len(excerpt):
@@ -348,7 +356,7 @@ def _flat_cards(cards: list[tuple[etree._Element, Card]], links: list[list[etree
     stop = {root for root, _ in cards}
     rests = {i: _flat_rest(cards[i][0], links[i], stop, within) for i in bare}
     last = len(cards) - 1  # (a card left unclosed, holding the next one, is read up to it the same way)
-    widest = max((len(rests[i]) for i in bare if i != last), default=0)
+    widest = max((len(rests[i]) for i in bare if i != last), default=0) if last else _LONE_CARD_LINES
     out = list(cards)
     for i in bare:
         after = rests[i] if i != last else rests[i][:widest]
@@ -431,16 +439,17 @@ def related_scope(
     """Elements after a related-block label up to the next other label, h1, site chrome, or a heading
     like the label's own with no link in it ("References" after "Related Articles")."""
     rank = hit.el.tag in H_TAGS and not hit.in_tail and heading_rank(hit.el)
-    return _block_after(hit.el, order, index, stops, rank or None, unlinked_only=True)
+    return _block_after(hit.el, order, index, stops, rank or None, headings_only=True)
 
 
 def _block_after(
     start_el: etree._Element, order: list[etree._Element], index: dict[Any, int], stops: set[Any],
-    rank: int | None = None, unlinked_only: bool = False,
+    rank: int | None = None, headings_only: bool = False,
 ) -> list[etree._Element]:
     """Elements after `start_el` (a label or heading) up to another label, an h1, site chrome, what
     follows an article, or (with `rank`) a heading of that rank or above that is not a card's title
-    (`unlinked_only`: nor holds a link, as a card's title may be as big as the block's label)."""
+    (one holding a link to another page: it may be as big as the block's heading); `headings_only`:
+    only h1-h6 end the block (a label's block holds cards titled with bold or classed lines)."""
     start = index.get(start_el)
     if start is None:
         return []
@@ -456,8 +465,8 @@ def _block_after(
                 is_zone(el) and not _part_of_taken(el, taken)):
             break
         if rank is not None and (other := heading_rank(el)) is not None and other <= rank \
-                and not _in_link_or_chrome(el) and not (unlinked_only and (
-                    el.tag not in H_TAGS or el.find(".//a") is not None)):  # a card's own title is no end
+                and not _in_link_or_chrome(el) and not _titles_a_card(el) \
+                and not (headings_only and el.tag not in H_TAGS):  # a card's own title is no end
             break
         scope.append(el)
         taken.add(el)
@@ -507,6 +516,16 @@ def unlabeled_related(
 def _prose_outside(scope: list[etree._Element], cards: list[tuple[etree._Element, Card]]) -> bool:
     """Paragraphs of text under the heading besides its cards: a section that links to dated pages."""
     return any(n >= PROSE_WORDS for n in prose_outside(scope, cards))
+
+
+def _titles_a_card(heading: etree._Element) -> bool:
+    """A heading holding a link to another page: a card's title, however big."""
+    return any(_goes_elsewhere(a) for a in heading.iter("a"))
+
+
+def _goes_elsewhere(a: etree._Element) -> bool:
+    href = (a.get("href") or "").strip()
+    return bool(href) and not href.startswith("#")
 
 
 def _in_link_or_chrome(el: etree._Element) -> bool:

@@ -797,3 +797,32 @@ def test_click_through_redirects_give_their_target() -> None:
     assert [c["url"] for c in record["related"]] == ["https://example.org/s/a", "https://example.org/s/b"]
     # A search results link is no redirect.
     assert absolute("https://www.google.com/search?q=ms", URL).startswith("https://www.google.com/search")
+
+
+def test_a_card_date_given_only_as_microdata() -> None:
+    card = ('<div class="card" itemscope itemtype="https://schema.org/Article"><h3><a href="/s/{0}" itemprop="url">'
+            '<span itemprop="name">Card {0}</span></a></h3><meta itemprop="datePublished" content="2026-01-0{1}">'
+            '<p itemprop="description">Excerpt {0} cut mid-wo</p></div>')
+    record = parse(f"{SUMMARY}<h2>You May Also Like</h2>{card.format('a', 5)}{card.format('b', 6)}", URL)
+    assert [(c["title"], c["date"]) for c in record["related"]] == [("Card a", "2026-01-05"), ("Card b", "2026-01-06")]
+
+
+def test_a_lone_card_written_flat_reads_its_date_and_excerpt() -> None:
+    page = (f"{SUMMARY}<div><h2>Read next</h2><h3><a href=\"/s/a\">Card a</a></h3><p>1/5/2026</p><p>Excerpt a cut mid-wo</p>"
+            "</div><footer><p>About us</p><p>Contact</p></footer>")
+    assert [(c["date"], c["excerpt"]) for c in parse(page, URL)["related"]] == [("2026-01-05", "Excerpt a cut mid-wo")]
+
+
+def test_cards_titled_as_big_as_their_blocks_heading() -> None:
+    cards = "".join(f'<article><h2><a href="/s/{s}">Card {s}</a></h2><time datetime="2026-01-0{i}"></time>'
+                    f"<p>Excerpt {s} cut mid-wo</p></article>" for i, s in enumerate("abc", 1))
+    record = parse(f"{SUMMARY}<section><h2>More on this topic</h2>{cards}</section><h2>Comments</h2><p>None yet.</p>", URL)
+    assert [c["title"] for c in record["related"]] == ["Card a", "Card b", "Card c"]
+
+
+def test_an_excerpt_that_ends_in_read_more_text() -> None:
+    cards = ('<div><h3><a href="/s/a">Card a</a></h3><p>Excerpt a goes on... Read more</p></div>'
+             '<div><h3><a href="/s/b">Card b</a></h3><p>Excerpt b is whole. Continue reading &raquo;</p></div>')
+    record = parse(f"{SUMMARY}<h2>You May Also Like</h2>{cards}", URL)
+    assert [(c["excerpt"], c["excerpt_truncated"]) for c in record["related"]] == [
+        ("Excerpt a goes on...", True), ("Excerpt b is whole.", False)]

@@ -159,6 +159,10 @@ PATHOLOGICAL = {
     "50k labels": lambda: b"<html><body>" + b"<h3>Related Articles</h3><h3>More Details</h3>" * 25_000,
     "5 MB of entities": lambda: b"<html><body><p>" + b"&amp;&#233;&bogus;" * 300_000 + b"</p></body></html>",
     "5 MB one word": lambda: b"<html><body><h1>" + b"a" * 5_000_000 + b"</h1></body></html>",
+    # Each heading and <noscript> is cleaned of decorations or unwrapped: never once per ancestor.
+    "100 nested headings": lambda: ("<html><body>" + "<h1><span>x</span>" * 100 + "Key Takeaway "
+                                    + "r\u00e9sum\u00e9 " * 3_000).encode(),
+    "nested noscripts": lambda: b"<html><body><h1>T</h1>" + b"<noscript><p>x y z" * 3_000 + b"<p>" + b"w " * 200_000,
 }
 
 
