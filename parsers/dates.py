@@ -6,10 +6,11 @@ import re
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 
-# A year ends at a non-digit, not at a word boundary: React pages glue "Jan 5, 2026" to the next span's text.
-_SLASH = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)")
-_YMD = re.compile(r"\b(\d{4})/(\d{1,2})/(\d{1,2})(?!\d)")  # 2025/03/04: year first is never ambiguous
-_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d)")
+# A date starts and ends at a non-digit, not at a word boundary: React pages glue "Jan 5, 2026" to
+# the next span's text, SharePoint "Editorial Team" to the date after it.
+_SLASH = re.compile(r"(?<!\d)(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)")
+_YMD = re.compile(r"(?<!\d)(\d{4})/(\d{1,2})/(\d{1,2})(?!\d)")  # 2025/03/04: year first is never ambiguous
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d)")
 _MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"

@@ -44,9 +44,21 @@ def is_hidden(el: etree._Element) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
+def heads_a_panel(button: etree._Element) -> bool:
+    """An accordion's header: a button in a heading (<h2><button>More Details</button></h2>) or one
+    that says it opens a panel (aria-expanded, aria-controls)."""
+    parent = button.getparent()
+    if parent is not None and (parent.tag in H_TAGS or parent.get("role") == "heading"):
+        return True
+    return button.get("aria-expanded") is not None or bool(button.get("aria-controls"))
+
+
 def is_zone(el: etree._Element) -> bool:
-    """Site chrome: navigation, footer, sidebars, forms, and a site header outside the article."""
+    """Site chrome: navigation, footer, sidebars, forms, and a site header outside the article (not an
+    accordion's header button)."""
     tag = el.tag
+    if tag == "button" and heads_a_panel(el):
+        return False
     if tag in _ZONE_TAGS or (el.get("role") or "").lower() in _ZONE_ROLES:
         return True
     if tag == "header":

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from parsers.headings import BLOCK_TAGS, H_TAGS
+from parsers.headings import BLOCK_TAGS, heads_a_panel
 from parsers.profile import Profile
 from parsers.text import collapse, norm_label, text_of
 
@@ -158,16 +158,10 @@ def _labels_a_control(label: etree._Element) -> bool:
     return next(label.iter(*_FORM_CONTROLS), None) is not None
 
 
-def _heads_a_panel(button: etree._Element) -> bool:
-    """An accordion's header: a button that is (or fills) a heading (<h2><button>More Details</button></h2>)."""
-    parent = button.getparent()
-    return parent is not None and (parent.tag in H_TAGS or parent.get("role") == "heading")
-
-
 def _is_chrome_text(el: etree._Element) -> bool:
     """Text in a link, menu, footer, dialog or form field ('Related' in a nav bar) names no block of this page."""
     for node in (el, *el.iterancestors()):
-        if node.tag == "button" and _heads_a_panel(node):
+        if node.tag == "button" and heads_a_panel(node):
             continue
         if node.tag in _NOT_LABEL_HOLDERS or (node.get("role") or "").lower() in _NOT_LABEL_ROLES:
             return True

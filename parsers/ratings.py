@@ -35,6 +35,7 @@ _LEVEL_WORDS = frozenset({"low", "moderate", "medium", "high", "strong", "weak",
 _MARKS = frozenset("/:()[]|%-\u2013\u2014\u00bd" + _STAR_FULL + _STAR_EMPTY)
 _SHAPE_WORDS = _SCALE_WORDS | _LEVEL_WORDS | _MARKS | {"very"}
 _SHAPE_MAX = 8
+_LEADING_LEVEL = re.compile(rf"^(?:very\s+)?(?:{'|'.join(sorted(_LEVEL_WORDS))})\b(?=\s+[A-Z])", re.I)
 # ("value" counts beside a stated max: <study-rating value="4" max="5">, a web component's attributes.)
 _ATTRS = ("aria-label", "title", "alt", "aria-valuetext", "data-rating", "data-value", "data-score", "data-stars", "content",
           "value")
@@ -46,12 +47,13 @@ _EMPTY = frozenset({"empty", "off", "outline", "outlined", "inactive", "unfilled
 _HALF = frozenset({"half"})
 # Not what tells icons apart: file words, and the "is-" of "is-lit".
 _NOT_BASE = frozenset({"svg", "png", "gif", "jpg", "webp", "img", "images", "icons", "static", "is", "has"})
-_ICON_TAGS = frozenset({"img", "i", "span", "svg", "em", "li", "div", "b", "use"})
+_ICON_TAGS = frozenset({"img", "i", "span", "svg", "em", "li", "div", "b", "use", "button"})
 _FILL_STYLE = re.compile(r"(?:^|;)\s*fill\s*:\s*([^;]+)", re.I)
 _HEX = re.compile(r"#([0-9a-f]{3}|[0-9a-f]{6})")
 _RGB = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)")
 _GREYS = frozenset({"white", "whitesmoke", "gainsboro", "lightgray", "lightgrey", "silver", "darkgray", "gray", "grey"})
 _REGION_CAP = 40
+_HOLDER_LEVELS = 3
 _WORD_MAX = 4
 _AREA_CAP = 300
 _STOP_TAGS = frozenset({*H_TAGS, "dt", "th"})
@@ -175,9 +177,11 @@ def _star_chars(text: str) -> Rating | None:
 
 
 def _tokens(el: etree._Element) -> set[str]:
-    """Words of an icon's class, src, alt, href: what says filled or empty."""
+    """Words of an icon's class, src, alt, href and data attributes (a lazy image's data-src, a
+    builder's data-name="Star Filled"): what says filled or empty."""
     words = " ".join(filter(None, (el.get(name) for name in _TOKEN_ATTRS)))
-    return set(_TOKEN.findall(words.lower()))
+    data = " ".join(value for name, value in el.attrib.items() if name.startswith("data-"))
+    return set(_TOKEN.findall(f"{words} {data}".lower()))
 
 
 def _class_state(tokens: set[str]) -> str:
@@ -234,14 +238,31 @@ def _icon_groups(region: list[etree._Element]) -> list[list[str]]:
         if el.tag not in _ICON_TAGS or len(el) or any(ch.isalnum() for ch in (el.text or "")):
             continue
         tokens = _tokens(el)
+        if not _class_state(tokens) and (holder := _icon_holder(el)) is not None:
+            el, tokens = holder, _tokens(holder)  # <span class="star filled"><svg/></span>: the span says it
         # A class that says the state is what groups the icons: their files may differ as they like
         # ("star star--on" a.svg beside "star star--off" b.svg is one row of five).
         own = set(_TOKEN.findall((el.get("class") or "").lower()))
         words = own if _class_state(own) else tokens
-        base = frozenset(words - _FILLED - _EMPTY - _HALF - _NOT_BASE)
+        # (without generated names: a builder's "framer-afc07b" beside "framer-2738cb" is one row)
+        base = frozenset(w for w in words - _FILLED - _EMPTY - _HALF - _NOT_BASE if w.isalpha())
         fill = _fill_state(el) if el.tag == "svg" else ""
         groups.setdefault((el.tag, base), []).append((_class_state(tokens), fill))
     return [_group_states(icons) for icons in groups.values()]
+
+
+def _icon_holder(icon: etree._Element) -> etree._Element | None:
+    """The nearest of up to three wrappers the icon fills alone (no other child, no text) that says
+    filled or empty: <div data-name="Star Filled"><div><svg/></div></div>."""
+    el = icon
+    for _ in range(_HOLDER_LEVELS):
+        parent = el.getparent()
+        if parent is None or len(parent) != 1 or parent.tag not in _ICON_TAGS or collapse(parent.text) or collapse(el.tail):
+            return None
+        if _class_state(_tokens(parent)):
+            return parent
+        el = parent
+    return None
 
 
 def _icons(region: list[etree._Element]) -> Rating | None:
@@ -267,8 +288,8 @@ def _width(region: list[etree._Element], scale: int | float) -> Rating | None:
     found = None
     for el in region:
         style = el.get("style")
-        if not style or collapse(text_of(el)):
-            continue
+        if not style or el.tag in ("svg", "img") or collapse(text_of(el)):
+            continue  # (an icon sized width:100% of its box is no bar)
         m = _WIDTH.search(style)
         if m and float(m.group(1)) <= 100:
             found = m  # the innermost / last bar is the fill, outer ones are tracks
@@ -329,7 +350,15 @@ def _holders(hit: LabelHit, region: list[etree._Element], others: set[Any]) -> l
 
 def _drawn(text: str, region: list[etree._Element], scale: int | float) -> Rating | None:
     """A value written as a number pair or a percentage, or drawn (star characters, icons, a bar)."""
-    return _strong(text) or _percent(text) or _star_chars(text) or _icons(region) or _width(region, scale)
+    if found := _strong(text) or _percent(text):
+        return found
+    chars = _star_chars(text)
+    if chars and chars["value"] == chars["max"]:
+        # Five "★" coloured by class (star filled / star empty): the classes say how many are lit.
+        icons = _icons(region)
+        if icons and icons["max"] == chars["max"] and icons["value"] < icons["max"]:
+            return icons
+    return chars or _icons(region) or _width(region, scale)
 
 
 def _loose(hit: LabelHit, holders: list[etree._Element], text: str) -> Rating | None:
@@ -344,9 +373,11 @@ def _loose(hit: LabelHit, holders: list[etree._Element], text: str) -> Rating | 
         if not text and (said := _attribute_word(hit, holders)):
             return _rating(None, None, said[0], said[1])
     text = text.rstrip(".;,!")  # "Interest: High."
-    words = text.split()
-    if len({w.casefold() for w in words} & _LEVEL_WORDS) > 1:
+    if len({w.casefold() for w in text.split()} & _LEVEL_WORDS) > 1:
         return None  # "High Medium Low": the scale's legend, not a value
+    if m := _LEADING_LEVEL.match(text):
+        text = m.group(0)  # "High Tags Headache": the value, then the next property's name and value
+    words = text.split()
     if 0 < len(words) <= _WORD_MAX and not any(ch.isdigit() for ch in text) and any(ch.isalpha() for ch in text):
         return _rating(None, None, text, text)
     return None
@@ -375,8 +406,12 @@ def read_rating(
     holders = _holders(hit, region, others)
     for i, el in enumerate(holders):
         if found := _explicit(el, strict):
-            # A legend ("5 out of 5: large trials ... 1 out of 5: lab studies") states several values.
-            if any((other := _explicit(rest, strict)) and other["value"] != found["value"] for rest in holders[i + 1:]):
+            # A legend ("5 out of 5: large trials ... 1 out of 5: lab studies") states several values;
+            # a star widget labels each of its stars ("Rating 1 of 5", "Rating 2 of 5" ...): its icons say.
+            values = [found["value"], *(other["value"] for rest in holders[i + 1:] if (other := _explicit(rest, strict)))]
+            if values == list(range(1, len(values) + 1)) and len(values) > 2:
+                break
+            if any(value != found["value"] for value in values):
                 return None
             return found
     if found := _drawn(text, region, scale):

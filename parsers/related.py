@@ -188,7 +188,7 @@ def build_card(root: etree._Element, links: list[etree._Element], url: str,
     title = next((e.text for e in events if e.kind == "heading" and not is_read_more(e.text) and not only_a_date(e.text)), "")
     title = _PRINTED_URL.sub("", title)
     if not title:
-        texts = [t for t in (collapse(text_of(a)) for a in links) if t and not is_read_more(t)]
+        texts = [t for t in map(_link_title, links) if t and not is_read_more(t)]
         title = max(texts, key=len) if texts else ""
     if not title:
         title = next((collapse(img.get("alt")) for img in root.iter("img") if img.get("alt")), "")
@@ -234,6 +234,15 @@ def build_card(root: etree._Element, links: list[etree._Element], url: str,
         "excerpt": excerpt or None,
         "excerpt_truncated": looks_truncated(excerpt) if excerpt else False,
     }
+
+
+def _link_title(a: etree._Element) -> str:
+    """A link's text; for a whole card drawn as one link (<a><div>Title</div><div>date</div>...</a>),
+    its first line that is not a date or a "Read more"."""
+    if not any(d.tag in BLOCK_TAGS for d in a.iterdescendants()):
+        return collapse(text_of(a))
+    return next((run for run in _runs(a) if not only_a_date(run) and not is_read_more(run)
+                 and any(ch.isalpha() for ch in run)), "")
 
 
 def _runs(root: etree._Element) -> list[str]:

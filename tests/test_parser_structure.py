@@ -826,3 +826,58 @@ def test_an_excerpt_that_ends_in_read_more_text() -> None:
     record = parse(f"{SUMMARY}<h2>You May Also Like</h2>{cards}", URL)
     assert [(c["excerpt"], c["excerpt_truncated"]) for c in record["related"]] == [
         ("Excerpt a goes on...", True), ("Excerpt b is whole.", False)]
+
+
+def test_icon_stars_whose_state_sits_on_a_wrapper_or_a_data_attribute() -> None:
+    layouts = {  # each icon drawn with {state}: "filled" for the first four, "empty" for the fifth
+        "svg in a classed span": '<span class="star {state}"><svg style="width:100%"><path d="M0"/></svg></span>',
+        "builder layer names": '<div class="fr-{state}9a1" data-framer-name="Star {state}" style="width:100%">'
+                               '<div class="svgContainer" style="width:100%"><svg style="width:100%"></svg></div></div>',
+        "text stars coloured by class": '<span class="star {state}">★</span>',
+        "widget buttons": '<button type="button" class="v-icon mdi-star mdi-{state}"></button>',
+        "lazy images": '<img data-original="/img/star-{state}.svg" alt="">',
+    }
+    for name, icon in layouts.items():
+        row = "".join(icon.format(state="filled" if i < 4 else "empty") for i in range(5))
+        got = parse(f'<h1>T</h1><div class="ratings"><p>Credibility</p><div>{row}</div></div>{FOUR}', URL)["ratings"]
+        assert (got.get("credibility") or {}).get("value") == 4 and got["credibility"]["max"] == 5, (name, got)
+    # A star widget labels each of its stars "Rating N of 5": not a legend of five values.
+    labelled = "".join(f'<button aria-label="Rating {i} of 5" class="mdi mdi-star{"" if i <= 3 else "-outline"}"></button>'
+                       for i in range(1, 6))
+    got = parse(f"<h1>T</h1><div><p>Credibility</p><div>{labelled}</div></div>{FOUR}", URL)["ratings"]["credibility"]
+    assert (got["value"], got["max"]) == (3, 5)
+
+
+def test_a_word_rating_then_another_property_row() -> None:
+    row = '<div class="prop"><div><span>{0}</span></div><div><span>{1}</span></div></div>'
+    page = (f"<h1>T</h1><div>{row.format('Credibility', '4/5')}{row.format('Interest', 'High')}"
+            f"{row.format('Tags', 'Headache Immunology')}</div>{FOUR}")
+    assert parse(page, URL)["ratings"]["interest"]["label"] == "High"
+    legend = parse(f"<h1>How We Rate</h1><h2>Interest</h2><p>Interest: <span>High</span> <span>Medium</span> "
+                   "<span>Low</span></p>", URL)
+    assert legend["ratings"] == {}
+
+
+def test_a_whole_card_link_titled_by_its_first_line() -> None:
+    card = ('<a class="card" href="/s/{0}"><div class="icon"><div></div>Card {0}</div><div>1/{1}/2026</div>'
+            "<div>Excerpt {0} cut mid-wo</div><div>Read More</div></a>")
+    record = parse(f"{SUMMARY}<h2>You May Also Like</h2>{card.format('a', 2)}{card.format('b', 3)}", URL)
+    assert [(c["title"], c["date"], c["excerpt"]) for c in record["related"]] == [
+        ("Card a", "2026-01-02", "Excerpt a cut mid-wo"), ("Card b", "2026-01-03", "Excerpt b cut mid-wo")]
+
+
+def test_an_accordion_button_with_aria_controls_names_its_block() -> None:
+    page = (f'<h1>T</h1><p>Credibility: 4/5</p>{FOUR}<button type="button" aria-controls="p1" aria-expanded="false">'
+            'More Details</button><div id="p1">Journal: Neurology<br>Published: 11/20/2025<br>'
+            '<a href="https://doi.org/10.1002/ana.27140">View original study</a></div>'
+            '<button type="button">Subscribe</button><div><p>Get our newsletter every week in your inbox.</p></div>')
+    record = parse(page, URL)
+    assert (record["source"]["journal"], record["source"]["published"]) == ("Neurology", "2025-11-20")
+    assert record["sections"][-1] == {"heading": "Important Considerations", "text": "Small study."}
+
+
+def test_a_date_glued_to_the_text_before_it() -> None:
+    card = ('<div><h3><a href="/s/{0}">Card {0}</a></h3><div><span>Editorial Team</span><span>12/3{1}/2026</span></div>'
+            "<p>Excerpt {0} cut mid-wo</p></div>")
+    record = parse(f"{SUMMARY}<h2>You May Also Like</h2>{card.format('a', 0)}{card.format('b', 1)}", URL)
+    assert [c["date"] for c in record["related"]] == ["2026-12-30", "2026-12-31"]
