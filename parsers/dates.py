@@ -18,6 +18,7 @@ _MONTHS = (
 _MDY = re.compile(rf"\b({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.I)
 _DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS}),?\s+(\d{{4}})(?!\d)", re.I)
 _YMON = re.compile(rf"\b(\d{{4}})\s+({_MONTHS})\s+(\d{{1,2}})(?![\d:])", re.I)  # "2025 Jan 14" (a citation's)
+_YEAR = re.compile(r"\d{4}")
 _MY = re.compile(rf"\b({_MONTHS})\s+(\d{{4}})(?!\d)", re.I)
 DATE_PATTERN = re.compile(
     "|".join(p.pattern for p in (_SLASH, _YMD, _ISO)) + f"|{_MDY.pattern}|{_DMY.pattern}|{_YMON.pattern}", re.I
@@ -94,5 +95,7 @@ def only_a_date(text: str) -> bool:
 
 def find_date_text(text: str) -> str | None:
     """The date-looking substring of `text`, as written, or None."""
+    if not _YEAR.search(text):  # every date written has a 4-digit year: most texts stop here, cheaply
+        return None
     m = DATE_PATTERN.search(text)
     return m.group(0) if m else None
