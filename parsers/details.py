@@ -20,7 +20,7 @@ Source = dict[str, Any]
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>]+)", re.I)
 _KEY_JOURNAL = re.compile(r"journal|published in|publication\b(?!\s*date)|venue|periodical|source", re.I)
 _KEY_DOI = re.compile(r"\bdoi\b", re.I)
-_KEY_DATE = re.compile(r"date|published|year|issued", re.I)
+_KEY_DATE = re.compile(r"date|published|year|issued|posted|presented|released", re.I)
 _KEY_URL = re.compile(r"link|url|study|article|paper|original", re.I)
 _MAX_KEY_WORDS = 5
 # "Journal: X", "Study date: Y", and a key with its translation: "Journal / Revue : X".
@@ -134,15 +134,20 @@ def _date(value: str) -> str | None:
 
 # Where a journal's name ends in a "Source: Journal, published ... https://..." line.
 # (Not at every ". ": abbreviated names such as "N. Engl. J. Med." have them.)
+# What ends a journal's name on a line of fields: "Neurology — Published: ...", "Neurology; doi", an
+# APA volume set in the same italics ("Multiple Sclerosis Journal, 31"). A dash before words that are
+# no field is the name's own ("Multiple Sclerosis Journal – Experimental, Translational and Clinical").
+_FIELD_AFTER = re.compile(r"\s+[\u2014\u2013-]\s*(?:$|(?=[^\W\d][\w ]{0,25}:))|\s*;\s*|,\s*\d+\s*$")
 _JOURNAL_END = re.compile(r"[,.]\s*(?:published|issued|online|vol\.?|volume|pp?\.|(?:19|20)\d{2}\b)"
                           r"|\.?\s+(?=(?:19|20)\d{2}\s*[;:(.])|\.?\s+(?:https?://|doi:)|\s+[\u00b7|\u2022]\s*"
                           r"|\.\s+(?=(?:read|doi|link|view|available|accessed|full text|see|original|published)\b)", re.I)
 
 
 def _journal(value: str) -> str:
-    """A journal name without what a citation line adds after it (', published 2025. https://...')
-    or the year some sites append ('Neurology (2025)')."""
+    """A journal name without what a citation line adds after it (', published 2025. https://...',
+    an APA volume ', 31', '— Published: ...') or the year some sites append ('Neurology (2025)')."""
     name = _JOURNAL_END.split(collapse(value), maxsplit=1)[0].strip()
+    name = _FIELD_AFTER.split(name, maxsplit=1)[0].strip()
     if name.endswith(".") and name.count(".") == 1:
         name = name[:-1]  # "Stroke." ends a sentence; "N. Engl. J. Med." is an abbreviated name
     return _TRAILING_YEAR.sub("", name) or name or collapse(value)
@@ -208,14 +213,29 @@ def _written_url(texts: list[str], base: str, page_host: str) -> str | None:
     return None
 
 
+def column_pairs(tables: list[etree._Element]) -> list[tuple[str, str]]:
+    """(key, value) pairs of tables whose header row names the fields over a row of values
+    (Journal | Published over JAMA Neurology | June 2, 2025)."""
+    pairs: list[tuple[str, str]] = []
+    for table in tables:
+        rows = [[c for c in row if c.tag in ("th", "td")] for row in table.iter("tr")]
+        if len(rows) < 2 or len(rows[0]) < 2 or any(c.tag != "th" for c in rows[0]):
+            continue
+        keys = [collapse(text_of(c)) for c in rows[0]]
+        for row in rows[1:]:
+            if len(row) == len(keys) and all(c.tag == "td" for c in row):
+                pairs.extend((key, collapse(text_of(c))) for key, c in zip(keys, row) if key)
+    return pairs
+
+
 def read_details(
     events: list[Event], links: list[etree._Element], base: str, page_host: str,
-    cited: list[etree._Element] | None = None,
+    cited: list[etree._Element] | None = None, tables: list[etree._Element] | None = None,
 ) -> Source:
-    """Source fields from a details block's events, links and italic/cite elements."""
+    """Source fields from a details block's events, links, italic/cite elements and tables."""
     source = empty_source()
     doi_link = None
-    for key, value in _pairs(events):
+    for key, value in column_pairs(tables or []) + _pairs(events):
         if _KEY_DOI.search(key) and not source["doi"]:
             source["doi"] = clean_doi(value)
         elif _KEY_DATE.search(key) and not _KEY_JOURNAL.search(key.replace("published", "")) and not source["published"]:

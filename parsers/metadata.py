@@ -51,8 +51,8 @@ def _walk_ld(data: Any, out: dict[str, Any]) -> None:
 
 
 def _study(value: Any, out: dict[str, Any]) -> None:
-    """The study a summary is based on (JSON-LD isBasedOn/citation): its journal, date and DOI, as
-    the Highwire citation_* tags give them."""
+    """The study a summary is based on (JSON-LD isBasedOn/citation): its journal, date, DOI and
+    address, as the Highwire citation_* tags give them."""
     study = next((v for v in (value if isinstance(value, list) else [value]) if isinstance(v, dict)), None)
     if study is None:
         return
@@ -64,6 +64,8 @@ def _study(value: Any, out: dict[str, Any]) -> None:
         periodical, hops = periodical.get("isPartOf"), hops + 1
     if isinstance(study.get("datePublished"), str):
         out.setdefault("source_published", collapse(study["datePublished"]))
+    if isinstance(study.get("url"), str) and study["url"].strip().lower().startswith(("http://", "https://")):
+        out.setdefault("source_url", study["url"].strip())
     ids = [study.get(k) for k in ("identifier", "sameAs", "url", "@id")]
     for each in (i for v in ids for i in (v if isinstance(v, list) else [v])):
         text = each.get("value") if isinstance(each, dict) else each

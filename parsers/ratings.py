@@ -58,6 +58,7 @@ _WORD_MAX = 4
 _AREA_CAP = 300
 _STOP_TAGS = frozenset({*H_TAGS, "dt", "th"})
 _CELLS = ("th", "td")
+_LISTS = ("dl", "ul", "ol", "table")
 
 
 def _num(text: str) -> int | float:
@@ -459,8 +460,9 @@ def extract_ratings(
     read_hits: list[LabelHit] = []
     claimed: set[Any] = set()  # elements a value was read from
     label_cells = {cell for h in hits if h.kind == "rating" and (cell := _cell_of(h.el)) is not None}
+    legend = _legend_hits(hits)
     for hit in hits:
-        if hit.kind != "rating":
+        if hit.kind != "rating" or id(hit) in legend:
             continue
         key = hit.label.casefold()
         if key in ratings or any(a in skip for a in hit.el.iterancestors()):
@@ -483,6 +485,19 @@ def extract_ratings(
         taken = {*ratings, *(norm_label(h.label) for h in hits if h.kind != "rating")}
         ratings.update(_unlisted(read_hits, order, index, stops, claimed, scale, taken))
     return ratings, unread
+
+
+def _legend_hits(hits: list[LabelHit]) -> set[int]:
+    """Label hits of one rating in one list or table, each with a different value of its own: the scale's
+    legend ("Credibility: 5 out of 5 - large trials", "Credibility: 1 out of 5 - case reports")."""
+    groups: dict[tuple[str, Any], list[tuple[LabelHit, Any]]] = {}
+    for hit in hits:
+        if hit.kind != "rating" or not (reading := _read_rest(hit)):
+            continue
+        holder = next((a for a in hit.el.iterancestors() if a.tag in _LISTS), None)
+        if holder is not None:
+            groups.setdefault((hit.label.casefold(), holder), []).append((hit, reading["value"] or reading["label"]))
+    return {id(hit) for group in groups.values() if len({value for _, value in group}) > 1 for hit, _ in group}
 
 
 def _cell_of(el: etree._Element) -> etree._Element | None:

@@ -23,7 +23,7 @@ from parsers.profile import DEFAULT_PROFILE, Profile
 from parsers.ratings import extract_ratings
 from parsers.related import absolute, boxed_apart, find_cards, has_pagination, prose_outside, related_scope, unlabeled_related
 from parsers.sections import extract_sections, is_subtitle
-from parsers.text import PROSE_WORDS, norm_label, text_of
+from parsers.text import PROSE_WORDS, collapse, norm_label, text_of
 from parsers.title import find_title
 
 # Bumped whenever the same page gives a different record: `reparse` and crawls know what to redo.
@@ -206,11 +206,13 @@ def _details(
             scope = set(related_scope(hit, order, index, others))
         links = [el for el in order if el in scope and el.tag == "a"]
         cited = [el for el in order if el in scope and el.tag in ("cite", "i", "em")]
-        return read_details(events, links, base, page_host, cited), True, scope
+        tables = [el for el in order if el in scope and el.tag == "table"]
+        return read_details(events, links, base, page_host, cited, tables), True, scope
     return empty_source(), False, set()
 
 
 _RATING_ELEMENT_CHARS = 300
+_BYLINE_CHARS = 120
 _ARTICLE_WORDS = 150
 _ARTICLE_PARAGRAPHS = 3
 
@@ -313,7 +315,19 @@ def _published(meta: dict[str, Any], events: list[Event], title: str | None, bod
                 return to_iso_date(text)
         elif started and ev.kind == "block" and len(ev.text) < 120 and (text := byline_date(ev.text)):
             return to_iso_date(text)
-    return None
+    return _byline_after_title(events, title_key)
+
+
+def _byline_after_title(events: list[Event], title_key: str | None) -> str | None:
+    """A byline just under the title in a box read as chrome (<footer class="entry-meta">By ... | March 3, 2026)."""
+    title_el = next((ev.el for ev in events if ev.kind == "heading" and ev.el is not None
+                     and norm_label(ev.text) == title_key), None) if title_key else None
+    after = title_el.getnext() if title_el is not None else None
+    if after is None or after.tag not in ("footer", "header", "div", "p", "span"):
+        return None
+    text = collapse(text_of(after))
+    found = byline_date(text) if len(text) < _BYLINE_CHARS else None
+    return to_iso_date(found) if found else None
 
 
 def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, profile: Profile,
@@ -370,6 +384,7 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
             source["published"] = citation_date(details_texts, source["journal"])
     source["doi"] = source["doi"] or clean_doi(meta.get("doi"))
     source["published"] = source["published"] or to_iso_date(meta.get("source_published"))
+    source["url"] = source["url"] or meta.get("source_url")
     known = sum(1 for s in sections if labels.kind(s["heading"]) == "section")
 
     cards: list[dict[str, Any]] = []
@@ -388,7 +403,8 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
         if carded and cards:
             ratings, unread = {}, []  # each card's own rating, not the page's
     kind = page_type(known_sections=known, ratings=len(ratings), details=has_details, cards=len(cards),
-                     pagination=pagination, title=title)
+                     pagination=pagination, title=title,
+                     word_ratings=sum(1 for r in ratings.values() if r["value"] is None))
 
     warnings: list[str] = [f"page cut after {MAX_TAGS} tags"] if cut else []
     if not title:

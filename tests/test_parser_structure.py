@@ -881,3 +881,48 @@ def test_a_date_glued_to_the_text_before_it() -> None:
             "<p>Excerpt {0} cut mid-wo</p></div>")
     record = parse(f"{SUMMARY}<h2>You May Also Like</h2>{card.format('a', 0)}{card.format('b', 1)}", URL)
     assert [c["date"] for c in record["related"]] == ["2026-12-30", "2026-12-31"]
+
+
+def test_a_lone_weak_part_is_no_summary() -> None:
+    product = parse("<h1>Rollator Review</h1><p>Our verdict after a month of use.</p><h2>More Details</h2>"
+                    "<p>Weight 5.9 kg</p>", URL)
+    hotel = parse("<h1>Seaside Hotel</h1><ul><li>Interest: <strong>High</strong></li><li>Wi-Fi: free</li></ul>", URL)
+    assert (product["page_type"], product["source"], hotel["page_type"], hotel["ratings"]) == (
+        "other", {"journal": None, "url": None, "doi": None, "published": None}, "other", {})
+    # One part that only a summary has still makes one (its other parts are missing, and say so).
+    assert parse("<h1>T</h1><h2>Key Takeaway</h2><p>Aspirin helped.</p>", URL)["page_type"] == "summary"
+    rated = parse("<h1>T</h1><p>Credibility: 4/5</p>", URL)
+    assert (rated["page_type"], rated["warnings"][:2]) == ("summary", ["no interest rating", "no sections"])
+
+
+def test_a_rating_scales_legend_in_a_list_is_no_rating() -> None:
+    legend = ("<dl><dt>Credibility: 5 out of 5</dt><dd>A large randomized trial.</dd><dt>Credibility: 3 out of 5</dt>"
+              "<dd>An observational study.</dd><dt>Credibility: 1 out of 5</dt><dd>A case report.</dd></dl>")
+    assert parse(f"<h1>How We Rate Research</h1><p>Our scales explained.</p>{legend}", URL)["ratings"] == {}
+    # The page's own rating beside a legend of the scale in a sidebar list is still read.
+    page = parse(f"<h1>T</h1><p>Credibility: 4/5</p>{FOUR}<aside>{legend}</aside>", URL)
+    assert page["ratings"]["credibility"]["value"] == 4
+
+
+def test_study_details_fields_in_one_line_a_header_row_and_an_apa_volume() -> None:
+    def source(details: str, head: str = "") -> dict:
+        return parse(f"<html><head>{head}</head><body>{SUMMARY}<h2>More Details</h2>{details}</body></html>", URL)["source"]
+
+    assert source("<p>Journal: Neurology &mdash; Published: January 14, 2025</p>")["journal"] == "Neurology"
+    assert source("<p>Journal: Multiple Sclerosis Journal &ndash; Experimental, Translational and Clinical</p>")[
+        "journal"] == "Multiple Sclerosis Journal \u2013 Experimental, Translational and Clinical"
+    table = source("<table><tr><th>Journal</th><th>Published</th></tr><tr><td>JAMA Neurology</td><td>June 2, 2025</td>"
+                   "</tr></table>")
+    assert (table["journal"], table["published"]) == ("JAMA Neurology", "2025-06-02")
+    apa = source("<p>Smith, J. (2025). A study. <em>Multiple Sclerosis Journal, 31</em>(3), 345&ndash;356.</p>")
+    assert (apa["journal"], apa["published"]) == ("Multiple Sclerosis Journal", "2025")
+    assert source("<p>Server: medRxiv</p><p>Posted: February 3, 2026</p>")["published"] == "2026-02-03"
+    ld = ('<script type="application/ld+json">{"@type": "Article", "citation": {"@type": "ScholarlyArticle", '
+          '"url": "https://doi.org/10.1093/brain/awaf123", "isPartOf": {"@type": "Periodical", "name": "Brain"}}}</script>')
+    assert source("", head=ld)["url"] == "https://doi.org/10.1093/brain/awaf123"
+
+
+def test_a_byline_box_under_the_title_read_as_chrome() -> None:
+    page = (f'<article><h1>T</h1><footer class="entry-meta"><p>By Dr. Ann Lee | March 3, 2026</p></footer>'
+            f"{FOUR}</article>")
+    assert parse(page, URL)["published"] == "2026-03-03"
