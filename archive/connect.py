@@ -37,6 +37,8 @@ def translated(path: str | Path) -> Iterator[None]:
         yield
     except sqlite3.Error as exc:
         raise describe(exc, path) from exc
+    except BrokenPipeError:
+        raise  # the reader of what we write went away: not the archive's fault
     except OSError as exc:
         raise ArchiveError(f"{path}: {exc.strerror or exc}") from exc
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import click
 
 from summary_archive import archive_cmds, crawl_cmd, ingest_cmd, parse_cmd, serve_cmd, warc_cmds
@@ -20,4 +23,10 @@ for module in (parse_cmd, archive_cmds, crawl_cmd, ingest_cmd, serve_cmd, warc_c
 
 def main() -> None:
     """Console-script entry point."""
-    cli()
+    try:
+        cli()
+    except BrokenPipeError:
+        # The reader went away (`summary-archive export ... | head`): stop quietly, as Unix tools do.
+        # Python's own advice: point stdout at devnull so the interpreter's final flush cannot fail too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

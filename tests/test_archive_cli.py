@@ -124,3 +124,24 @@ def test_reparse_with_todays_parser(tmp_path):
     assert "title" in versions[1]["changed"]
     again = run("reparse", "--db", path)
     assert "0 changed" in again.stdout
+
+
+def test_export_into_a_reader_that_stops_early_ends_quietly(tmp_path):
+    # `summary-archive export ... | head`: the archive is fine, so no error line blames it.
+    path = tmp_path / "big.db"
+    with Archive(path) as archive:
+        crawl = archive.start_crawl([URL])
+        for i in range(400):
+            url = f"{URL}-{i}"
+            record = make_record(url, title=f"Summary number {i} " + "word " * 40)
+            archive.store(crawl, url, record, page_for(record), {})
+        archive.finish_crawl(crawl)
+    exe = Path(sys.executable).parent / "summary-archive"
+    proc = subprocess.Popen([str(exe), "export", "--db", str(path), "--table", "articles"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().lstrip(b"\xef\xbb\xbf").startswith(b"id,url,")
+    proc.stdout.close()  # the reader goes away after one line
+    stderr = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Error" not in stderr and "Traceback" not in stderr, stderr
+    assert proc.returncode in (0, 1)
