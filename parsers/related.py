@@ -11,7 +11,7 @@ from urllib.parse import SplitResult, parse_qsl, urldefrag, urlencode, urljoin, 
 from lxml import etree
 
 from parsers.dates import byline_date, find_date_text, only_a_date, revised_before, to_iso_date
-from parsers.blocks import linearize
+from parsers.blocks import Event, linearize
 from parsers.headings import AFTER_ARTICLE, BLOCK_TAGS, H_TAGS, heading_rank, is_hidden, is_zone
 from parsers.labels import LabelHit
 from parsers.text import PROSE_WORDS, collapse, looks_truncated, text_of
@@ -31,6 +31,8 @@ _CONTROLS = frozenset({"button", "select", "input"})
 _TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
 _DATES_LINE_WORDS = 8
 _DATE_PROPS = ("datePublished", "dateCreated")
+_READING_TIME = re.compile(r"^\d+\s*(?:min(?:ute)?s?|m)\b\.?\s*(?:read|reading)?$", re.I)
+_BADGE_WORDS = 2
 _TRAILING_READ_MORE = re.compile(r"\s+(?:(?:read|learn|see|view)\s+more|continue(?:\s+reading)?)\W*$", re.I)
 _LONE_CARD_LINES = 3  # a lone flat card: its date, excerpt and "Read more" lines at most
 _REDIRECTORS = {"www.google.com": "q", "google.com": "q", "l.facebook.com": "u", "lm.facebook.com": "u"}
@@ -185,29 +187,15 @@ def build_card(root: etree._Element, links: list[etree._Element], url: str,
     """One card's fields from its root element (and the siblings `after` it that continue a flat
     card), read in reading order like the page itself."""
     events = linearize(root, _no_labels, panels=False)
-    title = next((e.text for e in events if e.kind == "heading" and not is_read_more(e.text) and not only_a_date(e.text)), "")
-    title = _PRINTED_URL.sub("", title)
-    if not title:
-        texts = [t for t in map(_link_title, links) if t and not is_read_more(t)]
-        title = max(texts, key=len) if texts else ""
-    if not title:
-        title = next((collapse(img.get("alt")) for img in root.iter("img") if img.get("alt")), "")
-    date = None
-    for time_el in (t for el in (root, *after) for t in el.iter("time")):
-        date = to_iso_date(time_el.get("datetime")) or to_iso_date(collapse(text_of(time_el)))
-        if date:
-            break
-    if date is None:  # schema.org microdata: <meta itemprop="datePublished" content="2026-01-05">
-        date = next((found for el in (root, *after) for d in el.iter() if isinstance(d.tag, str)
-                     and d.get("itemprop") in _DATE_PROPS and (found := to_iso_date(d.get("content") or d.get("datetime")))),
-                    None)
+    title, beside_title = _card_title(events, links, root)
+    date = _marked_up_date((root, *after)) or (to_iso_date(beside_title) if only_a_date(beside_title) else None)
     excerpt = ""
+    prose_date = None  # a date the excerpt mentions ("a study published January 14, 2025"): the card's only if no other
     for run in _runs(root) + _sibling_runs(after):
         date_text = find_date_text(run)
         if date_text and revised_before(run[: run.find(date_text)]):
             date_text = byline_date(run)  # "Updated Feb 2, 2026 · Published Jan 5, 2026": the published one
         if date_text:
-            date = date or to_iso_date(date_text)
             at = run.find(date_text)
             lead, trail = run[:at], run[at + len(date_text):]
             rest = collapse(lead + trail).strip(_SEPARATORS)
@@ -217,6 +205,10 @@ def build_card(root: etree._Element, links: list[etree._Element], url: str,
                 run = collapse(trail.lstrip(")]")).strip(_SEPARATORS)
             elif not trail.strip(_SEPARATORS + ")]"):  # "Excerpt · 12/31/2026"
                 run = collapse(lead.rstrip().rstrip("([")).strip(_SEPARATORS)
+            elif len(rest.split()) > _DATES_LINE_WORDS:
+                prose_date = prose_date or date_text
+                date_text = None
+            date = date or (to_iso_date(date_text) if date_text else None)
         run = _TRAILING_READ_MORE.sub("", run) or run  # "Alpha text goes on... Read more"
         if not run or run == title or is_read_more(run) or not any(ch.isalpha() for ch in run):
             continue  # (a footnote mark "1;" is no excerpt)
@@ -224,16 +216,72 @@ def build_card(root: etree._Element, links: list[etree._Element], url: str,
             excerpt = run
     if date is None:  # a date set as a heading of its own (<h6><small>12/31/2026</small></h6>)
         date = next((to_iso_date(find_date_text(e.text)) for e in events if e.kind == "heading" and only_a_date(e.text)), None)
+    if date is None:  # a calendar badge: <div>03</div><div>Mar</div><div>2026</div>
+        date = _split_date(_runs(root))
     if not excerpt:  # a card that sets its excerpt as a second heading (<h2>Title</h2><h3>Excerpt</h3>)
         excerpt = next((e.text for e in events if e.kind == "heading" and e.text != title
                         and not is_read_more(e.text) and not find_date_text(e.text) and len(e.text.split()) > 3), "")
     return {
         "title": title,
         "url": url,
-        "date": date,
+        "date": date or (to_iso_date(prose_date) if prose_date and not excerpt else None),
         "excerpt": excerpt or None,
         "excerpt_truncated": looks_truncated(excerpt) if excerpt else False,
     }
+
+
+def _card_title(events: list[Event], links: list[etree._Element], root: etree._Element) -> tuple[str, str]:
+    """The card's title, and what its heading holds beside the title link (a badge, a date, "4 min read")."""
+    heading = next((e for e in events if e.kind == "heading" and not is_read_more(e.text) and not only_a_date(e.text)), None)
+    if heading is not None:
+        title, beside = _title_link(heading.el, heading.text) if heading.el is not None else (heading.text, "")
+        return _PRINTED_URL.sub("", title), beside
+    texts = [t for t in map(_link_title, links) if t and not is_read_more(t)]
+    if texts:
+        return max(texts, key=len), ""
+    return next((collapse(img.get("alt")) for img in root.iter("img") if img.get("alt")), ""), ""
+
+
+def _title_link(heading: etree._Element, text: str) -> tuple[str, str]:
+    """(title, beside) for a heading whose one link is the title and whose other words sit in elements of
+    their own (<h3><a>Title</a> <span class="badge">New</span></h3>); (text, "") otherwise."""
+    anchors = [a for a in heading.iter("a") if collapse(text_of(a))]
+    if len(anchors) != 1 or anchors[0].getparent() is not heading or collapse(heading.text):
+        return text, ""
+    others = [child for child in heading if child is not anchors[0]]
+    if any(collapse(child.tail) for child in heading) or not others:
+        return text, ""
+    beside = collapse(" ".join(text_of(child) for child in others if isinstance(child.tag, str)))
+    badge = len(beside.split()) <= _BADGE_WORDS and not beside[:1].islower()  # "New", "Video" (not "in MS")
+    if beside and (only_a_date(beside) or _READING_TIME.match(beside) or badge):
+        return collapse(text_of(anchors[0])), beside
+    return text, ""
+
+
+def _marked_up_date(elements: Sequence[etree._Element]) -> str | None:
+    """A date given in markup: <time datetime>, microdata (itemprop=datePublished content=), hAtom
+    (<abbr class="published" title="2026-03-03T09:00:00">2 days ago</abbr>)."""
+    for el in elements:
+        for time_el in el.iter("time"):
+            if found := to_iso_date(time_el.get("datetime")) or to_iso_date(collapse(text_of(time_el))):
+                return found
+    for el in elements:
+        for d in el.iter():
+            if not isinstance(d.tag, str):
+                continue
+            if d.get("itemprop") in _DATE_PROPS and (found := to_iso_date(d.get("content") or d.get("datetime"))):
+                return found
+            if d.tag == "abbr" and (found := to_iso_date(d.get("title"))):
+                return found
+    return None
+
+
+def _split_date(runs: list[str]) -> str | None:
+    """A date written across short lines of its own (day, month and year in three boxes)."""
+    for i in range(len(runs) - 2):
+        if all(len(r.split()) == 1 for r in runs[i:i + 3]) and only_a_date(joined := " ".join(runs[i:i + 3])):
+            return to_iso_date(joined)
+    return None
 
 
 def _link_title(a: etree._Element) -> str:

@@ -41,10 +41,13 @@ def strip_label_punct(text: str) -> str:
 
 
 def looks_truncated(text: str) -> bool:
-    """True when the site cut the text: an ellipsis, or no final punctuation."""
-    text = text.rstrip()
+    """True when the site cut the text: an ellipsis (at its end, or at its start: a search result's
+    snippet), or no final punctuation."""
+    text = text.strip()
     if not text:
         return False
+    if text.startswith(_ELLIPSIS):
+        return True
     if text.rstrip(")]").rstrip().endswith(_ELLIPSIS):  # "...", "…", "[...]", "(…)"
         return True
     return not text.endswith(_FINAL_PUNCT)

@@ -926,3 +926,41 @@ def test_a_byline_box_under_the_title_read_as_chrome() -> None:
     page = (f'<article><h1>T</h1><footer class="entry-meta"><p>By Dr. Ann Lee | March 3, 2026</p></footer>'
             f"{FOUR}</article>")
     assert parse(page, URL)["published"] == "2026-03-03"
+
+
+def _listing(cards: str) -> dict:
+    return parse(f"<h1>Summaries</h1>{cards}", "https://example.org/summaries/")
+
+
+def test_a_card_headings_badge_date_or_reading_time_is_not_its_title() -> None:
+    card = ('<div class="card"><h3><a href="/s/{0}">Card {0}</a> {1}</h3><p>Excerpt {0} cut mid-wo</p>'
+            '<a href="/s/{0}">Read More</a></div>')
+    record = _listing(card.format("a", '<span class="badge">New</span>') + card.format("b", "<small>3/3/2026</small>")
+                      + card.format("c", '<span class="rt">4 min read</span>'))
+    assert [(c["title"], c["date"]) for c in record["related"]] == [
+        ("Card a", None), ("Card b", "2026-03-03"), ("Card c", None)]
+    # Words that go on the title's sentence are the title's, even in an element of their own.
+    linked = _listing("".join(f'<div><h3><a href="/s/{s}">Card {s}</a> <span>in MS</span></h3><p>1/2/2026</p></div>'
+                              for s in "abc"))
+    assert [c["title"] for c in linked["related"]] == ["Card a in MS", "Card b in MS", "Card c in MS"]
+
+
+def test_card_dates_from_hatom_and_calendar_badges_not_from_the_excerpts_prose() -> None:
+    hatom = '<div><h3><a href="/s/{0}">Card {0}</a></h3><abbr class="published" title="2026-03-0{1}T09:00:00+00:00">2 days ago</abbr><p>Excerpt {0} cut mid-wo</p></div>'
+    assert [c["date"] for c in _listing("".join(hatom.format(s, i) for i, s in enumerate("abc", 1)))["related"]] == [
+        "2026-03-01", "2026-03-02", "2026-03-03"]
+    badge = ('<div><div class="date"><div>0{1}</div><div>Mar</div><div>2026</div></div><h3><a href="/s/{0}">Card {0}</a></h3>'
+             "<p>Excerpt {0} cut mid-wo</p></div>")
+    assert [c["date"] for c in _listing("".join(badge.format(s, i) for i, s in enumerate("abc", 1)))["related"]] == [
+        "2026-03-01", "2026-03-02", "2026-03-03"]
+    prose = ('<div><h3><a href="/s/{0}">Card {0}</a></h3><p>In a study published January 14, 2025, researchers found '
+             'fewer relapses in the group.</p>{1}</div>')
+    dated = _listing("".join(prose.format(s, f"<span>3/{i}/2026</span>") for i, s in enumerate("abc", 1)))
+    assert [c["date"] for c in dated["related"]] == ["2026-03-01", "2026-03-02", "2026-03-03"]
+    undated = _listing("".join(prose.format(s, "") for s in "abc"))
+    assert [c["date"] for c in undated["related"]] == [None, None, None]
+
+
+def test_a_snippet_cut_at_its_start_is_truncated() -> None:
+    card = '<div><h3><a href="/s/{0}">Card {0}</a></h3><p>1/2/2026</p><p>\u2026which also eased fatigue in a trial.</p></div>'
+    assert [c["excerpt_truncated"] for c in _listing("".join(card.format(s) for s in "abc"))["related"]] == [True] * 3

@@ -345,6 +345,10 @@ def test_request_log_records_every_request(site: Site, tmp_path: Path) -> None:
         fetch(srv, path + "?utm_source=x", {"User-Agent": "test-agent/1"})
         fetch(srv, path, host=f"localhost:{srv.port}")
         fetch(srv, "/nope")
+        # A response reaches the client a moment before its server thread notes the duration.
+        deadline = time.monotonic() + 5
+        while any(r["duration"] is None for r in srv.requests) and time.monotonic() < deadline:
+            time.sleep(0.01)
         log = srv.requests
         assert [(r["method"], r["path"], r["status"]) for r in log] == [
             ("GET", path + "?utm_source=x", 200), ("GET", path, 200), ("GET", "/nope", 404)]
