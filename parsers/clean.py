@@ -20,6 +20,7 @@ _SCRIPT_NOTICE = re.compile(r"\bjavascript\b|\bjs\b", re.I)
 # heading itself, a wiki's "[edit]" link, hidden text.
 _EDIT_LINK = re.compile(r"^\[\s*edit(?:\s*\|\s*edit source)?\s*\]$", re.I)
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_DROPPED, _SHOWN = "x-summary-archive-dropped", "x-summary-archive-shown"  # marks for the passes below
 # Real pages hold a few thousand tags; the extractors cost ~50 us per element, so a page of a million
 # links would take minutes. Markup past this many '<' is dropped (with a warning) to bound every parse.
 MAX_TAGS = 12_000
@@ -91,43 +92,6 @@ def _keep_svg_state(svg: etree._Element) -> None:
         svg.set("fill", fill)
 
 
-def _drop(el: etree._Element) -> None:
-    """Remove an element but not the text after it."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
-
-
-def _unwrap(el: etree._Element) -> None:
-    """Replace an element by its content (text, children, tail kept in place)."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    at = parent.index(el)
-    children = list(el)
-    for offset, child in enumerate(children):
-        parent.insert(at + offset, child)
-    text, tail = el.text or "", el.tail or ""
-    el.text = el.tail = None
-    before = el.getprevious()
-    if children:
-        children[-1].tail = (children[-1].tail or "") + tail
-        tail = ""
-        before = children[0].getprevious()
-    if before is not None:
-        before.tail = (before.tail or "") + text + tail
-    else:
-        parent.text = (parent.text or "") + text + tail
-    parent.remove(el)
-
-
 def _lazy_placeholder(el: etree._Element | None) -> bool:
     """An <img> a script will fill in (its address in data-src, or a data: or empty src)."""
     if el is None or el.tag != "img":
@@ -146,12 +110,11 @@ def _show_noscript(root: etree._Element) -> None:
             continue
         if images and not text and all(img.get("width") in ("0", "1") for img in noscript.iter("img")):
             continue  # a tracking pixel
-        for _ in range(images):
-            before = noscript.getprevious()
+        for before, _ in zip(noscript.itersiblings(preceding=True), range(images)):
             if not _lazy_placeholder(before):
                 break
-            _drop(before)
-        _unwrap(noscript)
+            before.tag = _DROPPED
+        noscript.tag = _SHOWN
 
 
 def _undecorate_headings(root: etree._Element) -> None:
@@ -162,7 +125,7 @@ def _undecorate_headings(root: etree._Element) -> None:
         while stack:
             el = stack.pop()
             if _decoration(el):
-                _drop(el)
+                el.tag = _DROPPED
             else:
                 stack.extend(child for child in el if isinstance(child.tag, str) and child.tag not in _HEADINGS)
 
@@ -197,8 +160,10 @@ def strip_junk(root: etree._Element) -> None:
         for child in list(svg):
             svg.remove(child)
     _show_noscript(root)
-    etree.strip_elements(root, *_JUNK, with_tail=False)
     _undecorate_headings(root)
+    # (Marked, then removed by lxml in one pass each: the text after a removed element stays.)
+    etree.strip_elements(root, *_JUNK, _DROPPED, with_tail=False)
+    etree.strip_tags(root, _SHOWN)
 
 
 def body_of(root: etree._Element) -> etree._Element:
