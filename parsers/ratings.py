@@ -392,8 +392,9 @@ def _attribute_word(hit: LabelHit, holders: list[etree._Element]) -> tuple[str, 
             value = collapse(el.get(name))
             word = value[len(hit.label):].lstrip(":|-\u2013\u2014 ") if norm_label(value).startswith(
                 norm_label(hit.label)) else value
-            if _level_word(word.rstrip(".")):
-                return word.rstrip("."), value
+            word = word.rstrip(".")
+            if _level_word(word):
+                return word, value
     return None
 
 
@@ -568,8 +569,8 @@ def _extra_name(el: etree._Element) -> str:
 
 def _names_another(el: etree._Element, label: str) -> bool:
     """Text that opens with another name and a colon ("Relevance:", "Journal:"), not a scale's word ("Rating:")."""
-    name, value = _name_and_value(el)
-    return bool(value or collapse(el.text).endswith(":")) and bool(_extra_name(el)) \
+    name = _name_and_value(el)[0]
+    return ":" in (el.text or "") and bool(_extra_name(el)) \
         and not {w.casefold() for w in name.split()} & _SCALE_WORDS and norm_label(name) != norm_label(label)
 
 
