@@ -192,23 +192,9 @@ def build_card(root: etree._Element, links: list[etree._Element], url: str,
     excerpt = ""
     prose_date = None  # a date the excerpt mentions ("a study published January 14, 2025"): the card's only if no other
     for run in _runs(root) + _sibling_runs(after):
-        date_text = find_date_text(run)
-        if date_text and revised_before(run[: run.find(date_text)]):
-            date_text = byline_date(run)  # "Updated Feb 2, 2026 · Published Jan 5, 2026": the published one
-        if date_text:
-            at = run.find(date_text)
-            lead, trail = run[:at], run[at + len(date_text):]
-            rest = collapse(lead + trail).strip(_SEPARATORS)
-            if not rest.strip("()[],") or (find_date_text(rest) and len(rest.split()) <= _DATES_LINE_WORDS):
-                run = ""  # the dates were all the run said: "(2/10/2026)", "Updated ... · Published ..."
-            elif not lead.strip(_SEPARATORS + "(["):  # "(12/31/2026) – Excerpt"
-                run = collapse(trail.lstrip(")]")).strip(_SEPARATORS)
-            elif not trail.strip(_SEPARATORS + ")]"):  # "Excerpt · 12/31/2026"
-                run = collapse(lead.rstrip().rstrip("([")).strip(_SEPARATORS)
-            elif len(rest.split()) > _DATES_LINE_WORDS:
-                prose_date = prose_date or date_text
-                date_text = None
-            date = date or (to_iso_date(date_text) if date_text else None)
+        date_text, run, mentioned = _date_of_run(run)
+        date = date or (to_iso_date(date_text) if date_text else None)
+        prose_date = prose_date or mentioned
         run = _TRAILING_READ_MORE.sub("", run) or run  # "Alpha text goes on... Read more"
         if not run or run == title or is_read_more(run) or not any(ch.isalpha() for ch in run):
             continue  # (a footnote mark "1;" is no excerpt)
@@ -228,6 +214,28 @@ def build_card(root: etree._Element, links: list[etree._Element], url: str,
         "excerpt": excerpt or None,
         "excerpt_truncated": looks_truncated(excerpt) if excerpt else False,
     }
+
+
+def _date_of_run(run: str) -> tuple[str | None, str, str | None]:
+    """(the card's date as written, the run without it, a date its prose only mentions) for one line of
+    a card: "(12/31/2026) – Excerpt", "Excerpt · 12/31/2026", "Updated ... · Published ...", prose."""
+    date_text = find_date_text(run)
+    if date_text and revised_before(run[: run.find(date_text)]):
+        date_text = byline_date(run)  # "Updated Feb 2, 2026 · Published Jan 5, 2026": the published one
+    if not date_text:
+        return None, run, None
+    at = run.find(date_text)
+    lead, trail = run[:at], run[at + len(date_text):]
+    rest = collapse(lead + trail).strip(_SEPARATORS)
+    if not rest.strip("()[],") or (find_date_text(rest) and len(rest.split()) <= _DATES_LINE_WORDS):
+        return date_text, "", None  # the dates were all the run said: "(2/10/2026)", "Updated ... · Published ..."
+    if not lead.strip(_SEPARATORS + "(["):  # "(12/31/2026) – Excerpt"
+        return date_text, collapse(trail.lstrip(")]")).strip(_SEPARATORS), None
+    if not trail.strip(_SEPARATORS + ")]"):  # "Excerpt · 12/31/2026"
+        return date_text, collapse(lead.rstrip().rstrip("([")).strip(_SEPARATORS), None
+    if len(rest.split()) > _DATES_LINE_WORDS:
+        return None, run, date_text  # mid-sentence in prose
+    return date_text, run, None
 
 
 def _card_title(events: list[Event], links: list[etree._Element], root: etree._Element) -> tuple[str, str]:
