@@ -7,7 +7,7 @@ import re
 from lxml import etree
 
 from parsers.headings import is_hidden
-from parsers.text import collapse, text_of
+from parsers.text import collapse
 
 # Never visible text; removing them first is most of why parsing costs less than a full bs4 soup.
 _JUNK = ("script", "style", "noscript", "template", "iframe", "object", "embed", "canvas", "head")

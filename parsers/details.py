@@ -13,7 +13,7 @@ from parsers.blocks import Event
 from parsers.dates import DATE_PATTERN, revised_before, to_iso_date
 from parsers.headings import AFTER_ARTICLE, H_TAGS
 from parsers.sections import BOILERPLATE_WORDS, boilerplate_block, last_section_label
-from parsers.related import absolute
+from parsers.urls import absolute
 from parsers.text import collapse, text_of
 
 Source = dict[str, Any]

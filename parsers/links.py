@@ -13,7 +13,7 @@ from lxml import etree
 
 from parsers.clean import build_tree
 from parsers.decode import decode_body
-from parsers.related import absolute
+from parsers.urls import absolute
 
 # Bounds the work and memory a page of a million links can cost; real pages link a few hundred.
 MAX_LINKS = 20_000

@@ -21,10 +21,11 @@ from parsers.metadata import read_metadata
 from parsers.pagetype import LISTING, OTHER, SUMMARY, page_type
 from parsers.profile import DEFAULT_PROFILE, Profile
 from parsers.ratings import extract_ratings
-from parsers.related import absolute, boxed_apart, find_cards, has_pagination, prose_outside, related_scope, unlabeled_related
+from parsers.related import boxed_apart, find_cards, has_pagination, prose_outside, related_scope, unlabeled_related
 from parsers.sections import extract_sections, is_subtitle
 from parsers.text import PROSE_WORDS, collapse, norm_label, text_of
 from parsers.title import find_title
+from parsers.urls import absolute
 
 # Bumped whenever the same page gives a different record: `reparse` and crawls know what to redo.
 PARSER_VERSION = "4"

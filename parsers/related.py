@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 from functools import lru_cache
 from typing import Any
-from urllib.parse import SplitResult, parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
 
-from parsers.dates import byline_date, find_date_text, only_a_date, revised_before, to_iso_date
-from parsers.blocks import Event, linearize
+from parsers.card import Card, build_card
 from parsers.headings import AFTER_ARTICLE, BLOCK_TAGS, H_TAGS, heading_rank, is_hidden, is_zone
 from parsers.labels import LabelHit
-from parsers.text import PROSE_WORDS, collapse, looks_truncated, text_of
-
-Card = dict[str, Any]
-_READ_MORE = re.compile(
-    r"^(?:read|continue|learn|see|view|more|details|full)\b.{0,25}$|^(?:\u00bb|\u2192|>|\.\.\.|\u2026)$|more\W*$", re.I
-)
+from parsers.text import PROSE_WORDS, collapse, text_of
+from parsers.urls import absolute
 _PAGINATION = re.compile(r"^(?:\d{1,4}|next|previous|prev|older|newer|first|last|\u00ab|\u00bb|\u2039|\u203a|<|>|\.\.\.|\u2026)(?:\s.{0,20})?$", re.I)
 _LOAD_MORE = re.compile(r"^(?:load|show|view|see)\s+(?:more|older)\b|^more (?:summaries|articles|posts|results)$", re.I)
 _PAGE_URL = re.compile(r"[?&](?:page|p|pg|paged|start|offset)=\d+|/page/\d+", re.I)
@@ -28,80 +23,9 @@ _SCAN_CAP = 5000
 _COPYRIGHT = re.compile(r"\u00a9|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b", re.I)
 _MAX_BLOCK_LABEL_WORDS = 8
 _CONTROLS = frozenset({"button", "select", "input"})
-_TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
-_DATES_LINE_WORDS = 8
-_DATE_PROPS = ("datePublished", "dateCreated")
-_READING_TIME = re.compile(r"^\d+\s*(?:min(?:ute)?s?|m)\b\.?\s*(?:read|reading)?$", re.I)
-_BADGE_WORDS = 2
-_TRAILING_READ_MORE = re.compile(r"\s+(?:(?:read|learn|see|view)\s+more|continue(?:\s+reading)?)\W*$", re.I)
 _LONE_CARD_LINES = 3  # a lone flat card: its date, excerpt and "Read more" lines at most
-_REDIRECTORS = {"www.google.com": "q", "google.com": "q", "l.facebook.com": "u", "lm.facebook.com": "u"}
-_SEPARATORS = " \u00b7|-\u2013\u2014"  # between a card's date and its excerpt: "12/31/2026 – Excerpt"
-# A print view writes each link's address after it: "Gut Bacteria and MS (https://example.org/...)".
-_PRINTED_URL = re.compile(r"\s*[(\[]\s*https?://[^\s()\[\]]+\s*[)\]]$")
 _CARD_PARAGRAPHS = 3  # a card has an excerpt, perhaps two lines; three paragraphs of prose are an article's
-_FEED = re.compile(r"/(?:feeds?|rss|atom)(?:/|$)|\.(?:rss|atom|xml)$", re.I)  # "Post Comments (Atom)"  # "Updated Feb 2, 2026 · Published": a line of dates, not an excerpt that cites one
-
-
-def absolute(href: str | None, base: str, drop: frozenset[str] = frozenset()) -> str | None:
-    """Absolute http(s) URL without fragment or tracking parameters (`drop`); None for javascript:, mailto:, '#'."""
-    if not href:
-        return None
-    # "/path", "//host/path" and "http(s)://..." take at most the scheme and host from the base
-    # (RFC 3986 5.2.2): resolving them against the site's root lets the cache below serve every page
-    # that links them (navigation, cards), not only the page it was first resolved on.
-    lead = href.lstrip()[:8].lower()
-    if lead.startswith(("/", "http://", "https://")):
-        base = _origin(base)
-    return _absolute(href, base, drop)
-
-
-@lru_cache(maxsize=1024)
-def _origin(url: str) -> str:
-    """scheme://host/ of a URL (the URL itself when it has none)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else url
-
-
-@lru_cache(maxsize=16384)  # pages repeat navigation and card URLs; urljoin is most of their cost
-def _absolute(href: str, base: str, drop: frozenset[str]) -> str | None:
-    # Browsers (WHATWG URL) drop tabs and newlines anywhere in a URL; urlsplit does too, so they must
-    # not survive in the string returned ("http\t://a" would pass as http and stay unusable).
-    href = href.strip().translate(_TAB_NEWLINE)
-    if not href or href.startswith("#"):
-        return None
-    try:
-        url = urldefrag(urljoin(base, href))[0]
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https"):
-        return None
-    if (target := _redirect_target(parts)) is not None:
-        return _absolute(target, base, drop)
-    if drop and parts.query:
-        kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in drop]
-        url = urlunsplit(parts._replace(query=urlencode(kept)))
-    return url
-
-
-def _redirect_target(parts: SplitResult) -> str | None:
-    """Where a click-through redirect goes: Google Docs and search wrap every link in google.com/url?q=,
-    Facebook in l.facebook.com/l.php?u=, Outlook in safelinks ...?url=."""
-    host = (parts.hostname or "").lower()
-    key = _REDIRECTORS.get(host) or ("url" if host.endswith(".safelinks.protection.outlook.com") else None)
-    if key is None or (host in _REDIRECTORS and parts.path not in ("/url", "/l.php")):
-        return None
-    target = next((v for k, v in parse_qsl(parts.query) if k == key), "")
-    return target if target.lower().startswith(("http://", "https://")) else None
-
-
-def is_read_more(text: str) -> bool:
-    """'Read More', 'Continue reading', '»': a link that repeats a card's target, not its title."""
-    return not text or bool(_READ_MORE.search(text))
+_FEED = re.compile(r"/(?:feeds?|rss|atom)(?:/|$)|\.(?:rss|atom|xml)$", re.I)  # "Post Comments (Atom)"
 
 
 def _card_links(
@@ -182,174 +106,6 @@ def _titled(links: list[etree._Element]) -> bool:
     return False
 
 
-def build_card(root: etree._Element, links: list[etree._Element], url: str,
-               after: Sequence[etree._Element] = ()) -> Card:
-    """One card's fields from its root element (and the siblings `after` it that continue a flat
-    card), read in reading order like the page itself."""
-    events = linearize(root, _no_labels, panels=False)
-    title, beside_title = _card_title(events, links, root)
-    date = _marked_up_date((root, *after)) or (to_iso_date(beside_title) if only_a_date(beside_title) else None)
-    excerpt = ""
-    prose_date = None  # a date the excerpt mentions ("a study published January 14, 2025"): the card's only if no other
-    for run in _runs(root) + _sibling_runs(after):
-        date_text, run, mentioned = _date_of_run(run)
-        date = date or (to_iso_date(date_text) if date_text else None)
-        prose_date = prose_date or mentioned
-        run = _TRAILING_READ_MORE.sub("", run) or run  # "Alpha text goes on... Read more"
-        if not run or run == title or is_read_more(run) or not any(ch.isalpha() for ch in run):
-            continue  # (a footnote mark "1;" is no excerpt)
-        if len(run) > len(excerpt):
-            excerpt = run
-    if date is None:  # a date set as a heading of its own (<h6><small>12/31/2026</small></h6>)
-        date = next((to_iso_date(find_date_text(e.text)) for e in events if e.kind == "heading" and only_a_date(e.text)), None)
-    if date is None:  # a calendar badge: <div>03</div><div>Mar</div><div>2026</div>
-        date = _split_date(_runs(root))
-    if not excerpt:  # a card that sets its excerpt as a second heading (<h2>Title</h2><h3>Excerpt</h3>)
-        excerpt = next((e.text for e in events if e.kind == "heading" and e.text != title
-                        and not is_read_more(e.text) and not find_date_text(e.text) and len(e.text.split()) > 3), "")
-    return {
-        "title": title,
-        "url": url,
-        "date": date or (to_iso_date(prose_date) if prose_date and not excerpt else None),
-        "excerpt": excerpt or None,
-        "excerpt_truncated": looks_truncated(excerpt) if excerpt else False,
-    }
-
-
-def _date_of_run(run: str) -> tuple[str | None, str, str | None]:
-    """(the card's date as written, the run without it, a date its prose only mentions) for one line of
-    a card: "(12/31/2026) – Excerpt", "Excerpt · 12/31/2026", "Updated ... · Published ...", prose."""
-    date_text = find_date_text(run)
-    if date_text and revised_before(run[: run.find(date_text)]):
-        date_text = byline_date(run)  # "Updated Feb 2, 2026 · Published Jan 5, 2026": the published one
-    if not date_text:
-        return None, run, None
-    at = run.find(date_text)
-    lead, trail = run[:at], run[at + len(date_text):]
-    rest = collapse(lead + trail).strip(_SEPARATORS)
-    if not rest.strip("()[],") or (find_date_text(rest) and len(rest.split()) <= _DATES_LINE_WORDS):
-        return date_text, "", None  # the dates were all the run said: "(2/10/2026)", "Updated ... · Published ..."
-    if not lead.strip(_SEPARATORS + "(["):  # "(12/31/2026) – Excerpt"
-        return date_text, collapse(trail.lstrip(")]")).strip(_SEPARATORS), None
-    if not trail.strip(_SEPARATORS + ")]"):  # "Excerpt · 12/31/2026"
-        return date_text, collapse(lead.rstrip().rstrip("([")).strip(_SEPARATORS), None
-    if len(rest.split()) > _DATES_LINE_WORDS:
-        return None, run, date_text  # mid-sentence in prose
-    return date_text, run, None
-
-
-def _card_title(events: list[Event], links: list[etree._Element], root: etree._Element) -> tuple[str, str]:
-    """The card's title, and what its heading holds beside the title link (a badge, a date, "4 min read")."""
-    heading = next((e for e in events if e.kind == "heading" and not is_read_more(e.text) and not only_a_date(e.text)), None)
-    if heading is not None:
-        title, beside = _title_link(heading.el, heading.text) if heading.el is not None else (heading.text, "")
-        return _PRINTED_URL.sub("", title), beside
-    texts = [t for t in map(_link_title, links) if t and not is_read_more(t)]
-    if texts:
-        return max(texts, key=len), ""
-    return next((collapse(img.get("alt")) for img in root.iter("img") if img.get("alt")), ""), ""
-
-
-def _title_link(heading: etree._Element, text: str) -> tuple[str, str]:
-    """(title, beside) for a heading whose one link is the title and whose other words sit in elements of
-    their own (<h3><a>Title</a> <span class="badge">New</span></h3>); (text, "") otherwise."""
-    anchors = [a for a in heading.iter("a") if collapse(text_of(a))]
-    if len(anchors) != 1 or anchors[0].getparent() is not heading or collapse(heading.text):
-        return text, ""
-    others = [child for child in heading if child is not anchors[0]]
-    if any(collapse(child.tail) for child in heading) or not others:
-        return text, ""
-    beside = collapse(" ".join(text_of(child) for child in others if isinstance(child.tag, str)))
-    badge = len(beside.split()) <= _BADGE_WORDS and not beside[:1].islower()  # "New", "Video" (not "in MS")
-    if beside and (only_a_date(beside) or _READING_TIME.match(beside) or badge):
-        return collapse(text_of(anchors[0])), beside
-    return text, ""
-
-
-def _marked_up_date(elements: Sequence[etree._Element]) -> str | None:
-    """A date given in markup: <time datetime>, microdata (itemprop=datePublished content=), hAtom
-    (<abbr class="published" title="2026-03-03T09:00:00">2 days ago</abbr>)."""
-    for el in elements:
-        for time_el in el.iter("time"):
-            if found := to_iso_date(time_el.get("datetime")) or to_iso_date(collapse(text_of(time_el))):
-                return found
-    for el in elements:
-        for d in el.iter():
-            if not isinstance(d.tag, str):
-                continue
-            if d.get("itemprop") in _DATE_PROPS and (found := to_iso_date(d.get("content") or d.get("datetime"))):
-                return found
-            if d.tag == "abbr" and (found := to_iso_date(d.get("title"))):
-                return found
-    return None
-
-
-def _split_date(runs: list[str]) -> str | None:
-    """A date written across short lines of its own (day, month and year in three boxes)."""
-    for i in range(len(runs) - 2):
-        if all(len(r.split()) == 1 for r in runs[i:i + 3]) and only_a_date(joined := " ".join(runs[i:i + 3])):
-            return to_iso_date(joined)
-    return None
-
-
-def _link_title(a: etree._Element) -> str:
-    """A link's text; for a whole card drawn as one link (<a><div>Title</div><div>date</div>...</a>),
-    its first line that is not a date or a "Read more"."""
-    if not any(d.tag in BLOCK_TAGS for d in a.iterdescendants()):
-        return collapse(text_of(a))
-    return next((run for run in _runs(a) if not only_a_date(run) and not is_read_more(run)
-                 and any(ch.isalpha() for ch in run)), "")
-
-
-def _runs(root: etree._Element) -> list[str]:
-    """A card's own text runs: split at blocks, <br> and links; link and heading text left out (title, Read More)."""
-    runs: list[str] = []
-    buf: list[str] = []
-
-    def flush() -> None:
-        """Close the current run."""
-        text = collapse("".join(buf))
-        buf.clear()
-        if text:
-            runs.append(text)
-
-    stack: list[tuple[etree._Element, bool, bool]] = [(root, False, False)]
-    while stack:
-        el, leaving, muted = stack.pop()
-        breaks = el.tag in BLOCK_TAGS or el.tag == "br"
-        if leaving:
-            if breaks or el.tag == "a" or heading_rank(el) is not None:
-                flush()
-            if el is not root and el.tail and not _muted_tail(el, root):
-                buf.append(el.tail)
-            continue
-        if not isinstance(el.tag, str) or (el is not root and is_hidden(el)):
-            if el is not root and el.tail:
-                buf.append(el.tail)
-            continue
-        inline_link = el.tag == "a" and not any(d.tag in BLOCK_TAGS for d in el.iterdescendants())
-        mute = muted or inline_link or (el is not root and heading_rank(el) is not None)
-        if breaks or mute != muted:
-            flush()
-        if el.text and not mute:
-            buf.append(el.text)
-        stack.append((el, True, muted))
-        stack.extend((child, False, mute) for child in reversed(el))
-    flush()
-    return runs
-
-
-def _sibling_runs(after: Sequence[etree._Element]) -> list[str]:
-    """Runs of the siblings continuing a flat card: each one's own runs, then its tail (<br> lines)."""
-    runs: list[str] = []
-    for el in after:
-        if isinstance(el.tag, str):
-            runs.extend(_runs(el))
-        if tail := collapse(el.tail):
-            runs.append(tail)
-    return runs
-
-
 def _flat_rest(root: etree._Element, own: list[etree._Element], stop: set[Any],
                within: Collection[etree._Element]) -> list[etree._Element]:
     """A card written flat, as lines after its title link (<p><a>Title</a></p><p>3/4/2025</p><p>Excerpt</p>,
@@ -361,21 +117,6 @@ def _flat_rest(root: etree._Element, own: list[etree._Element], stop: set[Any],
             break
         after.append(el)
     return after
-
-
-def _muted_tail(el: etree._Element, root: etree._Element) -> bool:
-    """A tail inside a link or heading is part of that link or heading."""
-    for anc in el.iterancestors():
-        if anc is root:
-            return False
-        if (anc.tag == "a" and not any(d.tag in BLOCK_TAGS for d in anc.iterdescendants())) or heading_rank(anc) is not None:
-            return True
-    return False
-
-
-def _no_labels(text: str) -> None:
-    """Cards carry no profile labels."""
-    return None
 
 
 def find_cards(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from parsers import load_profile, parse
-from parsers.related import absolute
+from parsers.urls import absolute
 
 URL = "https://example.org/summaries/x"
 SUMMARY = ("<h1>Title</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Text one.</p>"

@@ -1,0 +1,66 @@
+"""Links as the record writes them: absolute http(s) URLs without fragment or tracking parameters,
+click-through redirects replaced by their target."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import SplitResult, parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
+
+_TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
+_REDIRECTORS = {"www.google.com": "q", "google.com": "q", "l.facebook.com": "u", "lm.facebook.com": "u"}
+
+
+def absolute(href: str | None, base: str, drop: frozenset[str] = frozenset()) -> str | None:
+    """Absolute http(s) URL without fragment or tracking parameters (`drop`); None for javascript:, mailto:, '#'."""
+    if not href:
+        return None
+    # "/path", "//host/path" and "http(s)://..." take at most the scheme and host from the base
+    # (RFC 3986 5.2.2): resolving them against the site's root lets the cache below serve every page
+    # that links them (navigation, cards), not only the page it was first resolved on.
+    lead = href.lstrip()[:8].lower()
+    if lead.startswith(("/", "http://", "https://")):
+        base = _origin(base)
+    return _absolute(href, base, drop)
+
+
+@lru_cache(maxsize=1024)
+def _origin(url: str) -> str:
+    """scheme://host/ of a URL (the URL itself when it has none)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else url
+
+
+@lru_cache(maxsize=16384)  # pages repeat navigation and card URLs; urljoin is most of their cost
+def _absolute(href: str, base: str, drop: frozenset[str]) -> str | None:
+    # Browsers (WHATWG URL) drop tabs and newlines anywhere in a URL; urlsplit does too, so they must
+    # not survive in the string returned ("http\t://a" would pass as http and stay unusable).
+    href = href.strip().translate(_TAB_NEWLINE)
+    if not href or href.startswith("#"):
+        return None
+    try:
+        url = urldefrag(urljoin(base, href))[0]
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https"):
+        return None
+    if (target := _redirect_target(parts)) is not None:
+        return _absolute(target, base, drop)
+    if drop and parts.query:
+        kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in drop]
+        url = urlunsplit(parts._replace(query=urlencode(kept)))
+    return url
+
+
+def _redirect_target(parts: SplitResult) -> str | None:
+    """Where a click-through redirect goes: Google Docs and search wrap every link in google.com/url?q=,
+    Facebook in l.facebook.com/l.php?u=, Outlook in safelinks ...?url=."""
+    host = (parts.hostname or "").lower()
+    key = _REDIRECTORS.get(host) or ("url" if host.endswith(".safelinks.protection.outlook.com") else None)
+    if key is None or (host in _REDIRECTORS and parts.path not in ("/url", "/l.php")):
+        return None
+    target = next((v for k, v in parse_qsl(parts.query) if k == key), "")
+    return target if target.lower().startswith(("http://", "https://")) else None
