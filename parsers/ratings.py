@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import Any
 
 from lxml import etree
 
 from parsers.headings import H_TAGS
+from parsers.icons import count_icons
 from parsers.labels import LabelHit
 from parsers.text import collapse, norm_label, text_of
 
@@ -40,20 +40,7 @@ _LEADING_LEVEL = re.compile(rf"^(?:very\s+)?(?:{'|'.join(sorted(_LEVEL_WORDS))})
 _ATTRS = ("aria-label", "title", "alt", "aria-valuetext", "data-rating", "data-value", "data-score", "data-stars", "content",
           "value")
 _MAX_ATTRS = ("data-max", "data-out-of", "data-scale", "data-max-rating", "data-total", "aria-valuemax", "max")
-_TOKEN = re.compile(r"[a-z0-9]+")
-_TOKEN_ATTRS = ("class", "src", "alt", "href", "xlink:href", "data-state")
-_FILLED = frozenset({"full", "filled", "fill", "on", "active", "checked", "solid", "selected", "lit", "fas", "yes", "gold"})
-_EMPTY = frozenset({"empty", "off", "outline", "outlined", "inactive", "unfilled", "o", "regular", "far", "blank", "none", "grey", "gray", "no"})
-_HALF = frozenset({"half"})
-# Not what tells icons apart: file words, and the "is-" of "is-lit".
-_NOT_BASE = frozenset({"svg", "png", "gif", "jpg", "webp", "img", "images", "icons", "static", "is", "has"})
-_ICON_TAGS = frozenset({"img", "i", "span", "svg", "em", "li", "div", "b", "use", "button"})
-_FILL_STYLE = re.compile(r"(?:^|;)\s*fill\s*:\s*([^;]+)", re.I)
-_HEX = re.compile(r"#([0-9a-f]{3}|[0-9a-f]{6})")
-_RGB = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)")
-_GREYS = frozenset({"white", "whitesmoke", "gainsboro", "lightgray", "lightgrey", "silver", "darkgray", "gray", "grey"})
 _REGION_CAP = 40
-_HOLDER_LEVELS = 3
 _WORD_MAX = 4
 _AREA_CAP = 300
 _STOP_TAGS = frozenset({*H_TAGS, "dt", "th"})
@@ -177,111 +164,13 @@ def _star_chars(text: str) -> Rating | None:
     return _rating(_num(str(value)), len(run) - half, None, run)
 
 
-def _tokens(el: etree._Element) -> set[str]:
-    """Words of an icon's class, src, alt, href and data attributes (a lazy image's data-src, a
-    builder's data-name="Star Filled"): what says filled or empty."""
-    words = " ".join(filter(None, (el.get(name) for name in _TOKEN_ATTRS)))
-    data = " ".join(value for name, value in el.attrib.items() if name.startswith("data-"))
-    return set(_TOKEN.findall(f"{words} {data}".lower()))
-
-
-def _class_state(tokens: set[str]) -> str:
-    """'half', 'empty', 'full', or '' when the words say nothing."""
-    return "half" if tokens & _HALF else "empty" if tokens & _EMPTY else "full" if tokens & _FILLED else ""
-
-
-def _fill(el: etree._Element) -> str:
-    """An element's own fill (style or attribute), lower-cased; '' when it sets none."""
-    m = _FILL_STYLE.search(el.get("style") or "")
-    return (m.group(1) if m else el.get("fill") or "").strip().lower()
-
-
-def _rgb(colour: str) -> tuple[int, int, int] | None:
-    """'#ccc', '#e0e0e0', 'rgb(224, 224, 224)' -> (r, g, b)."""
-    if m := _HEX.fullmatch(colour):
-        digits = m.group(1) if len(m.group(1)) == 6 else "".join(ch * 2 for ch in m.group(1))
-        return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
-    if m := _RGB.match(colour):
-        return int(m.group(1)), int(m.group(2)), int(m.group(3))
-    return None
-
-
-def _pale(colour: str) -> bool:
-    """A light grey or white: how sites paint the unlit stars beside coloured ones."""
-    rgb = _rgb(colour)
-    return colour in _GREYS or (rgb is not None and max(rgb) - min(rgb) < 24 and min(rgb) >= 128)
-
-
-def _fill_state(svg: etree._Element) -> str:
-    """An svg's state from its paint: fill="none" is an outline, a colour is lit; '' when no fill is set."""
-    fill = _fill(svg)
-    if not fill:
-        return ""
-    return "empty" if fill in ("none", "transparent") else "pale" if _pale(fill) else "full"
-
-
-def _group_states(icons: list[tuple[str, str]]) -> list[str]:
-    """Each icon's state, from its words when any icon has them, else from its fill; grey is unlit beside colour."""
-    for pick in (0, 1):
-        states = [icon[pick] for icon in icons]
-        if any(states):
-            pale_as = "empty" if "full" in states else "full"
-            return [pale_as if s == "pale" else s for s in states]
-    return []
-
-
-def _icon_groups(region: list[etree._Element]) -> list[list[str]]:
-    """Icons (unmarked ones too) grouped by tag and their words other than state, as lists of states."""
-    groups: dict[tuple[str, frozenset[str]], list[tuple[str, str]]] = {}
-    for el in region:
-        # Icon fonts draw with private-use glyphs: text without letters or digits is still an icon.
-        # An svg's innards are gone by now (clean.strip_junk): it is one mark like an <img>.
-        if el.tag not in _ICON_TAGS or len(el) or any(ch.isalnum() for ch in (el.text or "")):
-            continue
-        tokens = _tokens(el)
-        if not _class_state(tokens) and (holder := _icon_holder(el)) is not None:
-            el, tokens = holder, _tokens(holder)  # <span class="star filled"><svg/></span>: the span says it
-        # A class that says the state is what groups the icons: their files may differ as they like
-        # ("star star--on" a.svg beside "star star--off" b.svg is one row of five).
-        own = set(_TOKEN.findall((el.get("class") or "").lower()))
-        words = own if _class_state(own) else tokens
-        # (without generated names: a builder's "framer-afc07b" beside "framer-2738cb" is one row)
-        base = frozenset(w for w in words - _FILLED - _EMPTY - _HALF - _NOT_BASE if w.isalpha())
-        fill = _fill_state(el) if el.tag == "svg" else ""
-        groups.setdefault((el.tag, base), []).append((_class_state(tokens), fill))
-    return [_group_states(icons) for icons in groups.values()]
-
-
-def _icon_holder(icon: etree._Element) -> etree._Element | None:
-    """The nearest of up to three wrappers the icon fills alone (no other child, no text) that says
-    filled or empty: <div data-name="Star Filled"><div><svg/></div></div>."""
-    el = icon
-    for _ in range(_HOLDER_LEVELS):
-        parent = el.getparent()
-        if parent is None or len(parent) != 1 or parent.tag not in _ICON_TAGS or collapse(parent.text) or collapse(el.tail):
-            return None
-        if _class_state(_tokens(parent)):
-            return parent
-        el = parent
-    return None
-
-
 def _icons(region: list[etree._Element]) -> Rating | None:
-    """Counts of filled vs empty icons, classified by words (full/empty, on/off, ...) or svg fill."""
-    best: tuple[float, int] | None = None  # (value, icons) of the largest marked group
-    for states in _icon_groups(region):
-        if len(states) < 2:
-            continue
-        counts = Counter(states)
-        # Icons marked only one way: the unmarked ones are the other way ("star" + "star off").
-        full = counts["full"] or counts[""]
-        value = full + 0.5 * counts["half"]
-        if best is None or len(states) > best[1]:
-            best = (value, len(states))
-    if best is None:
+    """A row of icons, as "4 of 5 icons filled" (raw describes what was counted: icons have no text)."""
+    counted = count_icons(region)
+    if counted is None:
         return None
-    value = _num(str(best[0]))
-    return _rating(value, best[1], None, f"{value} of {best[1]} icons filled")
+    value, of = counted
+    return _rating(value, of, None, f"{value} of {of} icons filled")
 
 
 def _width(region: list[etree._Element], scale: int | float) -> Rating | None:
