@@ -14,13 +14,14 @@ _NOT_FOUND = re.compile(r"\b(?:page|article|summary|content)\s+(?:was\s+)?not\s+
 
 def page_type(
     *, known_sections: int, ratings: int, details: bool, cards: int, pagination: bool, title: str | None = None,
-    word_ratings: int = 0,
+    word_ratings: int = 0, study: bool = True,
 ) -> str:
     """Summary when the profile's summary parts show; listing when several cards (with pagination) carry
     it, unless the title says the page was not found. A lone weak part is no summary: a "More Details"
-    heading alone (a product page's), one word rating alone (a hotel's "Interest: High" badge)."""
+    block that names no study (a product page's specifications), one word rating alone (a hotel's
+    "Interest: High" badge)."""
     lone_weak = not known_sections and (
-        (details and not ratings) or (not details and ratings == 1 and word_ratings == 1))
+        (details and not ratings and not study) or (not details and ratings == 1 and word_ratings == 1))
     if (known_sections or ratings or details) and not lone_weak:
         return SUMMARY
     if title and _NOT_FOUND.search(title):

@@ -377,6 +377,7 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
             sections, empty_known = extract_sections(events, title, labels.kind, boiler)
     ratings, unread = extract_ratings(body, hits, profile.rating_scale, skip)
     source, has_details, details_scope = _details(hits, events, labels, order, index, base, page_host)
+    names_study = bool(source["journal"] or source["doi"] or source["published"])  # (before the boilerplate's journal)
     if not source["journal"] and boiler:
         source["journal"] = meta.get("journal") or boilerplate_journal(events, labels.kind, boiler) \
             or aside_journal(container, labels.kind, boiler)
@@ -405,7 +406,7 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
             ratings, unread = {}, []  # each card's own rating, not the page's
     kind = page_type(known_sections=known, ratings=len(ratings), details=has_details, cards=len(cards),
                      pagination=pagination, title=title,
-                     word_ratings=sum(1 for r in ratings.values() if r["value"] is None))
+                     word_ratings=sum(1 for r in ratings.values() if r["value"] is None), study=names_study)
 
     warnings: list[str] = [f"page cut after {MAX_TAGS} tags"] if cut else []
     if not title:

@@ -891,6 +891,9 @@ def test_a_lone_weak_part_is_no_summary() -> None:
         "other", {"journal": None, "url": None, "doi": None, "published": None}, "other", {})
     # One part that only a summary has still makes one (its other parts are missing, and say so).
     assert parse("<h1>T</h1><h2>Key Takeaway</h2><p>Aspirin helped.</p>", URL)["page_type"] == "summary"
+    study = parse("<h1>T</h1><h2>More Details</h2><p>Journal: Neurology</p><p>Published: 1/14/2025</p>", URL)
+    assert (study["page_type"], study["source"]["journal"], study["warnings"][:2]) == (
+        "summary", "Neurology", ["no ratings", "no sections"])
     rated = parse("<h1>T</h1><p>Credibility: 4/5</p>", URL)
     assert (rated["page_type"], rated["warnings"][:2]) == ("summary", ["no interest rating", "no sections"])
 
