@@ -71,12 +71,12 @@ def to_iso_date(text: str | None) -> str | None:
 _REVISED = re.compile(r"\b(?:updated|modified|revised|reviewed|edited|last changed|accessed|retrieved)\W*(?:on\W*)?$", re.I)
 
 
-def byline_date(text: str) -> str | None:
+def byline_date(text: str, updates: bool = True) -> str | None:
     """The publication date a byline gives, as written: a date not marked as an update ("Updated:
-    2 Feb 2026 · Published: 15 Jan 2026" -> "15 Jan 2026"), else the first date."""
+    2 Feb 2026 · Published: 15 Jan 2026" -> "15 Jan 2026"), else (with `updates`) the first date."""
     found = [(m.group(0), revised_before(text[max(0, m.start() - 30) : m.start()]))
              for m in DATE_PATTERN.finditer(text)]
-    return next((d for d, revised in found if not revised), found[0][0] if found else None)
+    return next((d for d, revised in found if not revised), found[0][0] if found and updates else None)
 
 
 def revised_before(text: str) -> bool:

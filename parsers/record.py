@@ -282,12 +282,23 @@ def _text_before(el: etree._Element) -> str:
 def _published(meta: dict[str, Any], events: list[Event], title: str | None, body: etree._Element, skip: set[Any],
                body_start: etree._Element | None, index: dict[Any, int],
                label_kind: Callable[[str], str | None]) -> str | None:
-    """The summary's own date: metadata, a <time> before the sections (not in cards or study details;
-    after them are comments), or a byline under the title."""
+    """The summary's own date as its byline shows it (a <time> before the sections, not in cards or study
+    details, or a byline under the title); else the page's metadata (a web archive's capture puts its
+    own time there); else an "Updated" <time>."""
+    shown, updated = _times_before_body(body, skip, body_start, index)
+    if found := shown or _byline_date(events, title, label_kind, updates=False):
+        return found
     for key in ("published", "ld_published"):
         if found := to_iso_date(meta.get(key)):
             return found
-    updated = None  # "Updated <time>" counts only when no other <time> gives the date
+    return updated or _byline_date(events, title, label_kind, updates=True)
+
+
+def _times_before_body(body: etree._Element, skip: set[Any], body_start: etree._Element | None,
+                       index: dict[Any, int]) -> tuple[str | None, str | None]:
+    """(first <time> of the summary's own, first one marked "Updated"): before the body starts, or in
+    the article's own footer (after the body are comments), outside cards, study details and chrome."""
+    updated = None
     before = index[body_start] if body_start is not None else None
     for el in body.iter("time"):
         if before is not None and index.get(el, 0) > before and not _in_article_footer(el, body_start):
@@ -295,10 +306,15 @@ def _published(meta: dict[str, Any], events: list[Event], title: str | None, bod
         outside_cards = el not in skip and not any(a in skip for a in el.iterancestors())
         if outside_cards and not _site_chrome(el) and (found := to_iso_date(el.get("datetime")) or to_iso_date(text_of(el))):
             if not revised_before(_text_before(el)):
-                return found
+                return found, updated
             updated = updated or found
-    if updated:
-        return updated
+    return None, updated
+
+
+def _byline_date(events: list[Event], title: str | None, label_kind: Callable[[str], str | None],
+                 updates: bool) -> str | None:
+    """A date written in the byline under the title (or over it: a blog's date header); `updates`: an
+    "Updated ..." date counts when the byline gives no other."""
     title_key = norm_label(title) if title else None
     started = title_key is None
     for i, ev in enumerate(events):
@@ -312,14 +328,14 @@ def _published(meta: dict[str, Any], events: list[Event], title: str | None, bod
             # The title and its byline in one block (a bold line, <br>, "Posted ..."): the rest is the byline.
             started = True
             byline = ev.text[len(title_key):]
-            if len(byline) < 120 and (text := byline_date(byline)):
+            if len(byline) < _BYLINE_CHARS and (text := byline_date(byline, updates)):
                 return to_iso_date(text)
-        elif started and ev.kind == "block" and len(ev.text) < 120 and (text := byline_date(ev.text)):
+        elif started and ev.kind == "block" and len(ev.text) < _BYLINE_CHARS and (text := byline_date(ev.text, updates)):
             return to_iso_date(text)
-    return _byline_after_title(events, title_key)
+    return _byline_after_title(events, title_key, updates)
 
 
-def _byline_after_title(events: list[Event], title_key: str | None) -> str | None:
+def _byline_after_title(events: list[Event], title_key: str | None, updates: bool) -> str | None:
     """A byline just under the title in a box read as chrome (<footer class="entry-meta">By ... | March 3, 2026)."""
     title_el = next((ev.el for ev in events if ev.kind == "heading" and ev.el is not None
                      and norm_label(ev.text) == title_key), None) if title_key else None
@@ -327,7 +343,7 @@ def _byline_after_title(events: list[Event], title_key: str | None) -> str | Non
     if after is None or after.tag not in ("footer", "header", "div", "p", "span"):
         return None
     text = collapse(text_of(after))
-    found = byline_date(text) if len(text) < _BYLINE_CHARS else None
+    found = byline_date(text, updates) if len(text) < _BYLINE_CHARS else None
     return to_iso_date(found) if found else None
 
 

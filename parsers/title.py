@@ -8,7 +8,7 @@ from typing import Any
 
 from lxml import etree
 
-from parsers.headings import H_TAGS, heading_rank, is_hidden, is_zone
+from parsers.headings import H_TAGS, heading_rank, is_bold, is_hidden, is_zone
 from parsers.dates import only_a_date
 from parsers.text import collapse, norm_label, text_of
 
@@ -58,13 +58,13 @@ def _names_part(key: str, tag_title: str) -> bool:
 
 
 def _bold_title(body: etree._Element, tag_title: str, label_kind: Callable[[str], str | None]) -> str | None:
-    """With no heading at all: the bold line <title> is made of (old table layouts, <b><font>)."""
-    for el in body.iter("b", "strong", "font"):
-        text = collapse(text_of(el))
-        if text and len(text.split()) <= 15 and not label_kind(text) and not in_chrome(el) \
-                and _names_part(norm_label(text), tag_title):
-            return text
-    return None
+    """With no heading at all: the longest bold line <title> (or og:title) is made of (old table
+    layouts' <b><font>, a web archive's inline-styled <div style="font-weight:800">): the title,
+    not the site's name beside it."""
+    found = [text for el in body.iter() if isinstance(el.tag, str) and (el.tag == "font" or is_bold(el))
+             and (text := collapse(text_of(el))) and len(text.split()) <= 15 and not label_kind(text)
+             and not in_chrome(el) and _names_part(norm_label(text), tag_title)]
+    return max(found, key=len, default=None)
 
 
 _ARIA_HEADINGS = etree.XPath("descendant::*[@role='heading']")
@@ -113,7 +113,7 @@ def find_title(
         return _without_subtitle(best[1], keys), best[2]
     for key in ("og_title", "ld_title", "twitter_title", "ld_name"):
         if meta.get(key):
-            return meta[key], None
+            return _bold_title(body, norm_label(meta[key]), label_kind) or meta[key], None
     if best:
         return best[1], best[2]
     if tag_title and (bold := _bold_title(body, tag_title, label_kind)):

@@ -967,3 +967,25 @@ def test_card_dates_from_hatom_and_calendar_badges_not_from_the_excerpts_prose()
 def test_a_snippet_cut_at_its_start_is_truncated() -> None:
     card = '<div><h3><a href="/s/{0}">Card {0}</a></h3><p>1/2/2026</p><p>\u2026which also eased fatigue in a trial.</p></div>'
     assert [c["excerpt_truncated"] for c in _listing("".join(card.format(s) for s in "abc"))["related"]] == [True] * 3
+
+
+def test_a_web_archive_capture_of_a_page_without_headings() -> None:
+    head = ('<meta property="og:title" content="Aspirin and Strokes \u2013 MS Digest">'
+            '<meta property="article:published_time" content="2026-11-24T07:07:19Z">'
+            "<title>Aspirin and Strokes \u2013 MS Digest</title>")
+    body = ('<table><tr><td style="font-weight:bold">All snapshots</td><td>from host example.org</td></tr></table>'
+            '<div style="font-weight:bold">MS Digest</div>'
+            '<div style="font-size:40px;font-weight:800">Aspirin and Strokes</div>'
+            "<div>Published on January 12, 2026 by Editorial Team</div>"
+            '<div style="font-weight:700">Key Takeaway</div><div>Aspirin helped.</div>'
+            '<div style="font-weight:700">More Details</div><div>Journal: Neurology</div>')
+    record = parse(f"<html><head>{head}</head><body>{body}</body></html>", URL)
+    assert (record["title"], record["published"]) == ("Aspirin and Strokes", "2026-01-12")
+    assert [s["heading"] for s in record["sections"]] == ["Key Takeaway"]
+
+
+def test_the_page_metadata_dates_a_summary_only_when_it_shows_no_date() -> None:
+    meta = '<html><head><meta property="article:published_time" content="2026-02-25T10:00:00Z"></head><body>'
+    assert parse(f"{meta}<h1>T</h1><p>By Ann Lee | March 3, 2026</p>{FOUR}</body></html>", URL)["published"] == "2026-03-03"
+    assert parse(f"{meta}<h1>T</h1>{FOUR}</body></html>", URL)["published"] == "2026-02-25"
+    assert parse(f"{meta}<h1>T</h1><p>Updated <time>3/10/2026</time></p>{FOUR}</body></html>", URL)["published"] == "2026-02-25"
