@@ -188,8 +188,9 @@ def citation_date(texts: list[str], journal: str) -> str | None:
     return None
 
 
-# A web archive's capture wraps the address it captured: https://web.archive.org/web/20260115000000/https://...
-_CAPTURE = re.compile(r"^https?://[^/]+/(?:web/)?(?:\d+/)?\d{14}[a-z_]*/(https?://.+)$", re.I)
+# A web archive's capture wraps the address it captured: https://web.archive.org/web/20260115000000/https://...,
+# https://archive.ph/o/AbCdE/https://...
+_CAPTURE = re.compile(r"^https?://[^/]+/(?:(?:web/)?(?:\d+/)?\d{14}[a-z_]*|o/[A-Za-z0-9]+)/(https?://.+)$", re.I)
 
 
 def host_of(url: str) -> str:

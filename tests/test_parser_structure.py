@@ -744,6 +744,8 @@ def test_a_web_archive_capture_keeps_its_study_link() -> None:
             f'{SUMMARY}<h2>More Details</h2><p><a href="{capture}https://pubmed.ncbi.nlm.nih.gov/399/">Original study</a>'
             f'</p><p><a href="{capture}https://example.org/about">About us</a></p></body></html>')
     assert parse(page, URL)["source"]["url"] == f"{capture}https://pubmed.ncbi.nlm.nih.gov/399/"
+    ph = page.replace(capture + "https://example.org/summaries/x", "https://archive.ph/AbCdE").replace(capture, "https://archive.ph/o/AbCdE/")
+    assert parse(ph, URL)["source"]["url"] == "https://archive.ph/o/AbCdE/https://pubmed.ncbi.nlm.nih.gov/399/"
 
 
 def test_a_word_rating_ends_where_the_next_named_rating_begins() -> None:
