@@ -18,7 +18,8 @@ _READ_MORE = re.compile(
     r"^(?:read|continue|learn|see|view|more|details|full)\b.{0,25}$|^(?:\u00bb|\u2192|>|\.\.\.|\u2026)$|more\W*$", re.I
 )
 _DATES_LINE_WORDS = 8  # "Updated Feb 2, 2026 · Published": a line of dates, not an excerpt that cites one
-_DATE_PROPS = ("datePublished", "dateCreated")
+_MARKED_DATES = etree.XPath("descendant-or-self::*[@itemprop='datePublished' or @itemprop='dateCreated']"
+                             " | descendant-or-self::abbr[@title]")
 _READING_TIME = re.compile(r"^\d+\s*(?:min(?:ute)?s?|m)\b\.?\s*(?:read|reading)?$", re.I)
 _BADGE_WORDS = 2
 _TRAILING_READ_MORE = re.compile(r"\s+(?:(?:read|learn|see|view)\s+more|continue(?:\s+reading)?)\W*$", re.I)
@@ -124,12 +125,8 @@ def _marked_up_date(elements: Sequence[etree._Element]) -> str | None:
             if found := to_iso_date(time_el.get("datetime")) or to_iso_date(collapse(text_of(time_el))):
                 return found
     for el in elements:
-        for d in el.iter():
-            if not isinstance(d.tag, str):
-                continue
-            if d.get("itemprop") in _DATE_PROPS and (found := to_iso_date(d.get("content") or d.get("datetime"))):
-                return found
-            if d.tag == "abbr" and (found := to_iso_date(d.get("title"))):
+        for d in _MARKED_DATES(el):
+            if found := to_iso_date(d.get("content") or d.get("datetime") or d.get("title")):
                 return found
     return None
 
