@@ -17,6 +17,7 @@ Card = dict[str, Any]
 _READ_MORE = re.compile(
     r"^(?:read|continue|learn|see|view|more|details|full)\b.{0,25}$|^(?:\u00bb|\u2192|>|\.\.\.|\u2026)$|more\W*$", re.I
 )
+_READ_MORE_LEAD = re.compile(r"^(?:read|learn|see|view)\s+more\b|^continue\s+reading\b", re.I)
 _DATES_LINE_WORDS = 8  # "Updated Feb 2, 2026 · Published": a line of dates, not an excerpt that cites one
 _MARKED_DATES = etree.XPath("descendant-or-self::*[@itemprop='datePublished' or @itemprop='dateCreated']"
                              " | descendant-or-self::abbr[@title]")
@@ -96,6 +97,8 @@ def _card_title(events: list[Event], links: list[etree._Element], root: etree._E
         title, beside = _title_link(heading.el, heading.text) if heading.el is not None else (heading.text, "")
         return _PRINTED_URL.sub("", title), beside
     texts = [t for t in map(_link_title, links) if t and not is_read_more(t)]
+    # "Read More: Title" (a screen-reader span inside the Read More link) repeats the title link's words.
+    texts = [t for t in texts if not _READ_MORE_LEAD.match(t)] or texts
     if texts:
         return max(texts, key=len), ""
     return next((collapse(img.get("alt")) for img in root.iter("img") if img.get("alt")), ""), ""

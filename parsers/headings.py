@@ -24,6 +24,7 @@ _BOLD_CLASS = re.compile(r"(?:^|[\s_-])(?:font-(?:bold|semibold|extrabold|black)
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _MAX_HEADING_WORDS = 15
+_PAGE_FORM_HEADINGS = 3
 # Page widgets between or after the sections, whatever their markup: never summary text.
 WIDGET = re.compile(r"^\W*(?:was this (?:\w+ )?(?:helpful|useful)|did you find this (?:\w+ )?(?:helpful|useful)"
                     r"|print(?: this(?: \w+)?)?|email(?: this(?: \w+)?)?|download (?:as )?pdf)\W*$", re.I)
@@ -53,11 +54,22 @@ def heads_a_panel(button: etree._Element) -> bool:
     return button.get("aria-expanded") is not None or bool(button.get("aria-controls"))
 
 
+def wraps_page(form: etree._Element) -> bool:
+    """A <form> around the page's content (ASP.NET WebForms: Kentico, Sitecore, SharePoint, DotNetNuke
+    wrap every page in one), not a search box or a newsletter sign-up: it holds the h1, the main or
+    article, or several headings."""
+    if form.find(".//h1") is not None or form.find(".//main") is not None or form.find(".//article") is not None:
+        return True
+    return sum(1 for _ in zip(range(_PAGE_FORM_HEADINGS), form.iter("h2", "h3"))) >= _PAGE_FORM_HEADINGS
+
+
 def is_zone(el: etree._Element) -> bool:
     """Site chrome: navigation, footer, sidebars, forms, and a site header outside the article (not an
     accordion's header button)."""
     tag = el.tag
     if tag == "button" and heads_a_panel(el):
+        return False
+    if tag == "form" and wraps_page(el):
         return False
     if tag in _ZONE_TAGS or (el.get("role") or "").lower() in _ZONE_ROLES:
         return True

@@ -10,6 +10,7 @@ from lxml import etree
 from parsers.text import collapse
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+_CAMEL = re.compile(r"([a-z])([A-Z])")
 _TOKEN_ATTRS = ("class", "src", "alt", "href", "xlink:href", "data-state")
 _FILLED = frozenset({"full", "filled", "fill", "on", "active", "checked", "solid", "selected", "lit", "fas", "yes", "gold"})
 _EMPTY = frozenset({"empty", "off", "outline", "outlined", "inactive", "unfilled", "o", "regular", "far", "blank", "none", "grey", "gray", "no"})
@@ -29,7 +30,8 @@ def _tokens(el: etree._Element) -> set[str]:
     builder's data-name="Star Filled"): what says filled or empty."""
     words = " ".join(filter(None, (el.get(name) for name in _TOKEN_ATTRS)))
     data = " ".join(value for name, value in el.attrib.items() if name.startswith("data-"))
-    return set(_TOKEN.findall(f"{words} {data}".lower()))
+    # (camelCase split first: MUI's "MuiRating-iconFilled" says "filled")
+    return set(_TOKEN.findall(_CAMEL.sub(r"\1 \2", f"{words} {data}").lower()))
 
 
 def _class_state(tokens: set[str]) -> str:
@@ -83,7 +85,9 @@ def _icon_groups(region: list[etree._Element]) -> list[list[str]]:
     for el in region:
         # Icon fonts draw with private-use glyphs: text without letters or digits is still an icon.
         # An svg's innards are gone by now (clean.strip_junk): it is one mark like an <img>.
-        if el.tag not in _ICON_TAGS or len(el) or any(ch.isalnum() for ch in (el.text or "")):
+        text = (el.text or "").strip()
+        if el.tag not in _ICON_TAGS or len(el) or (any(ch.isalnum() for ch in text) and not (
+                text.isdigit() and _class_state(_tokens(el)))):  # (Drupal's first star holds the value: "4")
             continue
         tokens = _tokens(el)
         if not _class_state(tokens) and (holder := _icon_holder(el)) is not None:

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from parsers.headings import BLOCK_TAGS, heads_a_panel
+from parsers.headings import BLOCK_TAGS, heads_a_panel, wraps_page
 from parsers.profile import Profile
 from parsers.text import collapse, norm_label, text_of
 
@@ -161,7 +161,7 @@ def _labels_a_control(label: etree._Element) -> bool:
 def _is_chrome_text(el: etree._Element) -> bool:
     """Text in a link, menu, footer, dialog or form field ('Related' in a nav bar) names no block of this page."""
     for node in (el, *el.iterancestors()):
-        if node.tag == "button" and heads_a_panel(node):
+        if (node.tag == "button" and heads_a_panel(node)) or (node.tag == "form" and wraps_page(node)):
             continue
         if node.tag in _NOT_LABEL_HOLDERS or (node.get("role") or "").lower() in _NOT_LABEL_ROLES:
             return True

@@ -194,8 +194,8 @@ def _details(
         others = {h.el for h in hits if h.kind != "details"}
         node = hit.el
         while (parent := node.getparent()) is not None and parent.tag not in ("body", "html"):
-            if any(el in others for el in parent.iter()):
-                break
+            if is_zone(node) or any(el in others for el in parent.iter()):
+                break  # (an <aside> holding the block is its box: read from outside, it would be chrome)
             node = parent
         events = linearize(node, labels.kind) if node is not hit.el else []
         if sum(e.kind != "boundary" for e in events) > 1:

@@ -991,3 +991,34 @@ def test_the_page_metadata_dates_a_summary_only_when_it_shows_no_date() -> None:
     assert parse(f"{meta}<h1>T</h1><p>By Ann Lee | March 3, 2026</p>{FOUR}</body></html>", URL)["published"] == "2026-03-03"
     assert parse(f"{meta}<h1>T</h1>{FOUR}</body></html>", URL)["published"] == "2026-02-25"
     assert parse(f"{meta}<h1>T</h1><p>Updated <time>3/10/2026</time></p>{FOUR}</body></html>", URL)["published"] == "2026-02-25"
+
+
+def test_a_page_wrapped_in_one_webforms_form_is_read_but_a_search_form_is_chrome() -> None:
+    page = (f'<form method="post" action="/x" id="form"><input type="hidden" name="__VIEWSTATE" value="x">'
+            f"<h1>T</h1><p>Credibility: 4/5</p>{FOUR}</form>")
+    record = parse(page, URL)
+    assert (record["page_type"], record["title"], len(record["sections"])) == ("summary", "T", 4)
+    search = parse(f'<h1>T</h1><p>Credibility: 4/5</p>{FOUR}<form role="search"><h2>Search</h2><input name="q"></form>', URL)
+    assert [s["heading"] for s in search["sections"]][-1] == "Important Considerations"
+
+
+def test_icon_widgets_of_drupal_mui_and_a_read_more_link_with_the_title_inside() -> None:
+    fivestar = ('<div class="fivestar"><div class="star star-1"><span class="on">4</span></div>'
+                + "".join(f'<div class="star star-{i}"><span class="on"></span></div>' for i in (2, 3, 4))
+                + '<div class="star star-5"><span class="off"></span></div></div>')
+    mui = ('<span class="MuiRating-root" role="img">' + '<span class="MuiRating-icon MuiRating-iconFilled"></span>' * 4
+           + '<span class="MuiRating-icon MuiRating-iconEmpty"></span></span>')
+    for widget in (fivestar, mui):
+        got = parse(f"<h1>T</h1><div><p>Credibility</p>{widget}</div>{FOUR}", URL)["ratings"]["credibility"]
+        assert (got["value"], got["max"]) == (4, 5), widget[:40]
+    card = ('<li><a href="/s/{0}">Card {0} with a longer title</a><time>1/2/2026</time><div>Excerpt {0} cut mid-wo '
+            '<a href="/s/{0}">Read More<span class="screen-reader-text">: Card {0} with a longer title</span></a></div></li>')
+    record = parse(f"{SUMMARY}<h2>You May Also Like</h2><ul>{card.format('a')}{card.format('b')}</ul>", URL)
+    assert [c["title"] for c in record["related"]] == ["Card a with a longer title", "Card b with a longer title"]
+
+
+def test_more_details_in_an_aside_inside_a_wrapper() -> None:
+    page = (f'{SUMMARY}<div class="block-study_details"><aside class="study-details"><h2>More Details</h2>'
+            "<p>Journal: Neurology</p><p>Published: 11/20/2025</p></aside></div>")
+    source = parse(page, URL)["source"]
+    assert (source["journal"], source["published"]) == ("Neurology", "2025-11-20")
