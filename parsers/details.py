@@ -27,6 +27,8 @@ _MAX_KEY_WORDS = 5
 _KEY_COLON = re.compile(r"(?:^|(?<=\s))((?:[^\W\d][\w.'\-]*\s+(?:/\s+)?){0,3}[^\W\d][\w.'\-]*)\s*:\s+")
 _OTHER_URL = re.compile(r"(?:https?://|www\.)(?!(?:dx\.)?doi\.org)\S+", re.I)
 _DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org"})
+# A person's page ("Posted by <a href=https://www.blogger.com/profile/0123>"): never the study.
+_PROFILE_PATH = re.compile(r"/(?:profile|profiles|author|authors|user|users|people|members?)/", re.I)
 # A publisher's DOI-addressed page: /doi/10.1212/..., /doi/full/10..., /doi/abs/10... (Wiley, Sage, AAN...).
 _DOI_PATH = re.compile(r"/doi/(?:(?:abs|full|pdf|epdf|epub|reader|book)/)?(10\.\d{4,9}/\S+)", re.I)
 # "..., published 11/2/2024." or "Published 2024." in prose: the study's date without a "Key:" label.
@@ -267,7 +269,7 @@ def read_details(
         if host in _DOI_HOSTS:
             source["doi"] = source["doi"] or clean_doi(url)
             doi_link = doi_link or url
-        elif not source["url"] and host != page_host:
+        elif not source["url"] and host != page_host and not _PROFILE_PATH.search(urlsplit(url).path):
             source["url"] = url
             if m := _DOI_PATH.search(unquote(urlsplit(url).path)):
                 source["doi"] = source["doi"] or clean_doi(m.group(1))

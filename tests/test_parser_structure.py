@@ -1022,3 +1022,10 @@ def test_more_details_in_an_aside_inside_a_wrapper() -> None:
             "<p>Journal: Neurology</p><p>Published: 11/20/2025</p></aside></div>")
     source = parse(page, URL)["source"]
     assert (source["journal"], source["published"]) == ("Neurology", "2025-11-20")
+
+
+def test_an_authors_profile_link_beside_more_details_is_not_the_study() -> None:
+    page = (f'{SUMMARY}<div class="post"><div class="post-body"><h2>More Details</h2><div>Journal: Neurology</div>'
+            '<div><a href="https://doi.org/10.1002/ana.27140">Read the study</a></div></div>'
+            '<div class="post-footer">Posted by <a href="https://www.blogger.com/profile/0123">Editor</a></div></div>')
+    assert parse(page, URL)["source"]["url"] == "https://doi.org/10.1002/ana.27140"
