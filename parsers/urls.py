@@ -8,7 +8,7 @@ from urllib.parse import SplitResult, parse_qsl, urldefrag, urlencode, urljoin, 
 
 _TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
 _REDIRECTORS = {"www.google.com": "q", "google.com": "q", "l.facebook.com": "u", "lm.facebook.com": "u"}
-_REDIRECTOR_NAMES = ("google", "facebook", "safelinks", "GOOGLE", "FACEBOOK", "SAFELINKS")
+_REDIRECTOR_NAMES = ("google", "facebook", "safelinks")
 
 
 def absolute(href: str | None, base: str, drop: frozenset[str] = frozenset()) -> str | None:
@@ -59,7 +59,8 @@ def _absolute(href: str, base: str, drop: frozenset[str]) -> str | None:
 def _redirect_target(parts: SplitResult) -> str | None:
     """Where a click-through redirect goes: Google Docs and search wrap every link in google.com/url?q=,
     Facebook in l.facebook.com/l.php?u=, Outlook in safelinks ...?url=."""
-    if not any(name in parts.netloc for name in _REDIRECTOR_NAMES):  # (most links: no need to parse the host)
+    netloc = parts.netloc.lower()
+    if not any(name in netloc for name in _REDIRECTOR_NAMES):  # (most links: no need to parse the host)
         return None
     host = (parts.hostname or "").lower()
     key = _REDIRECTORS.get(host) or ("url" if host.endswith(".safelinks.protection.outlook.com") else None)
