@@ -192,6 +192,22 @@ class _NoPanels(_Panels):
 _NO_PANELS = _NoPanels()
 
 
+# Boxes a page sets inside its running text (a glossary aside, an inline sign-up form): left out, but the
+# text around them is one section.
+_INLINE_BOX_TAGS = frozenset({"aside", "form"})
+_TEXT_TAGS = frozenset({"p", "ul", "ol", "blockquote"})
+
+
+def _text_block(el: etree._Element | None) -> bool:
+    """A paragraph or list with words in it."""
+    return el is not None and el.tag in _TEXT_TAGS and bool(text_of(el).strip())
+
+
+def _mid_text(el: etree._Element) -> bool:
+    """An aside or form between two paragraphs of one text: furniture inside a section, not its end."""
+    return el.tag in _INLINE_BOX_TAGS and _text_block(el.getprevious()) and _text_block(el.getnext())
+
+
 def _image_text(heading: etree._Element) -> str:
     """A heading drawn as an image: its alt text (<h2><img alt="Key Takeaway"></h2>)."""
     return next((collapse(img.get("alt")) for img in heading.iter("img") if img.get("alt", "").strip()), "")
@@ -234,6 +250,9 @@ def linearize(
             flow.add(tail, bold > 0, link > 0)
             continue
         if el in skip or (el is not container and is_zone(el)):
+            if el not in skip and _mid_text(el):
+                flow.add(tail, bold > 0, link > 0)
+                continue
             flow.flush()
             flow.events.append(Event("boundary", el=el))
             flow.add(tail, bold > 0, link > 0)

@@ -141,6 +141,11 @@ def _decoration(el: etree._Element) -> bool:
     return bool(words and _EDIT_LINK.match(words))
 
 
+_SIGNUP_CHARS = 400  # a sign-up pitch is a sentence or three
+_SIGNUP_WORDS = re.compile(r"subscri|newsletter|sign[ -]?up|inbox|e-?mail|updates", re.I)
+_PAGE_PARTS = frozenset({"body", "html", "main", "article", "section"})
+
+
 def _short_text(el: etree._Element, cap: int = 40) -> str | None:
     """The element's collapsed text, or None when it runs past `cap` characters (no decoration is long)."""
     parts, size = [], 0
@@ -153,6 +158,25 @@ def _short_text(el: etree._Element, cap: int = 40) -> str | None:
     return text if len(text) <= cap else None
 
 
+def _drop_signup_boxes(root: etree._Element) -> None:
+    """An e-mail sign-up box (its field, its pitch, its button), wherever the page sets it: the widest
+    element around an e-mail field that stays short and holds no heading."""
+    for field in list(root.iter("input")):
+        if (field.get("type") or "").lower() != "email":
+            continue
+        box, text = None, None
+        for anc in field.iterancestors():
+            if anc.tag in _PAGE_PARTS or any(True for _ in anc.iter(*_HEADINGS)) \
+                    or (wider := _short_text(anc, cap=_SIGNUP_CHARS)) is None:
+                break  # (a box with a heading of its own is a widget by its heading: "Get our newsletter")
+            box, text = anc, wider
+        if box is None:
+            continue
+        said = " ".join([text or "", *(f.get("value") or f.get("placeholder") or "" for f in box.iter("input"))])
+        if _SIGNUP_WORDS.search(said):
+            box.tag = _DROPPED
+
+
 def strip_junk(root: etree._Element) -> None:
     """Remove invisible elements in place; SVGs keep their attributes (ratings drawn as icons) but no innards."""
     for svg in root.iter("svg"):
@@ -161,6 +185,7 @@ def strip_junk(root: etree._Element) -> None:
             svg.remove(child)
     _show_noscript(root)
     _undecorate_headings(root)
+    _drop_signup_boxes(root)
     # (Marked, then removed by lxml in one pass each: the text after a removed element stays.)
     etree.strip_elements(root, *_JUNK, _DROPPED, with_tail=False)
     etree.strip_tags(root, _SHOWN)

@@ -11,7 +11,7 @@ from lxml import etree
 
 from parsers.blocks import Event
 from parsers.dates import DATE_PATTERN, revised_before, to_iso_date
-from parsers.headings import AFTER_ARTICLE, H_TAGS
+from parsers.headings import AFTER_ARTICLE, H_TAGS, is_hidden
 from parsers.sections import BOILERPLATE_WORDS, boilerplate_block, last_section_label
 from parsers.urls import absolute
 from parsers.text import collapse, text_of
@@ -29,6 +29,11 @@ _OTHER_URL = re.compile(r"(?:https?://|www\.)(?!(?:dx\.)?doi\.org)\S+", re.I)
 _DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org"})
 # A person's page ("Posted by <a href=https://www.blogger.com/profile/0123>"): never the study.
 _PROFILE_PATH = re.compile(r"/(?:profile|profiles|author|authors|user|users|people|members?)/", re.I)
+# Sharing and following: a "Share: Twitter" link after the block is never the study.
+_SOCIAL_HOSTS = re.compile(
+    r"(?:^|\.)(?:twitter\.com|x\.com|facebook\.com|fb\.com|linkedin\.com|reddit\.com|pinterest\.com|whatsapp\.com"
+    r"|wa\.me|t\.me|telegram\.me|bsky\.app|threads\.net|instagram\.com|tumblr\.com|mastodon\.social)$")
+_SHARE_PATH = re.compile(r"/(?:intent|sharer|share|shareArticle|submit)\b", re.I)
 # A publisher's DOI-addressed page: /doi/10.1212/..., /doi/full/10..., /doi/abs/10... (Wiley, Sage, AAN...).
 _DOI_PATH = re.compile(r"/doi/(?:(?:abs|full|pdf|epdf|epub|reader|book)/)?(10\.\d{4,9}/\S+)", re.I)
 # "..., published 11/2/2024." or "Published 2024." in prose: the study's date without a "Key:" label.
@@ -262,7 +267,7 @@ def read_details(
         source["published"] = citation_date(texts, source["journal"])
     for a in links:
         url = absolute(a.get("href"), base)
-        if not url:
+        if not url or _not_the_study(a, url):
             continue
         host = host_of(url)
         # A doi.org link fills source.doi; source.url prefers another outside link (PubMed, publisher).
@@ -278,6 +283,14 @@ def read_details(
         # A DOI written out as text (a publisher URL's path was read above, with that link).
         source["doi"] = next((d for text in texts if (d := clean_doi(_OTHER_URL.sub(" ", text)))), None)
     return source
+
+
+def _not_the_study(a: etree._Element, url: str) -> bool:
+    """A link that cannot be the study's: a relative one (the site's own page), a hidden one, a share button."""
+    href = (a.get("href") or "").strip().lower()
+    if (not href.startswith(("http:", "https:", "//")) and not _CAPTURE.match(url)) or is_hidden(a):
+        return True
+    return bool(_SOCIAL_HOSTS.search(host_of(url)) or _SHARE_PATH.search(urlsplit(url).path))
 
 
 def details_range(events: list[Event], label_kind: Callable[[str], str | None]) -> list[Event]:

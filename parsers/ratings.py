@@ -189,6 +189,20 @@ def _width(region: list[etree._Element], scale: int | float) -> Rating | None:
     return _rating(_num(str(round(pct * scale / 100, 2))), _num(str(scale)), None, f"width: {found.group(1)}%")
 
 
+def _clipped_stars(region: list[etree._Element]) -> Rating | None:
+    """Filled stars cut to a width over a row of empty ones (<span style="width:80%">★★★★★</span>):
+    that share of the row."""
+    for el in region:
+        style = el.get("style")
+        if not style or not (m := _WIDTH.search(style)) or float(m.group(1)) > 100:
+            continue
+        run = "".join(collapse(text_of(el)).split())
+        if len(run) >= 2 and _STARS.fullmatch(run) and all(ch in _STAR_FULL for ch in run):
+            value = round(float(m.group(1)) * len(run) / 100 * 2) / 2  # to the half star a row can show
+            return _rating(_num(str(value)), len(run), None, f"{run} at width: {m.group(1)}%")
+    return None
+
+
 def _region(hit: LabelHit, order: list[etree._Element], index: dict[Any, int], stops: set[Any]) -> list[etree._Element]:
     """Elements after the label in document order, up to the next label or heading (even one inside the label's)."""
     start = index.get(hit.el)
@@ -242,6 +256,8 @@ def _drawn(text: str, region: list[etree._Element], scale: int | float) -> Ratin
     """A value written as a number pair or a percentage, or drawn (star characters, icons, a bar)."""
     if found := _strong(text) or _percent(text):
         return found
+    if clipped := _clipped_stars(region):
+        return clipped
     chars = _star_chars(text)
     if chars and chars["value"] == chars["max"]:
         # Five "★" coloured by class (star filled / star empty): the classes say how many are lit.

@@ -14,7 +14,7 @@ from parsers.clean import MAX_TAGS, body_of, build_tree, cap_markup, strip_junk
 from parsers.dates import byline_date, find_date_text, only_a_date, revised_before, to_iso_date
 from parsers.decode import decode_body
 from parsers.details import aside_journal, boilerplate_journal, citation_date, clean_doi, details_range, empty_source, host_of, read_details
-from parsers.headings import BLOCK_TAGS, is_hidden, is_zone
+from parsers.headings import BLOCK_TAGS, H_TAGS, is_hidden, is_zone
 from parsers.labels import Labels, LabelHit, find_labels
 from parsers.links import links_in
 from parsers.metadata import read_metadata
@@ -28,7 +28,7 @@ from parsers.title import find_title
 from parsers.urls import absolute
 
 # Bumped whenever the same page gives a different record: `reparse` and crawls know what to redo.
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 
 
 class Rating(TypedDict):
@@ -214,6 +214,9 @@ def _details(
 
 _RATING_ELEMENT_CHARS = 300
 _BYLINE_CHARS = 120
+_BYLINE_BOXES = frozenset({"footer", "header", "div", "p", "span", "article", "section", "main"})
+_BYLINE_DEPTH = 2
+_BYLINE_STEPS = 4
 _ARTICLE_WORDS = 150
 _ARTICLE_PARAGRAPHS = 3
 
@@ -339,12 +342,32 @@ def _byline_after_title(events: list[Event], title_key: str | None, updates: boo
     """A byline just under the title in a box read as chrome (<footer class="entry-meta">By ... | March 3, 2026)."""
     title_el = next((ev.el for ev in events if ev.kind == "heading" and ev.el is not None
                      and norm_label(ev.text) == title_key), None) if title_key else None
-    after = title_el.getnext() if title_el is not None else None
-    if after is None or after.tag not in ("footer", "header", "div", "p", "span"):
+    if title_el is None:
         return None
-    text = collapse(text_of(after))
-    found = byline_date(text, updates) if len(text) < _BYLINE_CHARS else None
-    return to_iso_date(found) if found else None
+    for _ in range(_BYLINE_DEPTH):  # a title alone in its block (<div class="page-title"><h1>): that block's next
+        if title_el.getnext() is not None or title_el.getparent() is None or title_el.getparent().tag == "body":
+            break
+        title_el = title_el.getparent()
+    after = title_el.getnext()
+    for _ in range(_BYLINE_STEPS):  # past a row of share links, into the article that follows (<article><footer>)
+        if after is None or after.tag not in _BYLINE_BOXES:
+            return None
+        text = collapse(text_of(after))
+        if len(text) >= _BYLINE_CHARS or any(True for _ in after.iter(*H_TAGS)):  # (a byline has no heading)
+            after = next(iter(after.iterchildren(etree.Element)), None)
+        elif found := byline_date(text, updates):
+            return to_iso_date(found)
+        elif _only_links(after, text):
+            after = after.getnext()
+        else:
+            return None
+    return None
+
+
+def _only_links(el: etree._Element, text: str) -> bool:
+    """All the element says is link text ("Share on Facebook X Email Print"), or nothing."""
+    linked = "".join(text_of(a) for a in el.iter("a"))
+    return "".join(linked.split()) == "".join(text.split())
 
 
 def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, profile: Profile,

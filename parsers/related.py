@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from parsers.card import Card, build_card
-from parsers.headings import AFTER_ARTICLE, BLOCK_TAGS, H_TAGS, heading_rank, is_hidden, is_zone
+from parsers.headings import AFTER_ARTICLE, BLOCK_TAGS, H_TAGS, WIDGET, heading_rank, is_hidden, is_zone
 from parsers.labels import LabelHit
 from parsers.text import PROSE_WORDS, collapse, text_of
 from parsers.urls import absolute
@@ -260,6 +260,7 @@ def _block_after(
     if start is None:
         return []
     inside = set(start_el.iter())
+    label_ancestry = set(start_el.iterancestors())
     scope: list[etree._Element] = []
     taken: set[Any] = set()
     for el in order[start + 1 : start + 1 + _SCAN_CAP]:
@@ -271,7 +272,7 @@ def _block_after(
                 is_zone(el) and not _part_of_taken(el, taken)):
             break
         if rank is not None and (other := heading_rank(el)) is not None and other <= rank \
-                and not _in_link_or_chrome(el) and not _titles_a_card(el) \
+                and not _in_link_or_chrome(el) and not _titles_a_card(el) and not _heads_a_card(el, label_ancestry) \
                 and not (headings_only and el.tag not in H_TAGS):  # a card's own title is no end
             break
         scope.append(el)
@@ -286,8 +287,12 @@ def _part_of_taken(el: etree._Element, taken: set[Any]) -> bool:
 
 
 def _after_article(el: etree._Element) -> bool:
-    """A heading of what follows an article (comments, sharing): no card or study link is past it."""
-    return el.tag in H_TAGS and bool(AFTER_ARTICLE.match(collapse(text_of(el))))
+    """A heading of what follows an article (comments, sharing, "Was this helpful?"): no card or study
+    link is past it."""
+    if el.tag not in H_TAGS:
+        return False
+    text = collapse(text_of(el))
+    return bool(AFTER_ARTICLE.match(text) or WIDGET.match(text))
 
 
 def site_footer(el: etree._Element) -> bool:
@@ -327,6 +332,19 @@ def _prose_outside(scope: list[etree._Element], cards: list[tuple[etree._Element
 def _titles_a_card(heading: etree._Element) -> bool:
     """A heading holding a link to another page: a card's title, however big."""
     return any(_goes_elsewhere(a) for a in heading.iter("a"))
+
+
+def _heads_a_card(heading: etree._Element, label_ancestry: set[Any]) -> bool:
+    """A heading in a box of its own (not the label's) that links to one page beside it (<article><h2>Title</h2>
+    ...<a href>Read More</a></article>): a card's title without a link; a "References" heading's box links
+    to many pages."""
+    for box in heading.iterancestors():
+        if box in label_ancestry:
+            return False
+        targets = {(a.get("href") or "").strip() for a in box.iter("a") if _goes_elsewhere(a)}
+        if targets:
+            return len(targets) == 1
+    return False
 
 
 def _goes_elsewhere(a: etree._Element) -> bool:

@@ -13,6 +13,20 @@ _LINK_HEAVY = 0.8  # a block that is mostly link text is navigation ("Share", "R
 _NOT_SECTIONS = frozenset({"rating", "related", "details", "boilerplate"})
 _ENDS_SUMMARY = frozenset({"related", "boilerplate"})
 _SITE_LINE = re.compile(r"^\W*(?:tags|tagged|categories|filed under|posted in|share(?: this)?)\s*:", re.I)
+# Lines the page sets among the paragraphs that no one wrote for this summary: an ad slot's labels, an
+# audio player's running time, a site-wide disclaimer box ("This summary is not medical advice...").
+_FURNITURE_LINE = re.compile(
+    r"^\W*(?:advertisements?|sponsored(?: content| links?)?|ads?|loading ad\W*|ad unavailable"
+    r"|(?:story|article|text|content) continues below(?: (?:this )?(?:ad|advert|advertisement))?"
+    r"|continue reading below|scroll (?:down )?to continue(?: with content)?"
+    r"|\d{1,2}:\d{2}(?:\s*/\s*\d{1,2}:\d{2})?|voiced by [\w .]{1,30})\W*$"
+    r"|^\W*(?:(?:medical |important |health )?disclaimer\b|note\b\W*)?\W*this (?:summary|article|content|information"
+    r"|page|site|website|post) (?:is|does) not (?:constitute |intended as |meant as |a substitute for |replace )?"
+    r"(?:medical|professional|health)", re.I)
+# "Read also: <a>Another summary</a>" between paragraphs: a pointer to another page.
+_POINTER_LINE = re.compile(r"^\W*(?:read also|also read|see also|read more|read next|related(?: \w+)?|more on this(?: topic)?"
+                           r"|recommended(?: reading)?|you (?:may|might) also like|don't miss|further reading)\s*[:\u2013\u2014-]", re.I)
+_POINTER_LINKS = 0.4
 
 
 def last_section_label(events: list[Event], label_kind: Callable[[str], str | None]) -> int:
@@ -36,7 +50,10 @@ def is_subtitle(events: list[Event], i: int, title_key: str, label_kind: Callabl
     ev = events[i]
     if ev.kind != "heading" or i == 0 or not title_key or label_kind(ev.text) is not None:
         return False
-    before = events[i - 1]
+    k = i - 1
+    while k > 0 and events[k].kind == "block" and events[k].link_ratio >= _LINK_HEAVY:
+        k -= 1  # a row of "Print" / "Email" / "Share" links under the title
+    before = events[k]
     if before.kind != "heading" or not _is_title(before.text, title_key):
         return False
     for nxt in events[i + 1:]:
@@ -74,6 +91,15 @@ def _range_end(events: list[Event], i: int, label_kind: Callable[[str], str | No
             break
         j += 1
     return j
+
+
+def _own_text(ev: Event) -> bool:
+    """A block of the section's own text: not a link list, a site line ("Tags: ..."), a widget, an ad's
+    label, a disclaimer or a "Read also:" pointer."""
+    text = ev.text
+    if ev.link_ratio >= _LINK_HEAVY or _SITE_LINE.match(text) or WIDGET.match(text) or _FURNITURE_LINE.match(text):
+        return False
+    return not (ev.link_ratio >= _POINTER_LINKS and _POINTER_LINE.match(text))
 
 
 def extract_sections(
@@ -130,9 +156,7 @@ def extract_sections(
             # An unknown heading over sub-headings with no text of its own groups them: they are the sections.
             i += 1
             continue
-        kept = [e for e in body
-                if (e.kind == "heading" and not WIDGET.match(e.text))
-                or (e.link_ratio < _LINK_HEAVY and not _SITE_LINE.match(e.text) and not WIDGET.match(e.text))]
+        kept = [e for e in body if (e.kind == "heading" and not WIDGET.match(e.text)) or _own_text(e)]
         while kept and kept[-1].kind == "heading":
             kept.pop()  # a sub-heading with no text of its own here ("How we rated this study", a share box)
         texts = [e.text for e in kept]

@@ -1029,3 +1029,91 @@ def test_an_authors_profile_link_beside_more_details_is_not_the_study() -> None:
             '<div><a href="https://doi.org/10.1002/ana.27140">Read the study</a></div></div>'
             '<div class="post-footer">Posted by <a href="https://www.blogger.com/profile/0123">Editor</a></div></div>')
     assert parse(page, URL)["source"]["url"] == "https://doi.org/10.1002/ana.27140"
+
+
+# Round 24: furniture a site sets inside the article.
+def test_ads_a_disclaimer_and_read_also_pointers_are_not_section_text() -> None:
+    page = ("<h1>Title</h1><h2>Key Takeaway</h2><p>Text one.</p><div><span>Advertisement</span></div>"
+            "<div><div>Loading ad\u2026</div><div>Story continues below advertisement</div></div>"
+            '<h2>What They Found</h2><p>Text two.</p><p><strong>Read also:</strong> <a href="/s/other">Another '
+            "summary</a></p><p>Text three.</p><div role=note><p><strong>Medical disclaimer.</strong> This summary is "
+            "not medical advice. Always talk to your doctor.</p></div><h2>More Details</h2><p>Journal: Neurology</p>")
+    assert parse(page, URL)["sections"] == [{"heading": "Key Takeaway", "text": "Text one."},
+                                            {"heading": "What They Found", "text": "Text two.\n\nText three."}]
+
+
+def test_a_sentence_that_mentions_advice_or_reading_stays() -> None:
+    page = ("<h1>Title</h1><h2>Key Takeaway</h2><p>Read also the patient leaflet: it is not medical advice either.</p>"
+            "<p>Advertisement of results is rare.</p><h2>More Details</h2><p>Journal: Neurology</p>")
+    assert parse(page, URL)["sections"][0]["text"] == ("Read also the patient leaflet: it is not medical advice either."
+                                                       "\n\nAdvertisement of results is rare.")
+
+
+def test_sign_up_boxes_an_author_bio_and_an_audio_player_are_not_sections() -> None:
+    page = ('<h1>Title</h1><div class="player"><button aria-label="Play">\u25b6</button><div class="audio-title">Listen '
+            'to this article</div><div>0:00 / 4:12</div></div><h2>Key Takeaway</h2><p>Text one.</p><div class="box">'
+            "<h3>Get our weekly digest</h3><p>One email every Friday.</p></div><h2>What They Found</h2><p>Text two.</p>"
+            '<div class="cta"><p>Research news, free. Join 5,000 readers.</p><form><input type="email">'
+            '<input type="submit" value="Subscribe"></form></div>'
+            "<h2>More Details</h2><p>Journal: Neurology</p><h2>About the author</h2><p>Jane Doe is a writer.</p>")
+    assert parse(page, URL)["sections"] == [{"heading": "Key Takeaway", "text": "Text one."},
+                                            {"heading": "What They Found", "text": "Text two."}]
+
+
+def test_an_aside_between_two_paragraphs_does_not_end_the_section() -> None:
+    page = ("<h1>Title</h1><h2>What They Found</h2><p>Text one.</p><aside><p>Key terms: cytokine.</p></aside>"
+            "<p>Text two.</p><aside><p>Sidebar: popular posts</p></aside><h2>More Details</h2><p>Journal: Neurology</p>")
+    assert parse(page, URL)["sections"] == [{"heading": "What They Found", "text": "Text one.\n\nText two."}]
+
+
+def test_cards_titled_as_big_as_the_related_heading_without_a_link() -> None:
+    card = ('<article><header><h2>{0}</h2></header><footer><span>12/31/2026</span></footer><div><p>Excerpt for {0} cut '
+            'mid-wo</p></div><a href="/s/{0}">Read More</a></article>')
+    page = (SUMMARY + "<section><h2>You May Also Like</h2>" + card.format("alpha") + card.format("beta") + "</section>"
+            "<section><h2>References</h2><ol><li><a href='https://a.example/1'>One</a></li>"
+            "<li><a href='https://b.example/2'>Two</a></li></ol></section>")
+    related = parse(page, URL)["related"]
+    assert [(c["title"], c["date"]) for c in related] == [("alpha", "2026-12-31"), ("beta", "2026-12-31")]
+
+
+def test_share_links_hidden_and_relative_links_are_never_the_study() -> None:
+    def url(after: str) -> str | None:
+        page = (SUMMARY + '<h2>More Details</h2><ul><li>Journal: Neurology</li><li>DOI: <a href="https://doi.org/'
+                '10.1002/ana.27140">10.1002/ana.27140</a></li></ul>' + after)
+        return parse(page, URL)["source"]["url"]
+
+    assert url('<p>Share: <a href="https://twitter.com/intent/tweet?url=x">Twitter</a></p>') == "https://doi.org/10.1002/ana.27140"
+    assert url('<a class="u-url" href="/summaries/x.html" hidden></a><p><a href="/tag/ms">MS</a></p>') \
+        == "https://doi.org/10.1002/ana.27140"
+    assert url('<h3>Was this summary helpful?</h3><p>Yes / No</p><a href="https://example.net/about/">About us</a>') \
+        == "https://doi.org/10.1002/ana.27140"
+    assert url('<p>Full text: <a href="https://pubmed.ncbi.nlm.nih.gov/1/">PubMed</a></p>') == "https://pubmed.ncbi.nlm.nih.gov/1/"
+
+
+def test_bylines_in_a_joomla_details_list_and_in_the_articles_own_footer() -> None:
+    joomla = ('<h1>Title</h1><div><a href="?print=1">Print</a> <a href="/mail">Email</a></div><dl><dt>Details</dt>'
+              "<dd>Written by Editorial Team</dd><dd>Published: 12 January 2026</dd></dl><h2>Key Takeaway</h2><p>Text.</p>")
+    drupal = ('<div class="block"><h1>Title</h1></div><div><a href="https://share.example/x">Share on Facebook</a></div>'
+              "<article><footer><div>Submitted by editorial on Mon, 01/12/2026 - 09:00</div></footer>"
+              "<h2>Key Takeaway</h2><p>Text.</p></article>")
+    for page in (joomla, drupal):
+        record = parse(page, URL)
+        assert (record["published"], [s["heading"] for s in record["sections"]]) == ("2026-01-12", ["Key Takeaway"])
+
+
+def test_a_section_holding_ratings_and_details_under_the_title_is_no_byline() -> None:
+    page = ("<header><h1>Title</h1></header><section><div>Credibility \u2605\u2605\u2606\u2606\u2606</div>"
+            "<div><h4>More Details</h4><p>Published: January 14, 2025</p></div></section>")
+    assert parse(page, URL)["published"] is None
+
+
+def test_stars_clipped_to_a_width_count_that_share() -> None:
+    def rating(stars: str) -> tuple:
+        page = f"<h1>Title</h1><div><span>Credibility</span> <span>{stars}</span></div><h2>Key Takeaway</h2><p>Text.</p>"
+        r = parse(page, URL)["ratings"]["credibility"]
+        return r["value"], r["max"]
+
+    fill = '<span style="width:80%">\u2605\u2605\u2605\u2605\u2605</span>'
+    assert rating('<span>\u2606\u2606\u2606\u2606\u2606</span>' + fill) == (4, 5)
+    assert rating(fill) == (4, 5)
+    assert rating('<span style="width:70%">\u2605\u2605\u2605\u2605\u2605</span>') == (3.5, 5)
