@@ -193,7 +193,7 @@ _NO_PANELS = _NoPanels()
 
 
 # Boxes a page sets inside its running text (a glossary aside, an inline sign-up form): left out, but the
-# text around them is one section.
+# text around them is one section (so is the text around a skipped element: a rating line, a card).
 _INLINE_BOX_TAGS = frozenset({"aside", "form"})
 _TEXT_TAGS = frozenset({"p", "ul", "ol", "blockquote"})
 
@@ -204,8 +204,8 @@ def _text_block(el: etree._Element | None) -> bool:
 
 
 def _mid_text(el: etree._Element) -> bool:
-    """An aside or form between two paragraphs of one text: furniture inside a section, not its end."""
-    return el.tag in _INLINE_BOX_TAGS and _text_block(el.getprevious()) and _text_block(el.getnext())
+    """Between two paragraphs of one text (an aside, a form, a skipped rating line): inside a section, not its end."""
+    return _text_block(el.getprevious()) and _text_block(el.getnext())
 
 
 def _image_text(heading: etree._Element) -> str:
@@ -250,7 +250,7 @@ def linearize(
             flow.add(tail, bold > 0, link > 0)
             continue
         if el in skip or (el is not container and is_zone(el)):
-            if el not in skip and _mid_text(el):
+            if (el in skip or el.tag in _INLINE_BOX_TAGS) and _mid_text(el):
                 flow.add(tail, bold > 0, link > 0)
                 continue
             flow.flush()

@@ -111,6 +111,10 @@ class Labels:
         return hit
 
     def _match(self, text: str) -> tuple[str, str, str] | None:
+        if (lead := _FIRST_PERSON.match(text)) and (found := self._match(text[lead.end():])):
+            # "We rate this study's credibility 3 out of 5.", "Our interest rating: High.": the site's own
+            # rating in a short sentence of its own (a longer one is the summary's prose).
+            return found if found[0] == "rating" and len(found[2].split()) <= _PROSE_RATING_WORDS else None
         starts_rating = text.casefold().startswith(self._rating_starts)
         if len(text) > self._max_len and not starts_rating:
             return None  # too long to be a label, and not "Rating: value"
@@ -126,6 +130,9 @@ class Labels:
         return None
 
 
+_FIRST_PERSON = re.compile(r"^\s*(?:we\s+(?:rate|rated|give|gave|score|scored)\s+(?:this|the)\s+"
+                           r"(?:study|research|paper|summary|trial|article)(?:['\u2019]s)?|our)\s+(?=\w)", re.I)
+_PROSE_RATING_WORDS = 6
 # Bilingual sites write a label and its translation in one heading: the first part is the label.
 _TRANSLATED = re.compile(r"^\s*(.+?)\s+[/|]\s+\S.*$", re.S)
 _UNSEEN = object()

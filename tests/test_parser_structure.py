@@ -1117,3 +1117,21 @@ def test_stars_clipped_to_a_width_count_that_share() -> None:
     assert rating('<span>\u2606\u2606\u2606\u2606\u2606</span>' + fill) == (4, 5)
     assert rating(fill) == (4, 5)
     assert rating('<span style="width:70%">\u2605\u2605\u2605\u2605\u2605</span>') == (3.5, 5)
+
+
+def test_a_rating_in_a_short_sentence_of_the_sites_own() -> None:
+    page = ("<h1>Title</h1><p>We rate this study\u2019s credibility 3 out of 5.</p><p>Our interest rating: High.</p>"
+            "<h2>Key Takeaway</h2><p>Text one.</p><h2>What They Found</h2><p>Text two.</p>"
+            "<p>Our credibility rating is 4/5 because the trial was large and well run over many years.</p>")
+    record = parse(page, URL)
+    assert {k: (r["value"], r["max"], r["label"]) for k, r in record["ratings"].items()} == {
+        "credibility": (3, 5, None), "interest": (None, None, "High")}
+    assert record["sections"][-1]["text"].endswith("well run over many years.")  # (a longer sentence is prose)
+
+
+def test_a_rating_line_between_two_paragraphs_leaves_the_section_whole() -> None:
+    page = ("<h1>Title</h1><h2>Key Takeaway</h2><p>Text one.</p><p>Credibility: 4/5</p><p>Text two.</p>"
+            "<h2>What They Found</h2><p>Text three.</p>")
+    record = parse(page, URL)
+    assert record["ratings"]["credibility"]["value"] == 4
+    assert record["sections"][0] == {"heading": "Key Takeaway", "text": "Text one.\n\nText two."}
