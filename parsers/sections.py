@@ -6,10 +6,12 @@ import re
 from collections.abc import Callable
 
 from parsers.blocks import Event
+from parsers.dates import DATE_PATTERN
 from parsers.headings import AFTER_ARTICLE, WEAK_RANK, WIDGET
 from parsers.text import PROSE_WORDS, norm_label, strip_label_punct
 
-_LINK_HEAVY = 0.8  # a block that is mostly link text is navigation ("Share", "Read more"), not prose
+_LINK_HEAVY = 0.8
+_BYLINE_WORDS = re.compile(r"^\W*(?:by|written|reviewed|posted|published|updated|edited|\d+\s*min)\b|\bby\s+\w|\b(?:min(?:ute)?s?\s+read|reading time)\b", re.I)  # a block that is mostly link text is navigation ("Share", "Read more"), not prose
 _NOT_SECTIONS = frozenset({"rating", "related", "details", "boilerplate"})
 _ENDS_SUMMARY = frozenset({"related", "boilerplate"})
 _SITE_LINE = re.compile(r"^\W*(?:tags|tagged|categories|filed under|posted in|share(?: this)?)\s*:", re.I)
@@ -56,12 +58,23 @@ def is_subtitle(events: list[Event], i: int, title_key: str, label_kind: Callabl
     before = events[k]
     if before.kind != "heading" or not _is_title(before.text, title_key):
         return False
+    blocks = []
     for nxt in events[i + 1:]:
         if nxt.kind != "block":
-            return True
+            break
         if len(nxt.text.split()) >= PROSE_WORDS:
             return False
-    return True
+        blocks.append(nxt)
+    # A byline box (by whom, when, "Category: ...", "Hits: 412") may follow; a short sentence alone under
+    # an unknown heading is that section's text.
+    return not blocks or any(map(_byline_like, blocks))
+
+
+def _byline_like(ev: Event) -> bool:
+    """What follows a subtitle: a byline ("By Jane Doe", a date, "5 min read"), a row of links or separators."""
+    text = ev.text
+    return (ev.link_ratio >= _LINK_HEAVY or not any(ch.isalpha() for ch in text) or bool(_BYLINE_WORDS.search(text))
+            or DATE_PATTERN.search(text) is not None)
 
 
 def boilerplate_block(ev: Event, boilerplate: re.Pattern[str]) -> bool:

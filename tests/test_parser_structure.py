@@ -1135,3 +1135,14 @@ def test_a_rating_line_between_two_paragraphs_leaves_the_section_whole() -> None
     record = parse(page, URL)
     assert record["ratings"]["credibility"]["value"] == 4
     assert record["sections"][0] == {"heading": "Key Takeaway", "text": "Text one.\n\nText two."}
+
+
+def test_a_short_first_section_under_an_unknown_heading_is_no_subtitle() -> None:
+    def sections(after_h2: str) -> list[str]:
+        page = (f"<h1>Title</h1><h2>Background</h2>{after_h2}<h2>Key Takeaway</h2><p>Text one.</p>"
+                "<h2>More Details</h2><p>Journal: Neurology</p>")
+        return [s["heading"] for s in parse(page, URL)["sections"]]
+
+    assert sections("<p>Vitamin D is made in skin.</p>") == ["Background", "Key Takeaway"]
+    assert sections("<p>By Jane Doe</p>") == ["Key Takeaway"]  # a dek and its byline
+    assert sections("<p>Written by: Team</p><p>Category: Summaries</p><p>Hits: 412</p>") == ["Key Takeaway"]
