@@ -23,6 +23,8 @@ _MARKED_DATES = etree.XPath("descendant-or-self::*[@itemprop='datePublished' or 
                              " | descendant-or-self::abbr[@title]")
 _READING_TIME = re.compile(r"^\d+\s*(?:min(?:ute)?s?|m)\b\.?\s*(?:read|reading)?$", re.I)
 _BADGE_WORDS = 2
+# A link this long is the card's excerpt set as a link (Substack's preview text), not its title or Read More.
+_LINKED_EXCERPT_WORDS = 8
 _TRAILING_READ_MORE = re.compile(r"\s+(?:(?:read|learn|see|view)\s+more|continue(?:\s+reading)?)\W*$", re.I)
 _SEPARATORS = " \u00b7|-\u2013\u2014"  # between a card's date and its excerpt: "12/31/2026 – Excerpt"
 # A print view writes each link's address after it: "Gut Bacteria and MS (https://example.org/...)".
@@ -163,30 +165,40 @@ def _runs(root: etree._Element) -> list[str]:
         if text:
             runs.append(text)
 
-    stack: list[tuple[etree._Element, bool, bool]] = [(root, False, False)]
+    # (element, leaving, muted, ends): `muted` says an ancestor below the root is a link or heading (its
+    # text and the tails inside it are the title or Read More); `ends` that leaving the element ends a run.
+    stack: list[tuple[etree._Element, bool, bool, bool]] = [(root, False, False, False)]
     while stack:
-        el, leaving, muted = stack.pop()
-        breaks = el.tag in BLOCK_TAGS or el.tag == "br"
+        el, leaving, muted, ends = stack.pop()
         if leaving:
-            if breaks or el.tag == "a" or heading_rank(el) is not None:
+            if ends:
                 flush()
-            if el is not root and el.tail and not _muted_tail(el, root):
+            if el is not root and el.tail and not muted:
                 buf.append(el.tail)
             continue
         if not isinstance(el.tag, str) or (el is not root and is_hidden(el)):
             if el is not root and el.tail:
                 buf.append(el.tail)
             continue
-        inline_link = el.tag == "a" and not any(d.tag in BLOCK_TAGS for d in el.iterdescendants())
-        mute = muted or inline_link or (el is not root and heading_rank(el) is not None)
+        breaks = el.tag in BLOCK_TAGS or el.tag == "br"
+        heading = heading_rank(el) is not None
+        inline_link = el.tag == "a" and not any(d.tag in BLOCK_TAGS for d in el.iterdescendants()) \
+            and not _linked_excerpt(el)
+        mute = muted or inline_link or (el is not root and heading)
         if breaks or mute != muted:
             flush()
         if el.text and not mute:
             buf.append(el.text)
-        stack.append((el, True, muted))
-        stack.extend((child, False, mute) for child in reversed(el))
+        stack.append((el, True, muted, breaks or el.tag == "a" or heading))
+        stack.extend((child, False, mute, False) for child in reversed(el))
     flush()
     return runs
+
+
+def _linked_excerpt(a: etree._Element) -> bool:
+    """A link as long as an excerpt that is not a "Continue reading <title>" link: the card's excerpt."""
+    words = text_of(a).split()
+    return len(words) >= _LINKED_EXCERPT_WORDS and not _READ_MORE_LEAD.match(" ".join(words))
 
 
 def _sibling_runs(after: Sequence[etree._Element]) -> list[str]:
@@ -198,16 +210,6 @@ def _sibling_runs(after: Sequence[etree._Element]) -> list[str]:
         if tail := collapse(el.tail):
             runs.append(tail)
     return runs
-
-
-def _muted_tail(el: etree._Element, root: etree._Element) -> bool:
-    """A tail inside a link or heading is part of that link or heading."""
-    for anc in el.iterancestors():
-        if anc is root:
-            return False
-        if (anc.tag == "a" and not any(d.tag in BLOCK_TAGS for d in anc.iterdescendants())) or heading_rank(anc) is not None:
-            return True
-    return False
 
 
 def _no_labels(text: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from lxml import etree
@@ -143,6 +144,10 @@ def _decoration(el: etree._Element) -> bool:
 
 _SIGNUP_CHARS = 400  # a sign-up pitch is a sentence or three
 _SIGNUP_WORDS = re.compile(r"subscri|newsletter|sign[ -]?up|inbox|e-?mail|updates", re.I)
+_SIGNUP_HEADING = re.compile(r"subscri|newsletter|sign[ -]?up|mailing list|inbox|\bdigest\b|never miss"
+                             r"|stay (?:informed|updated|up to date|in the loop)", re.I)
+_SIGNUP_BUTTON = re.compile(r"(?:subscribe|sign(?: me)? up)\b|^\W*(?:join(?: now| us)?|get (?:it|started))\W*$", re.I)
+_SIGNUP_DEPTH = 3
 _PAGE_PARTS = frozenset({"body", "html", "main", "article", "section"})
 
 
@@ -159,22 +164,42 @@ def _short_text(el: etree._Element, cap: int = 40) -> str | None:
 
 
 def _drop_signup_boxes(root: etree._Element) -> None:
-    """An e-mail sign-up box (its field, its pitch, its button), wherever the page sets it: the widest
-    element around an e-mail field that stays short and holds no heading."""
+    """E-mail sign-up boxes, wherever the page sets them: one headed as such ("Get our weekly digest")
+    around its form or Subscribe button, and the short pitch around an e-mail field."""
+    for heading in list(root.iter(*_HEADINGS[1:])):
+        if _SIGNUP_HEADING.search(_short_text(heading, cap=80) or ""):
+            for box in itertools.islice(heading.iterancestors(), _SIGNUP_DEPTH):
+                if box.tag in ("body", "html", "main", "article") or _short_text(box, cap=_SIGNUP_CHARS) is None \
+                        or sum(1 for _ in box.iter(*_HEADINGS)) > 1:
+                    break
+                if _signup_control(box):
+                    box.tag = _DROPPED
+                    break
     for field in list(root.iter("input")):
         if (field.get("type") or "").lower() != "email":
             continue
-        box, text = None, None
+        box, inside = None, ""
         for anc in field.iterancestors():
-            if anc.tag in _PAGE_PARTS or any(True for _ in anc.iter(*_HEADINGS)) \
-                    or (wider := _short_text(anc, cap=_SIGNUP_CHARS)) is None:
-                break  # (a box with a heading of its own is a widget by its heading: "Get our newsletter")
-            box, text = anc, wider
-        if box is None:
-            continue
-        said = " ".join([text or "", *(f.get("value") or f.get("placeholder") or "" for f in box.iter("input"))])
-        if _SIGNUP_WORDS.search(said):
+            if anc.tag in _PAGE_PARTS or any(True for _ in anc.iter(*_HEADINGS)):
+                break  # (a box with a heading of its own is found by its heading)
+            text = _short_text(anc, cap=_SIGNUP_CHARS)
+            added = text.replace(inside, " ", 1) if text and inside else text
+            if text is None or (added and added.strip() and not _SIGNUP_WORDS.search(added)):
+                break  # words that are no sign-up pitch: a section's paragraph beside an inline form
+            box, inside = anc, text
+        if box is not None:
             box.tag = _DROPPED
+
+
+def _signup_control(box: etree._Element) -> bool:
+    """The box holds a form, an e-mail field or a Subscribe / Sign up button or link."""
+    for el in box.iter("form", "input", "button", "a"):
+        if el.tag == "form" or (el.get("type") or "").lower() == "email":
+            return True
+        said = el.get("value") if el.tag == "input" else _short_text(el, cap=30)
+        if said and _SIGNUP_BUTTON.search(said):
+            return True
+    return False
 
 
 def strip_junk(root: etree._Element) -> None:

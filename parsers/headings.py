@@ -28,11 +28,10 @@ _PAGE_FORM_HEADINGS = 3
 # Page widgets between or after the sections, whatever their markup: never summary text.
 WIDGET = re.compile(r"^\W*(?:was this (?:\w+ )?(?:helpful|useful)|did you find this (?:\w+ )?(?:helpful|useful)"
                     r"|print(?: this(?: \w+)?)?|email(?: this(?: \w+)?)?|download (?:as )?pdf"
-                    r"|listen to this (?:article|summary|story|post|page|episode)"
-                    # sign-up boxes: "Subscribe to our newsletter", "Get our weekly digest", "Stay in the loop"
-                    r"|(?:subscribe|sign up)\b.{0,60}|.{0,40}\bnewsletters?\b.{0,40}|never miss (?:a|an|another)\b.{0,40}"
-                    r"|get (?:our|the) (?:\w+ ){0,2}(?:digest|newsletter|updates)\b.{0,40}"
-                    r"|stay (?:up to date|updated|informed|in the loop)\b.{0,40})\W*$", re.I)
+                    r"|listen to this (?:article|summary|story|post|page|episode))\W*$", re.I)
+# The question of a feedback widget: never summary text, as a heading or a line (a lone "Print" or "Email"
+# line is a widget's only as a link: "Email" is also a list item of a study's reminder methods).
+FEEDBACK = re.compile(r"^\W*(?:was this|did you find this) (?:\w+ )?(?:helpful|useful)\W*$", re.I)
 # What blogs put after the article, in any theme: comments, sharing buttons, tags.
 # The whole heading must be one of these ("3 Comments", "Share this:", "Leave a Reply"): "Responses
 # Varied" or "Comments From the Researchers" are sections.

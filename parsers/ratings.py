@@ -178,8 +178,8 @@ def _width(region: list[etree._Element], scale: int | float) -> Rating | None:
     found = None
     for el in region:
         style = el.get("style")
-        if not style or el.tag in ("svg", "img") or collapse(text_of(el)):
-            continue  # (an icon sized width:100% of its box is no bar)
+        if not style or el.tag in ("svg", "img") or collapse(text_of(el)) or next(el.iter("svg", "img"), None) is not None:
+            continue  # (an icon, or a box sized to hold one, at width:100% is no bar)
         m = _WIDTH.search(style)
         if m and float(m.group(1)) <= 100:
             found = m  # the innermost / last bar is the fill, outer ones are tracks

@@ -22,7 +22,7 @@ from parsers.pagetype import LISTING, OTHER, SUMMARY, page_type
 from parsers.profile import DEFAULT_PROFILE, Profile
 from parsers.ratings import extract_ratings
 from parsers.related import boxed_apart, find_cards, has_pagination, prose_outside, related_scope, unlabeled_related
-from parsers.sections import extract_sections, is_subtitle
+from parsers.sections import BYLINE_WORDS, extract_sections, is_subtitle
 from parsers.text import PROSE_WORDS, collapse, norm_label, text_of
 from parsers.title import find_title
 from parsers.urls import absolute
@@ -217,6 +217,7 @@ _BYLINE_CHARS = 120
 _BYLINE_BOXES = frozenset({"footer", "header", "div", "p", "span", "article", "section", "main"})
 _BYLINE_DEPTH = 2
 _BYLINE_STEPS = 4
+_SENTENCE_WORDS = 8
 _ARTICLE_WORDS = 150
 _ARTICLE_PARAGRAPHS = 3
 
@@ -333,9 +334,16 @@ def _byline_date(events: list[Event], title: str | None, label_kind: Callable[[s
             byline = ev.text[len(title_key):]
             if len(byline) < _BYLINE_CHARS and (text := byline_date(byline, updates)):
                 return to_iso_date(text)
-        elif started and ev.kind == "block" and len(ev.text) < _BYLINE_CHARS and (text := byline_date(ev.text, updates)):
+        elif started and ev.kind == "block" and len(ev.text) < _BYLINE_CHARS and not _a_sentence(ev.text) \
+                and (text := byline_date(ev.text, updates)):
             return to_iso_date(text)
     return _byline_after_title(events, title_key, updates)
+
+
+def _a_sentence(text: str) -> bool:
+    """A sentence of prose that mentions a date ("Researchers reported on December 3, 2025 that ..."), not
+    a byline ("Published January 12, 2026 by Editorial Team.")."""
+    return text.endswith(".") and len(text.split()) >= _SENTENCE_WORDS and not BYLINE_WORDS.search(text)
 
 
 def _byline_after_title(events: list[Event], title_key: str | None, updates: bool) -> str | None:

@@ -7,24 +7,26 @@ from collections.abc import Callable
 
 from parsers.blocks import Event
 from parsers.dates import DATE_PATTERN
-from parsers.headings import AFTER_ARTICLE, WEAK_RANK, WIDGET
+from parsers.headings import AFTER_ARTICLE, FEEDBACK, WEAK_RANK, WIDGET
 from parsers.text import PROSE_WORDS, norm_label, strip_label_punct
 
-_LINK_HEAVY = 0.8
-_BYLINE_WORDS = re.compile(r"^\W*(?:by|written|reviewed|posted|published|updated|edited|\d+\s*min)\b|\bby\s+\w|\b(?:min(?:ute)?s?\s+read|reading time)\b", re.I)  # a block that is mostly link text is navigation ("Share", "Read more"), not prose
+_LINK_HEAVY = 0.8  # a block that is mostly link text is navigation ("Share", "Read more"), not prose
+# What a byline says besides its date: by whom, posted or updated when, how long a read.
+BYLINE_WORDS = re.compile(r"^\W*(?:by|written|reviewed|posted|published|updated|edited|\d+\s*min)\b|\bby\s+\w"
+                          r"|\b(?:min(?:ute)?s?\s+read|reading time)\b", re.I)
 _NOT_SECTIONS = frozenset({"rating", "related", "details", "boilerplate"})
 _ENDS_SUMMARY = frozenset({"related", "boilerplate"})
 _SITE_LINE = re.compile(r"^\W*(?:tags|tagged|categories|filed under|posted in|share(?: this)?)\s*:", re.I)
 # Lines the page sets among the paragraphs that no one wrote for this summary: an ad slot's labels, an
-# audio player's running time, a site-wide disclaimer box ("This summary is not medical advice...").
+# audio player's credit, a site-wide disclaimer box ("This summary is not medical advice...").
 _FURNITURE_LINE = re.compile(
-    r"^\W*(?:advertisements?|sponsored(?: content| links?)?|ads?|loading ad\W*|ad unavailable"
+    r"^\W*(?:advertisements?|loading ad\W*|ad unavailable"
     r"|(?:story|article|text|content) continues below(?: (?:this )?(?:ad|advert|advertisement))?"
-    r"|continue reading below|scroll (?:down )?to continue(?: with content)?"
-    r"|\d{1,2}:\d{2}(?:\s*/\s*\d{1,2}:\d{2})?|voiced by [\w .]{1,30})\W*$"
+    r"|continue reading below|scroll (?:down )?to continue(?: with content)?|voiced by [\w .]{1,30})\W*$"
     r"|^\W*(?:(?:medical |important |health )?disclaimer\b|note\b\W*)?\W*this (?:summary|article|content|information"
     r"|page|site|website|post) (?:is|does) not (?:constitute |intended as |meant as |a substitute for |replace )?"
     r"(?:medical|professional|health)", re.I)
+_WIDGET_LINKS = 0.5
 # "Read also: <a>Another summary</a>" between paragraphs: a pointer to another page.
 _POINTER_LINE = re.compile(r"^\W*(?:read also|also read|see also|read more|read next|related(?: \w+)?|more on this(?: topic)?"
                            r"|recommended(?: reading)?|you (?:may|might) also like|don't miss|further reading)\s*[:\u2013\u2014-]", re.I)
@@ -73,7 +75,7 @@ def is_subtitle(events: list[Event], i: int, title_key: str, label_kind: Callabl
 def _byline_like(ev: Event) -> bool:
     """What follows a subtitle: a byline ("By Jane Doe", a date, "5 min read"), a row of links or separators."""
     text = ev.text
-    return (ev.link_ratio >= _LINK_HEAVY or not any(ch.isalpha() for ch in text) or bool(_BYLINE_WORDS.search(text))
+    return (ev.link_ratio >= _LINK_HEAVY or not any(ch.isalpha() for ch in text) or bool(BYLINE_WORDS.search(text))
             or DATE_PATTERN.search(text) is not None)
 
 
@@ -110,7 +112,9 @@ def _own_text(ev: Event) -> bool:
     """A block of the section's own text: not a link list, a site line ("Tags: ..."), a widget, an ad's
     label, a disclaimer or a "Read also:" pointer."""
     text = ev.text
-    if ev.link_ratio >= _LINK_HEAVY or _SITE_LINE.match(text) or WIDGET.match(text) or _FURNITURE_LINE.match(text):
+    if ev.link_ratio >= _LINK_HEAVY or _SITE_LINE.match(text) or FEEDBACK.match(text) or _FURNITURE_LINE.match(text):
+        return False
+    if ev.link_ratio >= _WIDGET_LINKS and WIDGET.match(text):
         return False
     return not (ev.link_ratio >= _POINTER_LINKS and _POINTER_LINE.match(text))
 

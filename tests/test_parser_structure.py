@@ -1050,10 +1050,11 @@ def test_a_sentence_that_mentions_advice_or_reading_stays() -> None:
 
 
 def test_sign_up_boxes_an_author_bio_and_an_audio_player_are_not_sections() -> None:
+    # (A box is known by its heading and its control, or by the e-mail field its short pitch sits around.)
     page = ('<h1>Title</h1><div class="player"><button aria-label="Play">\u25b6</button><div class="audio-title">Listen '
             'to this article</div><div>0:00 / 4:12</div></div><h2>Key Takeaway</h2><p>Text one.</p><div class="box">'
-            "<h3>Get our weekly digest</h3><p>One email every Friday.</p></div><h2>What They Found</h2><p>Text two.</p>"
-            '<div class="cta"><p>Research news, free. Join 5,000 readers.</p><form><input type="email">'
+            "<h3>Get our weekly digest</h3><p>One email every Friday.</p><a href='/subscribe'>Subscribe</a></div><h2>What They Found</h2><p>Text two.</p>"
+            '<div class="cta"><p>Research news in your inbox, free.</p><form><input type="email">'
             '<input type="submit" value="Subscribe"></form></div>'
             "<h2>More Details</h2><p>Journal: Neurology</p><h2>About the author</h2><p>Jane Doe is a writer.</p>")
     assert parse(page, URL)["sections"] == [{"heading": "Key Takeaway", "text": "Text one."},
@@ -1146,3 +1147,52 @@ def test_a_short_first_section_under_an_unknown_heading_is_no_subtitle() -> None
     assert sections("<p>Vitamin D is made in skin.</p>") == ["Background", "Key Takeaway"]
     assert sections("<p>By Jane Doe</p>") == ["Key Takeaway"]  # a dek and its byline
     assert sections("<p>Written by: Team</p><p>Category: Summaries</p><p>Hits: 412</p>") == ["Key Takeaway"]
+
+
+# Round 25: genuine content that looks like furniture.
+def test_words_of_furniture_in_a_summarys_own_text_stay() -> None:
+    page = ("<h1>Title</h1><h2>Key Takeaway</h2><p>Monthly newsletters kept people exercising.</p>"
+            "<h2>What They Found</h2><p>Reminders came three ways:</p><ul><li>Email</li><li>Ads</li>"
+            "<li>Sponsored content</li></ul><p>Sign up was faster online.</p><p>3:58</p><p>was the average time.</p>"
+            "<h2>Sign Up for Trials</h2><p>Trials need volunteers.</p><h2>Stay Informed About Your Options</h2>"
+            "<p>Ask your neurologist.</p><h2>More Details</h2><p>Journal: Neurology</p>")
+    assert [(s["heading"], s["text"]) for s in parse(page, URL)["sections"]] == [
+        ("Key Takeaway", "Monthly newsletters kept people exercising."),
+        ("What They Found", "Reminders came three ways:\n\nEmail\n\nAds\n\nSponsored content\n\nSign up was faster "
+                            "online.\n\n3:58\n\nwas the average time."),
+        ("Sign Up for Trials", "Trials need volunteers."),
+        ("Stay Informed About Your Options", "Ask your neurologist.")]
+
+
+def test_an_inline_sign_up_form_leaves_its_sections_paragraph() -> None:
+    page = ("<h1>Title</h1><h2>Key Takeaway</h2><div><p>Text one.</p><form><input type='email' placeholder='Your email'>"
+            "<button>Subscribe</button></form></div><h2>What They Found</h2><p>Text two.</p>")
+    assert parse(page, URL)["sections"][0] == {"heading": "Key Takeaway", "text": "Text one."}
+
+
+def test_a_sign_up_box_among_the_cards_does_not_end_them() -> None:
+    page = (SUMMARY + "<section><h2>You May Also Like</h2>" + _card("a", "1/2/2026")
+            + "<div><h3>Get our weekly digest</h3><form><input type='email'><button>Subscribe</button></form></div>"
+            + _card("b", "1/3/2026") + "</section>")
+    assert [c["title"] for c in parse(page, URL)["related"]] == ["Card a", "Card b"]
+
+
+def test_a_dated_standfirst_is_not_the_byline() -> None:
+    page = ("<h1>Title</h1><p>Researchers reported on December 3, 2025 that immune cells behave differently.</p>"
+            "<div>January 12, 2026 &middot; Editorial Team</div><h2>Key Takeaway</h2><p>Text.</p>")
+    assert parse(page, URL)["published"] == "2026-01-12"
+
+
+def test_an_icon_box_at_full_width_beside_a_word_rating_is_no_bar() -> None:
+    page = ('<h1>Title</h1><p>Interest: <span style="width:100%"><img src="/flame.svg" alt=""></span> High</p>'
+            "<h2>Key Takeaway</h2><p>Text.</p>")
+    rating = parse(page, URL)["ratings"]["interest"]
+    assert (rating["value"], rating["label"]) == (None, "High")
+
+
+def test_a_cards_excerpt_set_as_a_link() -> None:
+    card = ('<div><a href="/p/{0}"><h3>Card {0}</h3></a><div>12/31/2026</div><a href="/p/{0}">Study finds immune '
+            'cells that can enter the bra</a> <a href="/p/{0}">Read More</a></div>')
+    related = parse(SUMMARY + "<h2>You May Also Like</h2>" + card.format("a") + card.format("b"), URL)["related"]
+    assert [(c["title"], c["excerpt"]) for c in related] == [
+        ("Card a", "Study finds immune cells that can enter the bra"), ("Card b", "Study finds immune cells that can enter the bra")]
