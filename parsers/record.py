@@ -22,7 +22,7 @@ from parsers.pagetype import LISTING, OTHER, SUMMARY, page_type
 from parsers.profile import DEFAULT_PROFILE, Profile
 from parsers.ratings import extract_ratings
 from parsers.related import boxed_apart, find_cards, has_pagination, prose_outside, related_scope, unlabeled_related
-from parsers.sections import BYLINE_WORDS, extract_sections, is_subtitle
+from parsers.sections import BYLINE_WORDS, byline_line, extract_sections, is_subtitle
 from parsers.text import PROSE_WORDS, collapse, norm_label, text_of
 from parsers.title import find_title
 from parsers.urls import absolute
@@ -290,12 +290,27 @@ def _published(meta: dict[str, Any], events: list[Event], title: str | None, bod
     details, or a byline under the title); else the page's metadata (a web archive's capture puts its
     own time there); else an "Updated" <time>."""
     shown, updated = _times_before_body(body, skip, body_start, index)
-    if found := shown or _byline_date(events, title, label_kind, updates=False):
+    if found := shown or _byline_date(events, title, label_kind, updates=False) or _closing_byline(events, label_kind):
         return found
     for key in ("published", "ld_published"):
         if found := to_iso_date(meta.get(key)):
             return found
-    return updated or _byline_date(events, title, label_kind, updates=True)
+    return updated or _byline_date(events, title, label_kind, updates=True) or _closing_byline(events, label_kind, True)
+
+
+def _closing_byline(events: list[Event], label_kind: Callable[[str], str | None], updates: bool = False) -> str | None:
+    """A byline line after the summary's sections, before its study details or related block ("Published
+    January 12, 2026 by Editorial Team" under the last section)."""
+    in_sections = False
+    for ev in events:
+        if ev.kind == "heading":
+            kind = label_kind(ev.text)
+            if kind in ("details", "related", "boilerplate"):
+                break
+            in_sections = in_sections or kind == "section"
+        elif in_sections and ev.kind == "block" and byline_line(ev.text) and (text := byline_date(ev.text, updates)):
+            return to_iso_date(text)
+    return None
 
 
 def _times_before_body(body: etree._Element, skip: set[Any], body_start: etree._Element | None,

@@ -27,6 +27,23 @@ _FURNITURE_LINE = re.compile(
     r"|page|site|website|post) (?:is|does) not (?:constitute |intended as |meant as |a substitute for |replace )?"
     r"(?:medical|professional|health)", re.I)
 _WIDGET_LINKS = 0.5
+# A byline set after the article's text ("Published January 12, 2026 by Editorial Team"): a line of its own
+# that opens with a byline word and gives a date, not a sentence that goes on ("Published in 2025, the ...").
+_CLOSING_BYLINE = re.compile(r"^\W*(?:(?:first |originally )?published|posted|written|by|(?:last )?updated"
+                             r"|(?:last )?reviewed|(?:last )?modified)\b", re.I)
+_BYLINE_LINE_WORDS = 12
+
+
+def byline_line(text: str) -> bool:
+    """A line that is a byline: a byline word first, a date in it, a dozen words at most."""
+    return (len(text.split()) <= _BYLINE_LINE_WORDS and bool(_CLOSING_BYLINE.match(text))
+            and DATE_PATTERN.search(text) is not None and not _goes_on(text))
+
+
+def _goes_on(text: str) -> bool:
+    """The date opens a sentence that says more ("Published in 2025, the study ..."): prose."""
+    m = DATE_PATTERN.search(text)
+    return bool(m) and bool(re.match(r"\s*,\s+(?:the|a|an|this|it|these|they|researchers)\b", text[m.end():], re.I))
 # "Read also: <a>Another summary</a>" between paragraphs: a pointer to another page.
 _POINTER_LINE = re.compile(r"^\W*(?:read also|also read|see also|read more|read next|related(?: \w+)?|more on this(?: topic)?"
                            r"|recommended(?: reading)?|you (?:may|might) also like|don't miss|further reading)\s*[:\u2013\u2014-]", re.I)
@@ -116,6 +133,8 @@ def _own_text(ev: Event) -> bool:
         return False
     if ev.link_ratio >= _WIDGET_LINKS and WIDGET.match(text):
         return False
+    if byline_line(text):
+        return False  # the summary's own byline, set after its text
     return not (ev.link_ratio >= _POINTER_LINKS and _POINTER_LINE.match(text))
 
 

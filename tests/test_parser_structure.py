@@ -1196,3 +1196,16 @@ def test_a_cards_excerpt_set_as_a_link() -> None:
     related = parse(SUMMARY + "<h2>You May Also Like</h2>" + card.format("a") + card.format("b"), URL)["related"]
     assert [(c["title"], c["excerpt"]) for c in related] == [
         ("Card a", "Study finds immune cells that can enter the bra"), ("Card b", "Study finds immune cells that can enter the bra")]
+
+
+def test_a_byline_after_the_last_section_dates_the_summary_and_is_not_its_text() -> None:
+    def read(line: str) -> tuple:
+        page = (f"<h1>Title</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Text one.</p>{line}"
+                "<h2>More Details</h2><p>Journal: Neurology</p><p>Published: March 3, 2025</p>")
+        record = parse(page, URL)
+        return record["sections"][0]["text"], record["published"], record["source"]["published"]
+
+    assert read("<p>Published January 12, 2026 by Editorial Team</p>") == ("Text one.", "2026-01-12", "2025-03-03")
+    assert read("<p>By Editorial Team &middot; January 12, 2026</p>") == ("Text one.", "2026-01-12", "2025-03-03")
+    assert read("<p>Published in 2025, the study followed 300 people.</p>") == (
+        "Text one.\n\nPublished in 2025, the study followed 300 people.", None, "2025-03-03")
