@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 
@@ -16,7 +19,7 @@ _MONTHS = (
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 _MDY = re.compile(rf"\b({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.I)
-_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS}),?\s+(\d{{4}})(?!\d)", re.I)
+_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+|-)({_MONTHS})(?:,?\s+|-)(\d{{4}})(?!\d)", re.I)
 _YMON = re.compile(rf"\b(\d{{4}})\s+({_MONTHS})\s+(\d{{1,2}})(?![\d:])", re.I)  # "2025 Jan 14" (a citation's)
 _YEAR = re.compile(r"\d{4}")
 _MY = re.compile(rf"\b({_MONTHS})\s+(\d{{4}})(?!\d)", re.I)
@@ -38,8 +41,41 @@ def _iso(y: int, m: int, d: int) -> str | None:
         return None
 
 
+# How the page being parsed writes 3/4/2026 (or 3.4.2026): day first (3 April) or month first (March 4, as the seed
+# site and RECORD.md do). Set for one parse by date_order(); a context variable, so that every date
+# read during that parse agrees without threading the page's convention through each extractor.
+_DAY_FIRST: ContextVar[bool] = ContextVar("day_first", default=False)
+# Languages whose pages write the month first; every other one (en-GB, en-AU, fr, de...) the day first.
+_MONTH_FIRST_LANGS = ("en", "en-us", "en-ca", "en-ph")
+
+
+@contextmanager
+def date_order(day_first: bool) -> Iterator[None]:
+    """Within the block, ambiguous D/M dates (3/4/2026) are read day first when `day_first`."""
+    token = _DAY_FIRST.set(day_first)
+    try:
+        yield
+    finally:
+        _DAY_FIRST.reset(token)
+
+
+def page_day_first(markup: str, lang: str | None) -> bool:
+    """Whether a page writes 3/4/2026 as 3 April: a date on it that reads only one way (13/4/2026,
+    4/13/2026) settles it; else its language does (en-US month first, en-GB or fr day first)."""
+    day = month = False
+    for m in _SLASH.finditer(markup):
+        a, b = int(m[1]), int(m[2])
+        day = day or (12 < a <= 31 and b <= 12)
+        month = month or (12 < b <= 31 and a <= 12)
+    if day != month:
+        return day
+    code = (lang or "").strip().lower().replace("_", "-")
+    return bool(code) and code not in _MONTH_FIRST_LANGS
+
+
 def to_iso_date(text: str | None) -> str | None:
-    """The first date found in `text` as YYYY-MM-DD; M/D/YYYY is read US-style unless impossible."""
+    """The first date found in `text` as YYYY-MM-DD; D/M/YYYY is read month first (US-style) unless
+    impossible or the page writes its days first (date_order)."""
     if not text or len(text) > 500:
         text = (text or "")[:500]
     if not text.strip():
@@ -50,7 +86,8 @@ def to_iso_date(text: str | None) -> str | None:
         return _iso(int(m[1]), int(m[2]), int(m[3]))
     if m := _SLASH.search(text):
         a, b, y = int(m[1]), int(m[2]), int(m[3])
-        return _iso(y, a, b) if a <= 12 else _iso(y, b, a)
+        day_first = (_DAY_FIRST.get() and b <= 12) or a > 12
+        return _iso(y, b, a) if day_first else _iso(y, a, b)
     if m := _MDY.search(text):
         return _iso(int(m[3]), _month(m[1]), int(m[2]))
     if m := _DMY.search(text):

@@ -18,6 +18,8 @@ _META_KEYS = {
     "citation_publication_date": "source_published",
     "citation_date": "source_published",
     "dc.date": "published",
+    "og:locale": "locale",
+    "content-language": "locale",
     "date": "published",
 }
 _MAX_LD = 200_000
@@ -77,12 +79,14 @@ def _study(value: Any, out: dict[str, Any]) -> None:
 def read_metadata(root: etree._Element) -> dict[str, Any]:
     """Metadata strings found in the raw tree (before scripts are stripped)."""
     out: dict[str, Any] = {}
+    if lang := root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang"):
+        out["lang"] = lang.strip()
     for el in root.iter("title", "meta", "link", "base", "script"):
         tag = el.tag
         if tag == "title" and "title" not in out:
             out["title"] = collapse(text_of(el))
         elif tag == "meta":
-            key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+            key = (el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv") or "").strip().lower()
             name = _META_KEYS.get(key)
             content = el.get("content")
             if name and content and name not in out:

@@ -11,7 +11,7 @@ from lxml import etree
 
 from parsers.blocks import Event, linearize
 from parsers.clean import MAX_TAGS, body_of, build_tree, cap_markup, strip_junk
-from parsers.dates import byline_date, find_date_text, only_a_date, revised_before, to_iso_date
+from parsers.dates import byline_date, date_order, find_date_text, only_a_date, page_day_first, revised_before, to_iso_date
 from parsers.decode import decode_body
 from parsers.details import aside_journal, boilerplate_journal, citation_date, clean_doi, details_range, empty_source, host_of, read_details
 from parsers.headings import BLOCK_TAGS, H_TAGS, is_hidden, is_zone
@@ -409,6 +409,14 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
         whole_root = build_tree(whole) if cut else None
         links.extend(links_in(root if whole_root is None else whole_root, fetched))
     meta = read_metadata(root)
+    # Dates like 3/4/2026 are read as the page writes them (its own unambiguous dates, or its language).
+    with date_order(page_day_first(text, meta.get("lang") or meta.get("locale"))):
+        return _read_page(root, meta, text, cut, url, fetched, profile)
+
+
+def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool, url: str, fetched: str,
+               profile: Profile) -> Record:
+    """Every extractor over the page's tree (its metadata read), assembled into the record."""
     strip_junk(root)
     body = body_of(root)
     base = absolute(meta.get("base"), fetched) or fetched

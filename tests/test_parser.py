@@ -221,10 +221,25 @@ def test_version_is_in_every_record() -> None:
     ("text", "iso"),
     [("12/31/2026", "2026-12-31"), ("5/1/2026", "2026-05-01"), ("31/12/2026", "2026-12-31"), ("2026-03-04T10:00:00Z", "2026-03-04"),
      ("March 3, 2026", "2026-03-03"), ("3 Mar 2026", "2026-03-03"), ("Sept. 9th, 2025", "2025-09-09"),
-     ("Tue, 03 Feb 2026 10:00:00 GMT", "2026-02-03"), ("May 2025", "2025-05"), ("13/13/2026", None), ("soon", None), ("", None)],
+     ("Tue, 03 Feb 2026 10:00:00 GMT", "2026-02-03"), ("May 2025", "2025-05"), ("13/13/2026", None), ("soon", None), ("", None),
+     ("12-Jan-2026", "2026-01-12"), ("14.02.2026", "2026-02-14")],
 )
 def test_dates_become_iso(text: str, iso: str | None) -> None:
     assert to_iso_date(text) == iso
+
+
+def test_a_page_that_writes_its_days_first_is_read_day_first() -> None:
+    def dates(lang: str, extra: str = "") -> tuple:
+        page = (f'<html lang="{lang}"><body><h1>T</h1><p>Published 03/04/2026</p>{extra}<h2>Key Takeaway</h2><p>x.</p>'
+                "<h2>More Details</h2><p>Journal: Neurology</p><p>Published: 05/06/2025</p></body></html>")
+        record = parse(page, "https://e.org/x")
+        return record["published"], record["source"]["published"]
+
+    assert dates("en") == dates("en-US") == ("2026-03-04", "2025-05-06")  # the seed site's M/D/YYYY
+    assert dates("en-GB") == dates("fr") == ("2026-04-03", "2025-06-05")
+    assert dates("en", "<p>Updated 13/02/2026</p>") == ("2026-04-03", "2025-06-05")  # its own dates settle it
+    assert dates("en-GB", "<p>Updated 2/13/2026</p>") == ("2026-03-04", "2025-05-06")
+    assert to_iso_date("03/04/2026") == "2026-03-04"  # (outside a parse: month first, as RECORD.md writes)
 
 
 def test_ratings_the_profile_does_not_name_are_kept_and_neighbours_never_leak() -> None:
