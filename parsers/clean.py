@@ -169,6 +169,7 @@ def _drop_signup_boxes(root: etree._Element) -> None:
     for heading in list(root.iter(*_HEADINGS[1:])):
         if _SIGNUP_HEADING.search(_short_text(heading, cap=80) or ""):
             for box in itertools.islice(heading.iterancestors(), _SIGNUP_DEPTH):
+                # (a <section> may be such a box; the page's own parts never are)
                 if box.tag in ("body", "html", "main", "article") or _short_text(box, cap=_SIGNUP_CHARS) is None \
                         or sum(1 for _ in box.iter(*_HEADINGS)) > 1:
                     break
