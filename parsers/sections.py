@@ -23,7 +23,7 @@ _FURNITURE_LINE = re.compile(
     r"^\W*(?:advertisements?|loading ad\W*|ad unavailable"
     r"|(?:story|article|text|content) continues below(?: (?:this )?(?:ad|advert|advertisement))?"
     r"|continue reading below|scroll (?:down )?to continue(?: with content)?|voiced by [\w .]{1,30})\W*$"
-    r"|^\W*(?:(?:medical |important |health )?disclaimer\b|note\b\W*)?\W*this (?:summary|article|content|information"
+    r"|^\W*(?:(?:medical |important |health )?disclaimer\b\W*|note\b\W*)?this (?:summary|article|content|information"
     r"|page|site|website|post) (?:is|does) not (?:constitute |intended as |meant as |a substitute for |replace )?"
     r"(?:medical|professional|health)", re.I)
 _WIDGET_LINKS = 0.5
