@@ -119,7 +119,8 @@ def _show_noscript(root: etree._Element) -> None:
 
 
 def _undecorate_headings(root: etree._Element) -> None:
-    """Take permalinks, "[edit]" links and hidden text out of headings ("Key Takeaway#" -> "Key Takeaway")."""
+    """Take permalinks, "[edit]" links and hidden text out of headings ("Key Takeaway#" -> "Key Takeaway"),
+    and bookmarks off their text."""
     for heading in root.iter(*_HEADINGS):
         # Each element is looked at once: a heading inside this one is walked on its own turn.
         stack = [child for child in heading if isinstance(child.tag, str)]
@@ -127,8 +128,10 @@ def _undecorate_headings(root: etree._Element) -> None:
             el = stack.pop()
             if _decoration(el):
                 el.tag = _DROPPED
-            else:
-                stack.extend(child for child in el if isinstance(child.tag, str) and child.tag not in _HEADINGS)
+                continue
+            if el.tag == "a" and not el.get("href"):
+                el.tag = _SHOWN  # a bookmark (<a name="_Toc5"></a>More Details): its text is the heading's
+            stack.extend(child for child in el if isinstance(child.tag, str) and child.tag not in _HEADINGS)
 
 
 def _decoration(el: etree._Element) -> bool:
@@ -203,6 +206,30 @@ def _signup_control(box: etree._Element) -> bool:
     return False
 
 
+_JOINED_RUNS = ("b", "strong", "font", "u")
+
+
+def _join_split_runs(root: etree._Element) -> None:
+    """Word and LibreOffice split a bold word over runs (<b>Credib</b><b>ility:</b>): touching runs of one
+    format and attributes become one, so the word reads whole. Runs without text (icons) and spans stay apart."""
+    for el in list(root.iter(*_JOINED_RUNS)):
+        if el.getparent() is None:
+            continue  # (joined into the run before it)
+        while (nxt := el.getnext()) is not None and not el.tail and nxt.tag == el.tag \
+                and dict(nxt.attrib) == dict(el.attrib) and _has_text(el) and _has_text(nxt):
+            if len(el):
+                el[-1].tail = (el[-1].tail or "") + (nxt.text or "")
+            else:
+                el.text = (el.text or "") + (nxt.text or "")
+            el.extend(list(nxt))
+            el.tail = nxt.tail
+            el.getparent().remove(nxt)
+
+
+def _has_text(el: etree._Element) -> bool:
+    return any(part.strip() for part in el.itertext())
+
+
 def strip_junk(root: etree._Element) -> None:
     """Remove invisible elements in place; SVGs keep their attributes (ratings drawn as icons) but no innards."""
     for svg in root.iter("svg"):
@@ -212,6 +239,7 @@ def strip_junk(root: etree._Element) -> None:
     _show_noscript(root)
     _undecorate_headings(root)
     _drop_signup_boxes(root)
+    _join_split_runs(root)
     # (Marked, then removed by lxml in one pass each: the text after a removed element stays.)
     etree.strip_elements(root, *_JUNK, _DROPPED, with_tail=False)
     etree.strip_tags(root, _SHOWN)

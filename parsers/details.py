@@ -29,6 +29,8 @@ _OTHER_URL = re.compile(r"(?:https?://|www\.)(?!(?:dx\.)?doi\.org)\S+", re.I)
 _DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org"})
 # A person's page ("Posted by <a href=https://www.blogger.com/profile/0123>"): never the study.
 _PROFILE_PATH = re.compile(r"/(?:profile|profiles|author|authors|user|users|people|members?)/", re.I)
+# A list bullet written as text (Word's "·", "•") before a field: not part of its key.
+_BULLET = re.compile(r"^[\s\u00b7\u2022\u2023\u2043\u2219\u25aa\u25cf\u25e6\u25a0\u25a1\u25cb\uf0b7*\-\u2013\u2014]+(?=\w)")
 # Sharing and following: a "Share: Twitter" link after the block is never the study.
 _SOCIAL_HOSTS = re.compile(
     r"(?:^|\.)(?:twitter\.com|x\.com|facebook\.com|fb\.com|linkedin\.com|reddit\.com|pinterest\.com|whatsapp\.com"
@@ -77,9 +79,9 @@ def _pairs(events: list[Event]) -> list[tuple[str, str]]:
     for i, ev in enumerate(events):
         if ev.kind == "boundary":
             continue
-        text = ev.text
+        text = _BULLET.sub("", ev.text)
         found = _inline_pairs(text)
-        by_line = [pair for line in ev.lines for pair in _inline_pairs(line)]
+        by_line = [pair for line in ev.lines for pair in _inline_pairs(_BULLET.sub("", line))]
         if by_line and len(by_line) >= len(found):
             found = by_line  # "Journal: Multiple Sclerosis Journal<br>Published: ..." - a line ends a field
         if found:

@@ -13,6 +13,7 @@ from parsers.profile import Profile
 from parsers.text import collapse, norm_label, text_of
 
 KINDS = ("section", "rating", "related", "details", "boilerplate")
+_RUN_TAGS = frozenset({"b", "strong", "span", "font", "em", "i", "u"})  # formatting runs inside a line
 _MAX_LABEL_TEXT = 200
 # Words a rating name may carry before its value: "Interest level: High", "Credibility score 4/5".
 _FILLERS = "level|score|rating|grade|rank|ranking"
@@ -184,6 +185,8 @@ def find_labels(body: etree._Element, labels: Labels) -> list[LabelHit]:
         if not isinstance(el.tag, str):
             continue
         text = el.text if el.tag != "img" else el.get("alt")  # a label drawn as an image
+        if not (text and text.strip()) and el.tag in _RUN_TAGS and len(el):
+            text = _split_runs(el)
         if text and text.strip() and len(text) <= _MAX_LABEL_TEXT:
             own = collapse(text)
             found = labels.match(own)
@@ -205,6 +208,20 @@ def find_labels(body: etree._Element, labels: Labels) -> list[LabelHit]:
                     and not _is_chrome_text(el.getparent() if el.getparent() is not None else el):
                 hits.append(LabelHit(el, found[0], found[1], found[2], in_tail=True))
     return hits
+
+
+def _split_runs(el: etree._Element) -> str | None:
+    """The text of a formatting element whose words are split over runs inside it (Word's
+    <b><span>Credib</span><span>ility:</span></b>); None when one run holds them (it is read itself)."""
+    runs = []
+    for sub in el.iter():
+        if sub.tag not in _RUN_TAGS:
+            return None
+        if sub.text and sub.text.strip():
+            runs.append(sub.text)
+        if sub is not el and sub.tail and sub.tail.strip():
+            runs.append(sub.tail)
+    return text_of(el) if len(runs) >= 2 else None
 
 
 def _line_ends(el: etree._Element) -> bool:

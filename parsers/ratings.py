@@ -189,6 +189,9 @@ def _width(region: list[etree._Element], scale: int | float) -> Rating | None:
     return _rating(_num(str(round(pct * scale / 100, 2))), _num(str(scale)), None, f"width: {found.group(1)}%")
 
 
+_WRAPPER_TAGS = frozenset({"font", "span", "b", "strong", "em", "i", "u", "label"})
+
+
 def _clipped_stars(region: list[etree._Element]) -> Rating | None:
     """Filled stars cut to a width over a row of empty ones (<span style="width:80%">★★★★★</span>):
     that share of the row."""
@@ -226,7 +229,7 @@ def _region(hit: LabelHit, order: list[etree._Element], index: dict[Any, int], s
 
 def _region_text(hit: LabelHit, region: list[etree._Element]) -> str:
     """Visible text of the region in reading order, starting after the label."""
-    texts = [hit.rest]
+    texts = [hit.rest, *_wrapper_tails(hit)]
     members = set(region)
     pending: list[etree._Element] = []
     for el in region:
@@ -240,6 +243,19 @@ def _region_text(hit: LabelHit, region: list[etree._Element]) -> str:
         if el in members:
             texts.append(el.tail or "")
     return collapse(" ".join(texts)).lstrip(":|-\u2013\u2014 ")  # "<b>Interest</b>: High"
+
+
+def _wrapper_tails(hit: LabelHit) -> list[str]:
+    """What follows the inline elements that wrap only the label (<font><b>Interest</b></font>: High)."""
+    tails: list[str] = []
+    node = hit.el
+    while not hit.in_tail and not (node.tail or "").strip() and (parent := node.getparent()) is not None \
+            and parent.tag in _WRAPPER_TAGS and len(parent) == 1 and not (parent.text or "").strip():
+        if parent.tail and parent.tail.strip():
+            tails.append(parent.tail)
+            break
+        node = parent
+    return tails
 
 
 def _holders(hit: LabelHit, region: list[etree._Element], others: set[Any]) -> list[etree._Element]:

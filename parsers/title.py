@@ -46,6 +46,7 @@ def _part_of(key: str, tag_title: str) -> bool:
     return tag_title.endswith(key) and bool(_SEPARATOR_BEFORE.search(tag_title[: -len(key)]))
 
 
+_TITLE_WORDS = 15
 _PARTS = re.compile(r"\s+[|\-\u2013\u2014\u00b7\u2022]\s+")
 
 
@@ -57,12 +58,33 @@ def _names_part(key: str, tag_title: str) -> bool:
         for part in _PARTS.split(tag_title))
 
 
+_FONT_SIZE = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)\s*(px|pt|em|rem)\b", re.I)
+_BIG = {"px": 24.0, "pt": 18.0, "em": 1.5, "rem": 1.5}  # a title's size in office exports and site builders
+
+
+def _big(el: etree._Element) -> bool:
+    """Set in a title's size by inline style (<p style="font-size:36pt">): Word, OneNote, Google Sites."""
+    style = el.get("style")
+    m = _FONT_SIZE.search(style) if style and "font-size" in style else None
+    return bool(m) and float(m.group(1)) >= _BIG[m.group(2).lower()]
+
+
+def _big_line(body: etree._Element, label_kind: Callable[[str], str | None]) -> str | None:
+    """With no heading and no title metadata: the first short line set big (a OneNote export's title)."""
+    for el in body.iter():
+        if isinstance(el.tag, str) and _big(el) and not in_chrome(el):
+            text = collapse(text_of(el))
+            if text and len(text.split()) <= _TITLE_WORDS and not label_kind(text) and not only_a_date(text):
+                return text
+    return None
+
+
 def _bold_title(body: etree._Element, tag_title: str, label_kind: Callable[[str], str | None]) -> str | None:
     """With no heading at all: the longest bold line <title> (or og:title) is made of (old table
     layouts' <b><font>, a web archive's inline-styled <div style="font-weight:800">): the title,
     not the site's name beside it."""
-    found = [text for el in body.iter() if isinstance(el.tag, str) and (el.tag == "font" or is_bold(el))
-             and (text := collapse(text_of(el))) and len(text.split()) <= 15 and not label_kind(text)
+    found = [text for el in body.iter() if isinstance(el.tag, str) and (el.tag == "font" or is_bold(el) or _big(el))
+             and (text := collapse(text_of(el))) and len(text.split()) <= _TITLE_WORDS and not label_kind(text)
              and not in_chrome(el) and _names_part(norm_label(text), tag_title)]
     return max(found, key=len, default=None)
 
@@ -120,4 +142,4 @@ def find_title(
         return bold, None
     if meta.get("title"):
         return _SUFFIX.sub("", meta["title"]) or meta["title"], None
-    return None, None
+    return _big_line(body, label_kind), None

@@ -1209,3 +1209,30 @@ def test_a_byline_after_the_last_section_dates_the_summary_and_is_not_its_text()
     assert read("<p>By Editorial Team &middot; January 12, 2026</p>") == ("Text one.", "2026-01-12", "2025-03-03")
     assert read("<p>Published in 2025, the study followed 300 people.</p>") == (
         "Text one.\n\nPublished in 2025, the study followed 300 people.", None, "2025-03-03")
+
+
+# Round 26: the summary as office tools and exporters write it.
+def test_labels_split_over_runs_or_wrapped_in_formatting() -> None:
+    page = ("<h1>Title</h1><p><b><span>Credib</span></b><b><span>ility:</span></b><span>&nbsp;4/5</span></p>"
+            '<p><font face="Sans"><b>Interest</b></font>: High</p><h2>Key Takeaway</h2><p>Text.</p>'
+            '<p><i class="fa fa-star"></i><i class="fa fa-star"></i></p>')
+    ratings = parse(page, URL)["ratings"]
+    assert {k: (r["value"], r["max"], r["label"]) for k, r in ratings.items()} == {
+        "credibility": (4, 5, None), "interest": (None, None, "High")}
+
+
+def test_bookmarks_in_headings_and_bullets_before_fields() -> None:
+    card = '<div><h3><a href="/s/{0}">Card {0}</a></h3><p>1/2/2026</p><p>Excerpt for {0} cut mid-wo</p></div>'
+    page = (SUMMARY + '<h2><a name="_Toc5"></a>More Details</h2><p>\u00b7&nbsp;&nbsp; Journal: Neurology</p>'
+            '<p>\u2022 DOI: <a href="https://doi.org/10.1002/ana.27140">10.1002/ana.27140</a></p>'
+            '<h2><a name="_Toc6">You May Also Like</a></h2>' + card.format("a") + card.format("b"))
+    record = parse(page, URL)
+    assert (record["source"]["journal"], record["source"]["doi"]) == ("Neurology", "10.1002/ana.27140")
+    assert [c["title"] for c in record["related"]] == ["Card a", "Card b"]
+
+
+def test_a_title_set_big_without_a_heading() -> None:
+    body = '<p style="font-size:36pt">Immune Changes</p><h2>Key Takeaway</h2><p>Text.</p>'
+    assert parse(f"<title>MS Digest - Immune Changes</title>{body}", URL)["title"] == "Immune Changes"
+    assert parse(body, URL)["title"] == "Immune Changes"
+    assert parse('<p style="font-size:12pt">Small words</p><h2>Key Takeaway</h2><p>Text.</p>', URL)["title"] is None
