@@ -25,3 +25,7 @@ class ArchiveFull(ArchiveError):
 
 class SchemaTooNew(ArchiveError):
     """The file was written by a newer version of this code."""
+
+
+class CrawlRunning(ArchiveError):
+    """Another process is crawling the same site into this archive right now."""

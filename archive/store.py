@@ -11,11 +11,11 @@ import threading
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from archive import page_links, snapshots
+from archive import crawls, page_links, snapshots
 from archive.clock import normalise, to_epoch
 from archive.connect import open_writable, translated
 from archive.content import content_hash, host_of, related_hash, sections_lost
-from archive.errors import NotAnArchive, SchemaTooNew
+from archive.errors import CrawlRunning, NotAnArchive, SchemaTooNew
 from archive.related import article_for_url, resolve_targets, touch_cards, update_cards
 from archive.schema import OUTCOME_CODE, SCHEMA_VERSION, apply_step, current_version, pending
 from archive.versions import add_version, current_record, insert_version, prepare_version, version_columns
@@ -114,6 +114,7 @@ class Archive:
         cut) become 'abandoned' first, so 'running' means running."""
         with self.transaction() as conn:
             self._abandon_dead_crawls(conn)
+            self._refuse_overlap(conn, start_urls)
             cur = conn.execute("INSERT INTO crawls (started_at, start_urls, status, pid, host)"
                                " VALUES (?,?,'running',?,?)",
                                (normalise(started_at), json.dumps(list(start_urls)), os.getpid(), _HOST))
@@ -122,6 +123,9 @@ class Archive:
     def resume_crawl(self, crawl_id: int) -> None:
         """Set an interrupted (or abandoned) crawl running again, owned by this process."""
         with self.transaction() as conn:
+            self._abandon_dead_crawls(conn)
+            row = conn.execute("SELECT start_urls FROM crawls WHERE id = ?", (crawl_id,)).fetchone()
+            self._refuse_overlap(conn, json.loads(row[0] or "[]") if row else [])
             conn.execute("UPDATE crawls SET status = 'running', finished_at = NULL, pid = ?, host = ?"
                          " WHERE id = ?", (os.getpid(), _HOST, crawl_id))
 
@@ -132,19 +136,24 @@ class Archive:
         dead = [crawl_id for crawl_id, pid in rows if not _alive(pid)]
         conn.executemany("UPDATE crawls SET status = 'abandoned' WHERE id = ?", [(i,) for i in dead])
 
+    @staticmethod
+    def _refuse_overlap(conn: sqlite3.Connection, start_urls: list[str]) -> None:
+        if found := crawls.running_overlap(conn, start_urls, _HOST, os.getpid(), _alive):
+            crawl_id, pid, site = found
+            raise CrawlRunning(f"crawl {crawl_id} of {site} is still running (process {pid}): let it finish "
+                               "or stop it first; two crawls of one site would mark each other's pages gone")
+
     def finish_crawl(self, crawl_id: int, status: str = "finished",
                      complete_hosts: list[str] | None = None, finished_at: str | None = None) -> dict:
-        """Close a crawl; with complete_hosts, live articles there that it did not see become gone."""
+        """Close a crawl; with complete_hosts (sites: 'host' or 'host:port'), live articles there that it
+        did not see become gone."""
         at = normalise(finished_at)
         with self.transaction() as conn:
             if complete_hosts:
-                hosts = sorted({h.lower() for h in complete_hosts})
-                marks = ",".join("?" * len(hosts))
-                cur = conn.execute(
-                    f"UPDATE articles SET status = 'gone', gone_at = ? WHERE status = 'live'"
-                    f" AND host IN ({marks}) AND (last_crawl_id IS NULL OR last_crawl_id != ?)",
-                    (at, *hosts, crawl_id))
-                conn.execute("UPDATE crawls SET gone = gone + ? WHERE id = ?", (cur.rowcount, crawl_id))
+                gone = crawls.unseen_live(conn, complete_hosts, crawl_id)
+                conn.executemany("UPDATE articles SET status = 'gone', gone_at = ? WHERE id = ?",
+                                 [(at, article_id) for article_id in gone])
+                conn.execute("UPDATE crawls SET gone = gone + ? WHERE id = ?", (len(gone), crawl_id))
             conn.execute("UPDATE crawls SET status = ?, finished_at = ? WHERE id = ?", (status, at, crawl_id))
         return self.crawl_counts(crawl_id)
 
@@ -153,6 +162,12 @@ class Archive:
         with self._lock, translated(self.path):
             row = self.conn.execute("SELECT status FROM crawls WHERE id = ?", (crawl_id,)).fetchone()
         return row[0] if row else None
+
+    def error_statuses(self, crawl_id: int) -> list[int | None]:
+        """The HTTP status of each failed fetch of the crawl (None: no answer)."""
+        with self._lock, translated(self.path):
+            return [row[0] for row in self.conn.execute(
+                "SELECT http_status FROM fetch_errors WHERE crawl_id = ?", (crawl_id,))]
 
     def crawl_counts(self, crawl_id: int) -> dict:
         """The crawl's counters: fetched, new, changed, unchanged, gone, errors (and held)."""
@@ -342,8 +357,10 @@ class Archive:
         return "gone"
 
     def error(self, crawl_id: int | None, url: str, http_status: int | None, error: str,
-              fetched_at: str | None = None) -> None:
-        """A failed fetch: a fetch_errors row (and a fetches row if the URL is archived)."""
+              fetched_at: str | None = None, transient: bool = False) -> None:
+        """A failed fetch: a fetch_errors row (and a fetches row if the URL is archived). A `transient`
+        failure (5xx, 429, a timeout) of an archived page counts as seen: this crawl found it, so it
+        does not become gone."""
         crawl_id = self._crawl(crawl_id)
         at = normalise(fetched_at)
         with self.transaction() as conn:
@@ -351,6 +368,8 @@ class Archive:
             article_id = article_for_url(conn, url)
             if article_id is not None:
                 self._log(conn, crawl_id, self._url_id(conn, url, article_id), at, http_status, None, "error")
+                if transient:
+                    conn.execute("UPDATE articles SET last_crawl_id = ? WHERE id = ?", (crawl_id, article_id))
             self._count(conn, crawl_id, "errors")
 
     # -- small writers --------------------------------------------------------------------------

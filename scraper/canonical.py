@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
@@ -17,8 +18,16 @@ from parsers.profile import DEFAULT_PROFILE, load_profile
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+# A session id in the path (Java servlets' ";jsessionid=", PHP's, classic ASP's): a server that gets no
+# cookie writes a fresh one into every link, so each page would be new to the crawl forever.
+_SESSION_PATH_PARAM = re.compile(r";(?:jsessionid|phpsessid|sessionid|sid|aspsessionid\w*)=[^/?#;]*", re.I)
+
+
 def clean_url(url: str, tracking_params: Iterable[str] = DEFAULT_PROFILE.tracking_params) -> str:
-    """The URL to request: fragment and tracking query parameters dropped, otherwise as linked."""
+    """The URL to request: fragment, session ids in the path and tracking query parameters dropped,
+    otherwise as linked."""
+    if ";" in url:
+        url = _SESSION_PATH_PARAM.sub("", url)
     params = list(tracking_params)
     if params:
         return url_query_cleaner(url, params, remove=True, keep_fragments=False)
@@ -47,6 +56,20 @@ def _canonical_url(url: str, tracking_params: tuple[str, ...]) -> str:
     if len(path) > 1 and path.endswith("/"):
         path = path.rstrip("/") or "/"
     return urlunsplit((parts.scheme, netloc, path, parts.query, ""))
+
+
+def canonical_above(canonical: str, fetched: str) -> bool:
+    """The page names as its canonical URL a page above it on the same site (the home page, its section:
+    /summaries/ for /summaries/x), a CMS's misconfiguration that would make every page one article."""
+    try:
+        page, named = urlsplit(fetched), urlsplit(canonical)
+    except ValueError:
+        return False
+    if (page.hostname or "").lower() != (named.hostname or "").lower() or page.port != named.port:
+        return False
+    above = named.path.rstrip("/") + "/"
+    here = page.path.rstrip("/") + "/"
+    return not named.query and here != above and here.startswith(above)
 
 
 class CanonicalFingerprinter:

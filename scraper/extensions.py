@@ -19,7 +19,7 @@ from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 
 from archive import ArchiveError
-from scraper.session import CrawlSession, session_for
+from scraper.session import CrawlSession, incomplete_reason, session_for
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ class CrawlRecorder:
             self.crawler.stats.set_value("archive/failure", session.failure)
             return
         status = self._status(reason)
-        complete = status == "finished" and reason == "finished" and not session.limited
+        complete = status == "finished" and reason == "finished" and _incomplete(session) is None
         try:
             counts = session.archive.finish_crawl(
                 session.crawl_id, status=status, complete_hosts=session.scope.hosts if complete else None)
@@ -152,12 +152,19 @@ class CrawlRecorder:
         if counts.get("errors"):
             lines.append(f"  errors are in the fetch_errors table: crawl_id = {session.crawl_id}")
         if status == "interrupted":
-            lines.append("  interrupted: run again with the same --resume DIR to continue")
+            lines.append("  interrupted: run again with the same --resume DIR to continue"
+                         if self.crawler.settings.get("JOBDIR") else
+                         "  interrupted: run again to crawl the rest (with --resume DIR a crawl continues where it stopped)")
         elif status == "finished" and not complete:
-            lines.append("  limited crawl: articles not seen were not marked gone")
+            lines.append(f"  {_incomplete(session)}: articles not seen were not marked gone")
         if session.failure:
             lines.append(f"  failed: {session.failure}")
         print("\n".join(lines), file=self.out, flush=True)
+
+
+def _incomplete(session: CrawlSession) -> str | None:
+    """Why a finished crawl proves nothing about the pages it did not see (None: it does)."""
+    return incomplete_reason(session.limited, session.transient_errors, session.archived)
 
 
 class ProgressReporter:

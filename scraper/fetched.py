@@ -93,3 +93,8 @@ def soft_404(record: dict) -> str | None:
     """The title of a page that is not a summary but says it is an error page, else None."""
     title = record.get("title") or ""
     return title if _NOT_FOUND.search(title) else None
+
+
+def transient_status(status: int) -> bool:
+    """An HTTP status that says "not now" (5xx, 429 Too Many Requests, 408, 425), not "not here"."""
+    return status >= 500 or status in (408, 425, 429)

@@ -4,6 +4,7 @@ conditional requests from what the archive last saw."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -15,6 +16,7 @@ from twisted.internet.task import deferLater
 from w3lib.url import safe_url_string
 
 from scraper.canonical import canonical_url
+from scraper.fetched import http_date
 from scraper.session import CrawlSession, session_for
 
 logger = logging.getLogger(__name__)
@@ -68,6 +70,18 @@ class RedirectLoopMiddleware:
         return response
 
 
+def retry_after(response: Response) -> float:
+    """Seconds a Retry-After header asks to wait (delta-seconds or an HTTP date), 0 without one."""
+    value = response.headers.get(b"Retry-After")
+    if not value:
+        return 0.0
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    when = http_date(text)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds()) if when else 0.0
+
+
 class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's RetryMiddleware (RETRY_TIMES, RETRY_HTTP_CODES, RETRY_EXCEPTIONS), waiting
     ARCHIVE_RETRY_BACKOFF seconds before the first retry and twice as long before each next one.
@@ -75,26 +89,30 @@ class BackoffRetryMiddleware(RetryMiddleware):
     Scrapy retries at once; a struggling server deserves a pause, and no setting gives one."""
 
     backoff: float = 1.0
+    retry_after_max: float = 60.0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
-        """Retry settings as Scrapy reads them, plus ARCHIVE_RETRY_BACKOFF."""
+        """Retry settings as Scrapy reads them, plus ARCHIVE_RETRY_BACKOFF and ARCHIVE_RETRY_AFTER_MAX."""
         mw = super().from_crawler(crawler)
         mw.backoff = crawler.settings.getfloat("ARCHIVE_RETRY_BACKOFF", 1.0)
+        mw.retry_after_max = crawler.settings.getfloat("ARCHIVE_RETRY_AFTER_MAX", 60.0)
         return mw
 
-    async def _wait(self, result: Request | Response | None) -> Request | Response | None:
-        if isinstance(result, Request) and self.backoff > 0:
+    async def _wait(self, result: Request | Response | None, asked: float = 0.0) -> Request | Response | None:
+        """Pause before a retry: the backoff, or longer when the server asked (Retry-After, capped)."""
+        if isinstance(result, Request) and (self.backoff > 0 or asked > 0):
             from twisted.internet import reactor  # imported late: Scrapy installs the reactor first
             attempt = max(1, int(result.meta.get("retry_times", 1)))
-            delay = self.backoff * 2 ** (attempt - 1)
+            delay = max(self.backoff * 2 ** (attempt - 1), min(asked, self.retry_after_max))
             await deferred_to_future(deferLater(reactor, delay, lambda: None))
         return result
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
-        """A retry request for a retryable status, after the backoff pause."""
+        """A retry request for a retryable status, after the backoff pause (or the Retry-After a 429 or
+        503 names, up to ARCHIVE_RETRY_AFTER_MAX seconds)."""
         result = super().process_response(request, response)
-        return await self._wait(result)  # type: ignore[return-value]
+        return await self._wait(result, retry_after(response))  # type: ignore[return-value]
 
     async def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:  # type: ignore[override]
         """A retry request for a retryable failure (timeout, reset), after the backoff pause."""

@@ -10,6 +10,7 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
 from archive import ArchiveError
+from scraper.canonical import canonical_above, canonical_url
 from scraper.fetched import http_date, soft_404
 from scraper.parse_pool import close_pool
 from scraper.session import CrawlSession, session_for
@@ -86,7 +87,10 @@ class ArchivePipeline:
         if kind == "gone":
             return archive.gone(crawl_id, url, item["status"], fetched_at=at)
         if kind == "error":
-            archive.error(crawl_id, url, item.get("status"), item.get("error") or "error", fetched_at=at)
+            transient = bool(item.get("transient"))
+            self.session.transient_errors += transient
+            archive.error(crawl_id, url, item.get("status"), item.get("error") or "error", fetched_at=at,
+                          transient=transient)
             return "error"
         if kind == "other":  # a non-HTML answer: no page to archive, but not silently dropped
             archive.error(crawl_id, url, item["status"], item["error"], fetched_at=at)
@@ -112,6 +116,10 @@ class ArchivePipeline:
             modified = http_date(item["headers"].get("Last-Modified") or item["headers"].get("last-modified"))
             if modified and modified < self.session.since:
                 return "skipped"
+        if record.get("url") and canonical_above(record["url"], url):
+            # Every page of the site would be one article (its versions flipping between pages).
+            record = {**record, "url": canonical_url(url, self.session.profile.tracking_params),
+                      "warnings": [*record.get("warnings", []), f"canonical {record['url']} is a page above: ignored"]}
         return archive.store(crawl_id, url, record, item["body"], item["headers"],
                              http_status=item["status"], fetched_at=at, links=item.get("links") or [])
 

@@ -205,7 +205,8 @@ class Ingest:
         elif kind == "gone":
             outcome = self.archive.gone(crawl_id, url, status, fetched_at=at)
         else:
-            self.archive.error(crawl_id, url, status, _text(value.get("error")) or "error", fetched_at=at)
+            self.archive.error(crawl_id, url, status, _text(value.get("error")) or "error", fetched_at=at,
+                               transient=bool(json.loads(value.get("transient") or "false")))
             outcome = "error"
         with self.server.pipeline() as pipe:
             if outcome != "duplicate":

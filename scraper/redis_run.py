@@ -25,7 +25,8 @@ from scraper.redis_ingest import Ingest, IngestError
 from scraper.redis_worker import connect
 from scraper.run import CrawlOptions, CrawlResult, run_crawl
 from scraper.scope import Scope
-from scraper.session import open_archive
+from scraper.fetched import transient_status
+from scraper.session import incomplete_reason, open_archive
 
 
 def worker_options(options: CrawlOptions, redis_url: str, crawl_id: int | None = None) -> CrawlOptions:
@@ -92,8 +93,9 @@ def run_distributed(options: CrawlOptions, redis_url: str, workers: int, out: Te
                   for n, p in enumerate(procs) if p.returncode]
     done = ingest.crawl_state().get("state") == "done"
     limited = bool(options.max_pages or options.depth or options.since or ingest.crawl_state().get("limited"))
+    incomplete = _incomplete(archive, crawl_id, limited)
     if done:
-        hosts = None if limited else Scope.build(options.start_urls, profile.allowed_hosts).hosts
+        hosts = None if incomplete else Scope.build(options.start_urls, profile.allowed_hosts).hosts
         counts = ingest.finish_crawl("finished", hosts)
         status = "finished"
     else:  # the Redis crawl stays open: the same command continues it
@@ -101,7 +103,7 @@ def run_distributed(options: CrawlOptions, redis_url: str, workers: int, out: Te
         status = "interrupted"
     archive.close()
     failure = None if done or not failed or len(failed) < workers else "; ".join(failed[:2])
-    _summary(out, crawl_id, status, time.monotonic() - started, ingest, counts, workers, failed, limited)
+    _summary(out, crawl_id, status, time.monotonic() - started, ingest, counts, workers, failed, incomplete)
     return CrawlResult(crawl_id, status, counts, failure)
 
 
@@ -149,12 +151,12 @@ def run_writer(redis_url: str, db: str, start_urls: list[str], profile_path: str
               file=out, flush=True)
         return CrawlResult(crawl_id, "running", archive_counts(db, crawl_id), None)
     start = json.loads(state.get("start_urls") or "[]") or start_urls
-    limited = bool(state.get("limited"))
-    hosts = None if limited else Scope.build(start, profile.allowed_hosts).hosts
+    incomplete = _incomplete(archive, crawl_id, bool(state.get("limited")))
+    hosts = None if incomplete else Scope.build(start, profile.allowed_hosts).hosts
     counts = ingest.finish_crawl("finished", hosts)
     archive.close()
     workers = 0
-    _summary(out, crawl_id, "finished", time.monotonic() - started, ingest, counts, workers, [], limited)
+    _summary(out, crawl_id, "finished", time.monotonic() - started, ingest, counts, workers, [], incomplete)
     return CrawlResult(crawl_id, "finished", counts, None)
 
 
@@ -176,8 +178,17 @@ def _forward_signals(procs: list[subprocess.Popen]) -> Any:
     return lambda: [signal.signal(s, h) for s, h in old.items()]
 
 
+def _incomplete(archive: Archive, crawl_id: int, limited: bool) -> str | None:
+    """Why this crawl may mark nothing gone (see scraper.session.incomplete_reason), from what the
+    writer stored: the workers' own counters die with them."""
+    counts = archive.crawl_counts(crawl_id)
+    transient = sum(1 for status in archive.error_statuses(crawl_id) if status is None or transient_status(status))
+    reached = sum(counts.get(name, 0) for name in ("new", "changed", "unchanged", "held", "gone"))
+    return incomplete_reason(limited, transient, reached)
+
+
 def _summary(out: TextIO, crawl_id: int, status: str, elapsed: float, ingest: Ingest, counts: dict,
-             workers: int, failed: list[str], limited: bool) -> None:
+             workers: int, failed: list[str], incomplete: str | None) -> None:
     stored = sum(n for k, n in ingest.outcomes.items() if k != "duplicate")
     seconds = int(elapsed)
     lines = [f"crawl {crawl_id} {status} after {seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}: "
@@ -191,8 +202,8 @@ def _summary(out: TextIO, crawl_id: int, status: str, elapsed: float, ingest: In
         lines.append(f"  errors are in the fetch_errors table: crawl_id = {crawl_id}")
     if status == "interrupted":
         lines.append("  interrupted: run the same command again to continue (the frontier is kept in Redis)")
-    elif limited:
-        lines.append("  limited crawl: articles not seen were not marked gone")
+    elif incomplete:
+        lines.append(f"  {incomplete}: articles not seen were not marked gone")
     lines += [f"  {line}" for line in failed]
     print("\n".join(lines), file=out, flush=True)
 

@@ -127,10 +127,10 @@ class RedisArchive:
         return self._push(kind="gone", crawl_id=crawl_id, url=url, status=http_status, fetched_at=fetched_at)
 
     def error(self, crawl_id: int, url: str, http_status: int | None, error: str,
-              fetched_at: str | None = None) -> None:
+              fetched_at: str | None = None, transient: bool = False) -> None:
         """Queue a failed fetch."""
         self._push(kind="error", crawl_id=crawl_id, url=url, status=http_status, error=error,
-                   fetched_at=fetched_at)
+                   fetched_at=fetched_at, transient=transient)
 
     def close(self) -> None:
         """Close the Redis connection."""

@@ -5,6 +5,7 @@ A Twisted reactor cannot restart, so this runs once per process."""
 from __future__ import annotations
 
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,25 @@ def clear_job_state(jobdir: Path, keep_crawl_id: bool = False) -> None:
     shutil.rmtree(jobdir / "requests.queue", ignore_errors=True)
 
 
+def _close_forced(options: CrawlOptions, stats: Any) -> None:
+    """A second Ctrl-C stops Scrapy at once, without closing the spider: the crawls row is marked
+    interrupted here (nothing marked gone) and the summary says so, as after one Ctrl-C."""
+    from archive import Archive, ArchiveError
+
+    crawl_id = stats.get_value("archive/crawl_id")
+    try:
+        with Archive(options.db) as archive:
+            counts = archive.finish_crawl(crawl_id, status="interrupted")
+    except ArchiveError as exc:
+        stats.set_value("archive/failure", f"archive: {exc}")
+        counts = {}
+    stats.set_value("archive/status", "interrupted")
+    stats.set_value("archive/counts", counts)
+    print(f"crawl {crawl_id} interrupted (forced shutdown)\n  "
+          + ", ".join(f"{name} {counts.get(name, 0)}" for name in ("fetched", "new", "changed", "unchanged", "gone", "errors")),
+          file=sys.stderr, flush=True)
+
+
 def run_crawl(options: CrawlOptions) -> CrawlResult:
     """Crawl until done (or interrupted by SIGINT/SIGTERM: Scrapy shuts down gracefully)."""
     from scraper.spiders.summaries import SummariesSpider
@@ -93,6 +113,8 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     process.crawl(crawler, start_urls=options.start_urls).addErrback(failed)
     process.start()
     stats = crawler.stats
+    if stats.get_value("archive/crawl_id") and not stats.get_value("archive/status"):
+        _close_forced(options, stats)
     failure = errors[0] if errors else stats.get_value("archive/failure")
     if options.resume and stats.get_value("archive/status") == "finished":
         clear_job_state(Path(options.resume))

@@ -55,8 +55,9 @@ class Scope:
 
     @property
     def hosts(self) -> list[str]:
-        """The start hosts' names, the form Archive.finish_crawl's complete_hosts takes."""
-        return sorted({host for host, _port in self.exact})
+        """The start sites, 'host' or 'host:port', the form Archive.finish_crawl's complete_hosts takes
+        (a complete crawl of 127.0.0.1:8001 says nothing of 127.0.0.1:8000)."""
+        return sorted({host if port is None else f"{host}:{port}" for host, port in self.exact})
 
     def allows(self, url: str) -> bool:
         """True when `url` is http(s) on an in-scope host."""

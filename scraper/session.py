@@ -71,6 +71,7 @@ class CrawlSession:
     archived: int = 0                   # summary pages archived (or 304/gone) by this run
     start_reached: bool = False         # some start URL answered
     pages_seen: int = 0                 # pages (any 2xx or 304) this run received
+    transient_errors: int = 0           # fetches that failed for now (5xx, 429, timeouts): pages may hide behind
     start_errors: list[str] = field(default_factory=list)
     failure: str | None = None          # why the crawl could not run, for the exit code
     started: float = field(default_factory=time.monotonic)
@@ -101,6 +102,19 @@ class CrawlSession:
     def limit_reached(self) -> bool:
         """True once --max-pages summary pages were archived."""
         return bool(self.max_pages) and self.archived >= self.max_pages
+
+
+def incomplete_reason(limited: bool, transient_errors: int, pages_reached: int) -> str | None:
+    """Why a finished crawl proves nothing about the articles it did not see, so none becomes gone:
+    limits, pages that failed for now (an article may hide behind a listing that answered 503), or
+    no summary page reached at all (a maintenance page on every URL). None when it proves that."""
+    if limited:
+        return "limited crawl"
+    if transient_errors:
+        return f"{transient_errors} fetches failed for now (5xx, 429, timeouts)"
+    if not pages_reached:
+        return "no summary page reached"
+    return None
 
 
 def session_for(crawler: Crawler) -> CrawlSession:

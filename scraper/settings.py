@@ -13,6 +13,7 @@ Project settings are prefixed ARCHIVE_:
 - ARCHIVE_SINCE: only archive pages changed since this date (YYYY-MM-DD or ISO 8601, UTC).
 - ARCHIVE_PARSE_WORKERS: processes that parse pages off the reactor (default: CPUs - 1, at least 1).
 - ARCHIVE_RETRY_BACKOFF: seconds before the first retry, doubling with each further retry.
+- ARCHIVE_RETRY_AFTER_MAX: the longest pause a 429/503's Retry-After header may ask before a retry (60 s).
 - ARCHIVE_PROGRESS_INTERVAL: seconds between progress lines on stderr (0: none).
 - ARCHIVE_OBEY_CRAWL_DELAY: honour robots.txt Crawl-delay as a minimum delay per host (default True;
   it works through AutoThrottle, so AUTOTHROTTLE_ENABLED must stay on).
@@ -76,6 +77,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     # Before RobotsTxtMiddleware (100): an off-site URL must not even cost a robots.txt request.
     "scraper.middlewares.ScopeMiddleware": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scraper.robots.ServerErrorRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scraper.middlewares.BackoffRetryMiddleware": 550,
     # Sees each response before RedirectMiddleware (600): a redirect loop becomes an error, not silence.
@@ -99,6 +102,7 @@ EXTENSIONS = {
 }
 
 ARCHIVE_RETRY_BACKOFF = 1.0
+ARCHIVE_RETRY_AFTER_MAX = 60.0
 ARCHIVE_PROGRESS_INTERVAL = 5.0
 ARCHIVE_PARSE = True
 

@@ -235,7 +235,7 @@ def test_faulty_server_crawl_completes_with_errors_recorded(tmp_path: Path) -> N
     db = tmp_path / "archive.db"
     with SiteServer(site, epoch=1, faults=True, hang_seconds=4) as server:
         proc = crawl(server.url, "--db", str(db), "--delay", "0", "--concurrency", "4", "--timeout", "1.5",
-                     "--quiet", "--set", "ARCHIVE_RETRY_BACKOFF=0.05")
+                     "--quiet", "--set", "ARCHIVE_RETRY_BACKOFF=0.05", "--set", "ARCHIVE_RETRY_AFTER_MAX=1")
         requests = server.requests
     assert proc.returncode == 0, proc.stderr
     assert query(db, "SELECT status FROM crawls") == [("finished",)]

@@ -60,7 +60,7 @@ def test_scope_matches_host_and_port_of_the_start_urls() -> None:
     for url in ("mailto:x@example.org", "javascript:alert(1)", "ftp://127.0.0.1:8000/f",
                 "data:text/html,hi", "file:///etc/passwd", "http://[bad", "http://127.0.0.1:99999/"):
         assert not scope.allows(url), url
-    assert scope.hosts == ["127.0.0.1"]
+    assert scope.hosts == ["127.0.0.1:8000"]
 
 
 def test_scope_default_ports_and_profile_hosts() -> None:

@@ -21,12 +21,13 @@ from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.settings import BaseSettings
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap
+from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
 from parsers.links import page_links
 from parsers.profile import DEFAULT_PROFILE, load_profile
 from scraper.canonical import canonical_url, clean_url
-from scraper.fetched import content_type_of, header_dict, is_html, iso_date, unreadable_body, utc_now
+from scraper.fetched import content_type_of, header_dict, is_html, iso_date, transient_status, unreadable_body, utc_now
 from scraper.middlewares import OffsiteRequest
 from scraper.parse_pool import pool_for
 from scraper.session import session_for, start_urls_of
@@ -158,7 +159,10 @@ class SummariesSpider(Spider):
         elif status in (404, 410):
             yield {**item, "kind": "gone"}
         elif not 200 <= status < 300:
-            yield {**item, "kind": "error", "error": f"HTTP {status}"}
+            yield {**item, "kind": "error", "error": f"HTTP {status}", "transient": transient_status(status)}
+        elif not is_html(response) and self._read_sitemap(response) is not None:
+            for each in self.parse_sitemap(response):  # a sitemap given as a start URL, or linked from a page
+                yield each
         elif not is_html(response):
             yield {**item, "kind": "other", "error": f"not HTML (Content-Type: {content_type_of(response)})"}
         elif problem := unreadable_body(response):
@@ -186,8 +190,8 @@ class SummariesSpider(Spider):
         optional = bool(response.meta.get("archive_optional"))
         if response.status != 200:
             if not (optional and response.status in (404, 410)):
-                yield {"kind": "error", "url": response.url, "status": response.status,
-                       "fetched_at": utc_now(), "error": f"sitemap: HTTP {response.status}"}
+                yield {"kind": "error", "url": response.url, "status": response.status, "fetched_at": utc_now(),
+                       "error": f"sitemap: HTTP {response.status}", "transient": transient_status(response.status)}
             return
         sitemap = self._read_sitemap(response)
         if sitemap is None:
@@ -240,5 +244,7 @@ class SummariesSpider(Spider):
             return
         if request.meta.get("archive_optional"):
             return
+        # No answer (timeout, reset, refused) may be gone tomorrow; a body over the size limit is not.
+        transient = not failure.check(IgnoreRequest, CancelledError)
         yield {"kind": "error", "url": request.url, "status": None, "fetched_at": utc_now(),
-               "start": start, "error": message}
+               "start": start, "error": message, "transient": transient}

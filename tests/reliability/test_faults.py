@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 FAILING = ("unavailable", "hang", "reset", "truncated", "binary-as-html", "gzip-bomb", "redirect-loop",
            "huge", "empty", "soft-404", "wrong-content-type")
 ARGS = ["--delay", "0", "--concurrency", "4", "--timeout", "1.5", "--quiet",
-        "--set", "ARCHIVE_RETRY_BACKOFF=0.05", "--set", "ARCHIVE_PARSE_WORKERS=1"]
+        "--set", "ARCHIVE_RETRY_BACKOFF=0.05", "--set", "ARCHIVE_RETRY_AFTER_MAX=1", "--set", "ARCHIVE_PARSE_WORKERS=1"]
 
 
 def _errors(db: Path, crawl_id: int) -> dict[str, str]:

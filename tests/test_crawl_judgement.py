@@ -1,0 +1,229 @@
+"""What a crawl may conclude about a site, end to end on small real HTTP servers on 127.0.0.1: which
+articles are gone (only on the crawled site and port, never after failures-for-now or a crawl that
+reached no summary), robots.txt that answers 5xx, a sitemap given as the start URL, session ids in
+paths, a canonical link pointing home, and a crawl stopped by two Ctrl-Cs."""
+
+from __future__ import annotations
+
+import http.server
+import signal
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.test_crawl import BIN, FAST, ROOT, crawl, path_of, query
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+
+Answer = tuple[int, dict[str, str], str]
+
+
+def summary(title: str, canonical: str | None = None, links: str = "") -> str:
+    """A small summary page in the seed's shape."""
+    head = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    return (f"<html><head><title>{title}</title>{head}</head><body><h1>{title}</h1><p>Credibility: 4/5</p>"
+            f"<p>Interest: High</p><h2>Key Takeaway</h2><p>{title} in plain words.</p><h2>What They Found</h2>"
+            f"<p>Findings of {title}.</p><h2>More Details</h2><p>Journal: Neurology</p>{links}</body></html>")
+
+
+def home(paths: list[str]) -> str:
+    return "<html><body><h1>Home</h1>" + "".join(f'<a href="{p}">{p}</a> ' for p in paths) + "</body></html>"
+
+
+class Site:
+    """Routes (path -> answer, or a callable giving one) served on 127.0.0.1; every request logged."""
+
+    def __init__(self, routes: dict[str, Answer | Callable[[], Answer]], delay: float = 0.0) -> None:
+        self.routes = routes
+        self.delay = delay
+        self.log: list[tuple[str, int]] = []
+        self.times: list[tuple[str, float]] = []
+
+    def answer(self, path: str) -> Answer:
+        route = self.routes.get(path.split(";", 1)[0])
+        if route is None:
+            return 404, {}, "not found"
+        return route() if callable(route) else route
+
+    @property
+    def paths(self) -> list[str]:
+        return [path for path, _status in self.log]
+
+
+@contextmanager
+def serve(site: Site) -> Iterator[str]:
+    """The site on a free port: its base URL."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - stdlib name
+            status, headers, body = site.answer(self.path)
+            if site.delay:
+                time.sleep(site.delay)
+            site.log.append((self.path, status))
+            site.times.append((self.path, time.monotonic()))
+            data = body.encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", headers.get("Content-Type", "text/html; charset=utf-8"))
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in headers.items():
+                if name != "Content-Type":
+                    self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+            pass
+
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request: object, client_address: object) -> None:
+            pass  # a crawler that hangs up mid-answer (the interrupted crawl) is no test failure
+
+    server = Server(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def statuses(db: Path) -> dict[str, str]:
+    return {path_of(url): status for url, status in query(db, "SELECT url, status FROM articles")}
+
+
+def ok(body: str) -> Answer:
+    return 200, {}, body
+
+
+def test_pages_failing_for_now_stay_live_and_such_a_crawl_marks_nothing_gone(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a", "/s/b", "/s/c"])), "/s/a": ok(summary("Alpha")),
+                 "/s/b": ok(summary("Beta")), "/s/c": ok(summary("Gamma"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes["/s/a"] = (503, {}, "busy")  # failing for now, after retries
+        site.routes["/"] = ok(home(["/s/a", "/s/b"]))  # Gamma no longer linked
+        second = crawl(url, "--db", str(db), *FAST)
+        assert second.returncode == 0, second.stderr
+        assert statuses(db) == {"/s/a": "live", "/s/b": "live", "/s/c": "live"}
+        assert "1 fetches failed for now" in second.stderr and "not marked gone" in second.stderr
+        site.routes["/s/a"] = ok(summary("Alpha"))
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0  # a complete crawl: Gamma is gone now
+    assert statuses(db) == {"/s/a": "live", "/s/b": "live", "/s/c": "gone"}
+    assert query(db, "SELECT gone FROM crawls ORDER BY id") == [(0,), (0,), (1,)]
+
+
+def test_a_complete_crawl_marks_gone_only_on_its_own_site_and_port(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    one = Site({"/": ok(home(["/s/a"])), "/s/a": ok(summary("Alpha"))})
+    two = Site({"/": ok(home(["/s/b"])), "/s/b": ok(summary("Beta"))})
+    with serve(one) as first, serve(two) as second:
+        assert crawl(first, "--db", str(db), *FAST).returncode == 0
+        assert crawl(second, "--db", str(db), *FAST).returncode == 0
+    assert statuses(db) == {"/s/a": "live", "/s/b": "live"}
+
+
+def test_a_crawl_that_reaches_no_summary_marks_nothing_gone(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a", "/s/b"])), "/s/a": ok(summary("Alpha")), "/s/b": ok(summary("Beta"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes.clear()
+        site.routes["/"] = ok("<html><body><h1>Down for maintenance</h1><p>Back soon.</p></body></html>")
+        down = crawl(url, "--db", str(db), *FAST)
+    assert down.returncode == 0, down.stderr
+    assert "no summary page reached" in down.stderr
+    assert statuses(db) == {"/s/a": "live", "/s/b": "live"}
+
+
+def test_robots_txt_answering_503_disallows_the_whole_site(tmp_path: Path) -> None:
+    site = Site({"/robots.txt": (503, {"Content-Type": "text/plain"}, "busy"), "/": ok(home(["/s/a"])),
+                 "/s/a": ok(summary("Alpha"))})
+    with serve(site) as url:
+        proc = crawl(url, "--db", str(tmp_path / "a.db"), *FAST)
+    assert proc.returncode == 1
+    assert "robots.txt" in proc.stderr and "HTTP 503" in proc.stderr, proc.stderr
+    assert set(site.paths) == {"/robots.txt"}  # (retried, then nothing else asked)
+
+
+def test_robots_txt_answering_404_allows_everything(tmp_path: Path) -> None:
+    site = Site({"/robots.txt": (404, {}, "<html><body>Disallow: /</body></html>"), "/": ok(home(["/s/a"])),
+                 "/s/a": ok(summary("Alpha"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(tmp_path / "a.db"), *FAST).returncode == 0
+    assert statuses(tmp_path / "a.db") == {"/s/a": "live"}
+
+
+def test_a_sitemap_given_as_the_start_url_is_read_as_one(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home([])), "/s/a": ok(summary("Alpha")), "/s/b": ok(summary("Beta"))})
+    with serve(site) as url:
+        site.routes["/sitemap.xml"] = (200, {"Content-Type": "application/xml"}, (
+            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<url><loc>{url}/s/a</loc></url><url><loc>{url}/s/b</loc></url></urlset>"))
+        proc = crawl(f"{url}/sitemap.xml", "--db", str(db), *FAST)
+    assert proc.returncode == 0, proc.stderr
+    assert statuses(db) == {"/s/a": "live", "/s/b": "live"}
+
+
+def test_session_ids_in_paths_do_not_trap_the_crawl(tmp_path: Path) -> None:
+    def with_session(path: str) -> Callable[[], Answer]:
+        def answer() -> Answer:  # a servlet that got no cookie writes a fresh session id into every link
+            links = "".join(f'<a href="/s/{p};jsessionid={uuid.uuid4().hex}">{p}</a> ' for p in "abc")
+            return ok(summary(f"Page {path}", links=links) if path else home([]) + links)
+        return answer
+
+    site = Site({"/": with_session(""), **{f"/s/{p}": with_session(p) for p in "abc"}})
+    with serve(site) as url:
+        proc = crawl(url, "--db", str(tmp_path / "a.db"), *FAST, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(statuses(tmp_path / "a.db")) == ["/s/a", "/s/b", "/s/c"]
+    assert len([p for p in site.paths if p.startswith("/s/")]) == 3
+
+
+def test_pages_whose_canonical_is_the_home_page_stay_apart(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a", "/s/b"]))})
+    with serve(site) as url:
+        site.routes["/s/a"] = ok(summary("Alpha", canonical=f"{url}/"))
+        site.routes["/s/b"] = ok(summary("Beta", canonical=f"{url}/"))
+        for _ in range(2):
+            assert crawl(url, "--db", str(db), *FAST).returncode == 0
+    assert query(db, "SELECT title, version_count FROM articles ORDER BY title") == [("Alpha", 1), ("Beta", 1)]
+    assert statuses(db) == {"/s/a": "live", "/s/b": "live"}
+
+
+def test_two_ctrl_cs_end_the_crawl_as_interrupted(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    pages = [f"/s/{n}" for n in range(40)]
+    site = Site({"/": ok(home(pages)), **{p: ok(summary(f"Page {p}")) for p in pages}}, delay=0.2)
+    with serve(site) as url:
+        proc = subprocess.Popen([str(BIN / "summary-archive"), "crawl", url, "--db", str(db), *FAST], cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while len(site.log) < 6 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, err
+    assert "interrupted" in err
+    assert query(db, "SELECT status FROM crawls") == [("interrupted",)]
+
+
+def test_a_retry_waits_as_long_as_retry_after_asks(tmp_path: Path) -> None:
+    answers = iter([(429, {"Retry-After": "2"}, "slow down"), ok(summary("Alpha"))])
+    site = Site({"/": ok(home(["/s/a"])), "/s/a": lambda: next(answers, ok(summary("Alpha")))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(tmp_path / "a.db"), *FAST).returncode == 0  # (backoff 0.05 s)
+    asked = [at for path, at in site.times if path == "/s/a"]
+    assert len(asked) == 2 and asked[1] - asked[0] >= 1.8
+    assert statuses(tmp_path / "a.db") == {"/s/a": "live"}
