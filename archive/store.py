@@ -163,6 +163,15 @@ class Archive:
             row = self.conn.execute("SELECT status FROM crawls WHERE id = ?", (crawl_id,)).fetchone()
         return row[0] if row else None
 
+    def crawl_start_urls(self, crawl_id: int) -> list[str]:
+        """The start URLs a crawl was begun with ([] if unknown)."""
+        with self._lock, translated(self.path):
+            row = self.conn.execute("SELECT start_urls FROM crawls WHERE id = ?", (crawl_id,)).fetchone()
+        try:
+            return [url for url in json.loads(row[0] or "[]") if isinstance(url, str)] if row else []
+        except ValueError:
+            return []
+
     def error_statuses(self, crawl_id: int) -> list[int | None]:
         """The HTTP status of each failed fetch of the crawl (None: no answer)."""
         with self._lock, translated(self.path):
@@ -292,7 +301,7 @@ class Archive:
             return "unchanged"
         old = current_record(conn, article_id)
         lost, before = sections_lost(old, record)
-        if lost * 2 > before:
+        if lost * 2 > before and not self._held_before(conn, article_id, digest, crawl_id):
             touch_cards(conn, article_id, at)
             self._fetch_error(conn, crawl_id, url, http_status,
                               f"held: record lost {lost} of {before} sections (truncated page?)", at)
@@ -304,6 +313,15 @@ class Archive:
         self._cards(conn, article_id, record, rhash, state, at)
         self._count(conn, crawl_id, "changed")
         return "changed"
+
+    @staticmethod
+    def _held_before(conn: sqlite3.Connection, article_id: int, digest: str, crawl_id: int | None) -> bool:
+        """This very page was held back by an earlier crawl: a truncated download is rarely the same
+        twice, so a page that lost its sections the same way again is the page now (a withdrawn summary)."""
+        return conn.execute(
+            "SELECT 1 FROM fetch_log f JOIN urls u ON u.id = f.url_id JOIN snapshots s ON s.id = f.snapshot_id"
+            " WHERE u.article_id = ? AND f.outcome = ? AND s.sha256 = ? AND f.crawl_id IS NOT ? LIMIT 1",
+            (article_id, OUTCOME_CODE["held"], digest, crawl_id)).fetchone() is not None
 
     def _cards(self, conn: sqlite3.Connection, article_id: int, record: dict, rhash: str,
                state: dict, at: str) -> None:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode
 
 _DETECT_BYTES = 64 * 1024
 # Browsers read these labels as windows-1252 (WHATWG Encoding), and so must we.
@@ -97,7 +97,15 @@ def decode_body(body: bytes | str | None, headers: Mapping[str, Any] | None = No
     if body is None:
         return "", "none"
     if not isinstance(body, str):
-        encoding, text = html_to_unicode(content_type(headers), bytes(body), auto_detect_fun=_detect)
+        raw = bytes(body)
+        declared = content_type(headers)
+        encoding, text = html_to_unicode(declared, raw, auto_detect_fun=_detect)
+        if declared and "\ufffd" in text and (own := html_body_declared_encoding(raw)) and own != encoding:
+            # A header that names the wrong charset (utf-8 over a windows-1252 page whose <meta> says
+            # so): browsers show the damage; an archive had better read the page as it says it is.
+            other, again = html_to_unicode(None, raw, auto_detect_fun=_detect)
+            if again.count("\ufffd") < text.count("\ufffd"):
+                encoding, text = other, again
         return _spaces(_CONTROLS.sub("", text)), encoding
     text = _spaces(_CONTROLS.sub("", body))
     # Lone surrogates (only possible in str input) cannot be handed to lxml.

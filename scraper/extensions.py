@@ -19,6 +19,7 @@ from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 
 from archive import ArchiveError
+from archive.crawls import site_of
 from scraper.session import CrawlSession, incomplete_reason, session_for
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,15 @@ class CrawlRecorder:
             return None
         return int(kept["crawl_id"])
 
+    def _other_sites(self, crawl_id: int) -> str | None:
+        """The sites of the kept crawl when this run was started on others (a JOBDIR reused for another
+        site would continue that crawl and drop this one's pages as off-site)."""
+        kept = self.session.archive.crawl_start_urls(crawl_id)
+        theirs = {site_of(url) for url in kept}
+        if not kept or theirs & {site_of(url) for url in self.session.start_urls}:
+            return None
+        return ", ".join(sorted(theirs))
+
     def drop_dead_queue(self) -> None:
         """Before Scrapy opens the JOBDIR: if the crawl kept there is still 'running' (or 'abandoned', as
         a later crawl found it), its crawler died without shutting down (SIGKILL, OOM, power cut). Scrapy writes the disk queue's index only on a
@@ -85,7 +95,12 @@ class CrawlRecorder:
     def spider_opened(self, spider: Spider) -> None:
         """Start or resume the crawls row before the first request."""
         archive = self.session.archive
-        crawl_id = self.crawler.settings.getint("ARCHIVE_CRAWL_ID", 0) or self._kept_crawl_id()
+        given = self.crawler.settings.getint("ARCHIVE_CRAWL_ID", 0)  # a distributed crawl's worker
+        crawl_id = given or self._kept_crawl_id()
+        if crawl_id and not given and self.id_file and (other := self._other_sites(crawl_id)):
+            self.session.failure = (f"--resume {self.id_file.parent} holds crawl {crawl_id} of {other}: "
+                                    "give it that crawl's start URLs, or another directory")
+            return
         try:
             if crawl_id:
                 archive.resume_crawl(crawl_id)

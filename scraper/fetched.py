@@ -48,13 +48,18 @@ def iso_date(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+# Types a misconfigured server gives an HTML page (a summary served as text/plain is still a summary).
+_SNIFFED_TYPES = (b"text/plain", b"application/octet-stream", b"binary/octet-stream", b"application/unknown")
+
+
 def is_html(response: Response) -> bool:
-    """True for an HTML (or XHTML) page, by Content-Type, else by a sniff of the body's start."""
+    """True for an HTML (or XHTML) page, by Content-Type, else (no type, or a generic one) by a sniff
+    of the body's start."""
     ctype = (response.headers.get(b"Content-Type") or b"").lower()
-    if ctype:
+    if ctype and not ctype.split(b";")[0].strip() in _SNIFFED_TYPES:
         return b"html" in ctype
-    head = response.body[:512].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
+    head = response.body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html")) or (not ctype and b"<html" in head)
 
 
 # Control bytes other than tab, newline, form feed and CR: text never holds many of them.

@@ -46,7 +46,8 @@ class ScopeMiddleware:
         if not self.session.scope.allows(request.url):
             self.crawler.stats.inc_value("archive/offsite")
             logger.debug("Off-site, not fetched: %s", request.url)
-            raise OffsiteRequest(f"off-site: {request.url}")
+            raise OffsiteRequest(f"off-site: {request.url} (not the start URLs' host and port; a profile's "
+                                 "allowed_hosts can add it)")
 
 
 class RedirectLoop(IgnoreRequest):

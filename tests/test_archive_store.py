@@ -256,6 +256,21 @@ def test_truncated_page_is_held_not_versioned(archive):
     assert store(archive, crawl, fewer, T2) == "changed"
 
 
+def test_a_page_held_back_twice_alike_is_the_page_now(archive):
+    """A truncated download is rarely the same twice: the same short page in a later crawl (a withdrawn
+    summary) becomes the next version, so the archive does not hold it back forever."""
+    first = archive.start_crawl([URL])
+    store(archive, first, make_record(URL), T0)
+    withdrawn = make_record(URL)
+    withdrawn["sections"] = withdrawn["sections"][:1]
+    assert store(archive, first, withdrawn, T1) == "held"
+    assert store(archive, first, withdrawn, T1) == "held"  # (the same crawl again proves nothing)
+    archive.finish_crawl(first)
+    second = archive.start_crawl([URL])
+    assert store(archive, second, withdrawn, T2) == "changed"
+    assert archive.db["versions"].count == 2 and archive.db["sections"].count == 1
+
+
 def test_not_modified_logs_a_304_and_moves_last_seen(archive):
     crawl = archive.start_crawl([URL])
     store(archive, crawl, make_record(URL, related=[card("https://example.org/c")]), T0, headers={"ETag": "e1"})

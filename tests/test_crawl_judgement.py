@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import http.server
 import signal
+import sqlite3
 import subprocess
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,37 @@ def test_a_retry_waits_as_long_as_retry_after_asks(tmp_path: Path) -> None:
     asked = [at for path, at in site.times if path == "/s/a"]
     assert len(asked) == 2 and asked[1] - asked[0] >= 1.8
     assert statuses(tmp_path / "a.db") == {"/s/a": "live"}
+
+
+def test_relative_sitemap_entries_and_html_served_as_text_are_archived(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home([])), "/robots.txt": (200, {"Content-Type": "text/plain"}, "Sitemap: /maps/index.xml\n"),
+                 "/maps/index.xml": (200, {"Content-Type": "application/xml"}, (
+                     '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                     "<sitemap><loc>pages.xml</loc></sitemap></sitemapindex>")),
+                 "/maps/pages.xml": (200, {"Content-Type": "application/xml"}, (
+                     '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                     "<url><loc>/s/a</loc></url><url><loc>/s/b</loc></url></urlset>")),
+                 "/s/a": ok(summary("Alpha")),
+                 "/s/b": (200, {"Content-Type": "text/plain"}, "<!DOCTYPE html>" + summary("Beta"))})
+    with serve(site) as url:
+        proc = crawl(url, "--db", str(db), *FAST)
+    assert proc.returncode == 0, proc.stderr
+    assert statuses(db) == {"/s/a": "live", "/s/b": "live"}
+
+
+def test_a_resume_directory_of_another_sites_crawl_is_refused(tmp_path: Path) -> None:
+    db, jobdir = tmp_path / "a.db", tmp_path / "job"
+    one = Site({"/": ok(home(["/s/a"])), "/s/a": ok(summary("Alpha"))})
+    two = Site({"/": ok(home(["/s/b"])), "/s/b": ok(summary("Beta"))})
+    with serve(one) as first, serve(two) as second:
+        assert crawl(first, "--db", str(db), "--resume", str(jobdir), *FAST).returncode == 0
+        # As a crawl of the first site interrupted with Ctrl-C leaves it:
+        (jobdir / "archive_crawl.json").write_text(f'{{"db": "{db.resolve()}", "crawl_id": 1}}')
+        with closing(sqlite3.connect(db)) as conn, conn:
+            conn.execute("UPDATE crawls SET status = 'interrupted'")
+        proc = crawl(second, "--db", str(db), "--resume", str(jobdir), *FAST)
+    assert proc.returncode == 1
+    first_site = first.split("//", 1)[1]
+    assert f"holds crawl 1 of {first_site}" in proc.stderr, proc.stderr
+    assert statuses(db) == {"/s/a": "live"}

@@ -228,6 +228,14 @@ def test_dates_become_iso(text: str, iso: str | None) -> None:
     assert to_iso_date(text) == iso
 
 
+def test_a_header_naming_the_wrong_charset_gives_way_to_the_pages_own() -> None:
+    page = '<html><head><meta charset="windows-1252"></head><body><h1>Se\u00f1ora caf\u00e9</h1></body></html>'
+    record = parse(page.encode("cp1252"), "https://e.org/x", {"Content-Type": "text/html; charset=utf-8"})
+    assert record["title"] == "Se\u00f1ora caf\u00e9"
+    mixed = "<html><body><h1>caf\u00e9</h1></body></html>".encode() + b"\xff"  # utf-8 with one stray byte
+    assert parse(mixed, "https://e.org/x", {"Content-Type": "text/html; charset=utf-8"})["title"] == "caf\u00e9"
+
+
 def test_a_page_that_writes_its_days_first_is_read_day_first() -> None:
     def dates(lang: str, extra: str = "") -> tuple:
         page = (f'<html lang="{lang}"><body><h1>T</h1><p>Published 03/04/2026</p>{extra}<h2>Key Takeaway</h2><p>x.</p>'

@@ -11,7 +11,7 @@ import posixpath
 from collections.abc import AsyncIterator, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -128,7 +128,8 @@ class SummariesSpider(Spider):
     def robots_parsed(self, robotparser: Any, request: Request) -> None:
         """Queue the sitemaps a robots.txt names (on in-scope hosts; the dupefilter drops repeats)."""
         session = session_for(self.crawler)
-        for url in getattr(robotparser, "sitemaps", ()):
+        robots = f"{urlsplit(request.url).scheme}://{urlsplit(request.url).netloc}/robots.txt"
+        for url in (urljoin(robots, each.strip()) for each in getattr(robotparser, "sitemaps", ())):
             if session.scope.allows(url):
                 self.crawler.engine.crawl(self._sitemap(url))
 
@@ -201,7 +202,8 @@ class SummariesSpider(Spider):
             return
         session = session_for(self.crawler)
         for entry in sitemap:
-            loc = (entry.get("loc") or "").strip()
+            # A relative <loc> breaks the sitemaps.org rule but is common: read against the sitemap's URL.
+            loc = response.urljoin((entry.get("loc") or "").strip()) if entry.get("loc") else ""
             if not loc or not session.scope.allows(loc):
                 continue
             if sitemap.type == "sitemapindex":
