@@ -151,6 +151,8 @@ _SIGNUP_HEADING = re.compile(r"subscri|newsletter|sign[ -]?up|mailing list|inbox
                              r"|stay (?:informed|updated|up to date|in the loop)", re.I)
 _SIGNUP_BUTTON = re.compile(r"(?:subscribe|sign(?: me)? up)\b|^\W*(?:join(?: now| us)?|get (?:it|started))\W*$", re.I)
 _SIGNUP_DEPTH = 3
+# Words a sign-up box's heading has (lower case): a cheap test before the pattern.
+_SIGNUP_HINTS = ("subscri", "newsletter", "sign", "mailing", "inbox", "digest", "never miss", "stay ")
 _PAGE_PARTS = frozenset({"body", "html", "main", "article", "section"})
 
 
@@ -169,8 +171,9 @@ def _short_text(el: etree._Element, cap: int = 40) -> str | None:
 def _drop_signup_boxes(root: etree._Element) -> None:
     """E-mail sign-up boxes, wherever the page sets them: one headed as such ("Get our weekly digest")
     around its form or Subscribe button, and the short pitch around an e-mail field."""
-    for heading in list(root.iter(*_HEADINGS[1:])):
-        if _SIGNUP_HEADING.search(_short_text(heading, cap=80) or ""):
+    for heading in root.iter(*_HEADINGS[1:]):
+        words = "".join(heading.itertext()).lower()
+        if any(hint in words for hint in _SIGNUP_HINTS) and _SIGNUP_HEADING.search(_short_text(heading, cap=80) or ""):
             for box in itertools.islice(heading.iterancestors(), _SIGNUP_DEPTH):
                 # (a <section> may be such a box; the page's own parts never are)
                 if box.tag in ("body", "html", "main", "article") or _short_text(box, cap=_SIGNUP_CHARS) is None \
@@ -179,7 +182,7 @@ def _drop_signup_boxes(root: etree._Element) -> None:
                 if _signup_control(box):
                     box.tag = _DROPPED
                     break
-    for field in list(root.iter("input")):
+    for field in root.iter("input"):
         if (field.get("type") or "").lower() != "email":
             continue
         box, inside = None, ""
@@ -213,8 +216,8 @@ def _join_split_runs(root: etree._Element) -> None:
     """Word and LibreOffice split a bold word over runs (<b>Credib</b><b>ility:</b>): touching runs of one
     format and attributes become one, so the word reads whole. Runs without text (icons) and spans stay apart."""
     for el in list(root.iter(*_JOINED_RUNS)):
-        if el.getparent() is None:
-            continue  # (joined into the run before it)
+        if el.tail or el.getparent() is None:
+            continue  # (text after it; or joined into the run before it)
         while (nxt := el.getnext()) is not None and not el.tail and nxt.tag == el.tag \
                 and dict(nxt.attrib) == dict(el.attrib) and _has_text(el) and _has_text(nxt):
             if len(el):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -59,14 +59,15 @@ def date_order(day_first: bool) -> Iterator[None]:
         _DAY_FIRST.reset(token)
 
 
-def page_day_first(markup: str, lang: str | None) -> bool:
-    """Whether a page writes 3/4/2026 as 3 April: a date on it that reads only one way (13/4/2026,
+def page_day_first(texts: Iterable[str], lang: str | None) -> bool:
+    """Whether a page writes 3/4/2026 as 3 April: a date in its texts that reads only one way (13/4/2026,
     4/13/2026) settles it; else its language does (en-US month first, en-GB or fr day first)."""
     day = month = False
-    for m in _SLASH.finditer(markup):
-        a, b = int(m[1]), int(m[2])
-        day = day or (12 < a <= 31 and b <= 12)
-        month = month or (12 < b <= 31 and a <= 12)
+    for text in texts:
+        for m in _SLASH.finditer(text):
+            a, b = int(m[1]), int(m[2])
+            day = day or (12 < a <= 31 and b <= 12)
+            month = month or (12 < b <= 31 and a <= 12)
     if day != month:
         return day
     code = (lang or "").strip().lower().replace("_", "-")

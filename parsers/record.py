@@ -214,6 +214,9 @@ def _details(
 
 _RATING_ELEMENT_CHARS = 300
 _BYLINE_CHARS = 120
+# The page's texts that may hold a D/M/YYYY date (XPath in C: a regex over the whole markup, URLs and all,
+# cost 0.8 ms a page).
+_DATED_TEXTS = etree.XPath("//text()[contains(., '/20') or contains(., '/19')]")
 _BYLINE_BOXES = frozenset({"footer", "header", "div", "p", "span", "article", "section", "main"})
 _BYLINE_DEPTH = 2
 _BYLINE_STEPS = 4
@@ -410,7 +413,7 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
         links.extend(links_in(root if whole_root is None else whole_root, fetched))
     meta = read_metadata(root)
     # Dates like 3/4/2026 are read as the page writes them (its own unambiguous dates, or its language).
-    with date_order(page_day_first(text, meta.get("lang") or meta.get("locale"))):
+    with date_order(page_day_first(_DATED_TEXTS(root), meta.get("lang") or meta.get("locale"))):
         return _read_page(root, meta, text, cut, url, fetched, profile)
 
 
