@@ -5,11 +5,13 @@ crawler's scope draws it."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_SITE = re.compile(r"^(\[[^\]]*\]|[^:]*)(?::\d+)?$")
 
 
 def site_of(url: str) -> str:
@@ -22,7 +24,14 @@ def site_of(url: str) -> str:
     host = (parts.hostname or "").lower().rstrip(".")
     if not host:
         return ""
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address, bracketed as in a URL
     return host if port is None or port == _DEFAULT_PORTS.get(parts.scheme.lower()) else f"{host}:{port}"
+
+
+def _host(site: str) -> str:
+    """The host name of a site, as articles.host holds it (an IPv6 address without brackets)."""
+    m = _SITE.match(site)
+    return m.group(1).strip("[]") if m else site
 
 
 def running_overlap(conn: sqlite3.Connection, start_urls: Iterable[str], machine: str, pid: int,
@@ -45,7 +54,7 @@ def running_overlap(conn: sqlite3.Connection, start_urls: Iterable[str], machine
 def unseen_live(conn: sqlite3.Connection, sites: Iterable[str], crawl_id: int) -> list[int]:
     """Ids of live articles on `sites` ('host' or 'host:port') that crawl `crawl_id` did not see."""
     wanted = {site.lower() for site in sites}
-    hosts = sorted({site.rsplit(":", 1)[0] if site.rsplit(":", 1)[-1].isdigit() else site for site in wanted})
+    hosts = sorted({_host(site) for site in wanted})
     if not hosts:
         return []
     marks = ",".join("?" * len(hosts))

@@ -57,7 +57,8 @@ class Scope:
     def hosts(self) -> list[str]:
         """The start sites, 'host' or 'host:port', the form Archive.finish_crawl's complete_hosts takes
         (a complete crawl of 127.0.0.1:8001 says nothing of 127.0.0.1:8000)."""
-        return sorted({host if port is None else f"{host}:{port}" for host, port in self.exact})
+        named = {(f"[{host}]" if ":" in host else host, port) for host, port in self.exact}  # (IPv6 bracketed)
+        return sorted({host if port is None else f"{host}:{port}" for host, port in named})
 
     def allows(self, url: str) -> bool:
         """True when `url` is http(s) on an in-scope host."""

@@ -237,6 +237,19 @@ def test_complete_crawl_marks_unseen_articles_gone(archive):
     assert archive.db["crawls"].get(c2)["status"] == "finished"
 
 
+def test_a_complete_crawl_marks_gone_by_host_and_port_ipv6_too(archive):
+    urls = ["http://[::1]/s/a", "http://[::1]:8000/s/b", "http://127.0.0.1:8001/s/c", "http://127.0.0.1:8002/s/d"]
+    first = archive.start_crawl(urls)
+    for url in urls:
+        store(archive, first, make_record(url), T0)
+    archive.finish_crawl(first)
+    second = archive.start_crawl(["http://[::1]/", "http://127.0.0.1:8001/"])
+    counts = archive.finish_crawl(second, complete_hosts=["[::1]", "127.0.0.1:8001"])
+    status = {r["url"]: r["status"] for r in archive.db["articles"].rows}
+    assert status == {urls[0]: "gone", urls[1]: "live", urls[2]: "gone", urls[3]: "live"}
+    assert counts["gone"] == 2
+
+
 def test_truncated_page_is_held_not_versioned(archive):
     crawl = archive.start_crawl([URL])
     store(archive, crawl, make_record(URL), T0)
