@@ -53,11 +53,17 @@ def running_overlap(conn: sqlite3.Connection, start_urls: Iterable[str], machine
 
 def unseen_live(conn: sqlite3.Connection, sites: Iterable[str], crawl_id: int) -> list[int]:
     """Ids of live articles on `sites` ('host' or 'host:port') that crawl `crawl_id` did not see."""
+    return [article_id for article_id, _ in unseen_live_urls(conn, sites, crawl_id)]
+
+
+def unseen_live_urls(conn: sqlite3.Connection, sites: Iterable[str], crawl_id: int) -> list[tuple[int, str]]:
+    """(id, url) of live articles on `sites` ('host' or 'host:port') that crawl `crawl_id` did not see."""
     wanted = {site.lower() for site in sites}
     hosts = sorted({_host(site) for site in wanted})
     if not hosts:
         return []
     marks = ",".join("?" * len(hosts))
     rows = conn.execute(f"SELECT id, url FROM articles WHERE status = 'live' AND host IN ({marks})"
-                        " AND (last_crawl_id IS NULL OR last_crawl_id != ?)", (*hosts, crawl_id)).fetchall()
-    return [article_id for article_id, url in rows if site_of(url) in wanted]
+                        " AND (last_crawl_id IS NULL OR last_crawl_id != ?) ORDER BY id",
+                        (*hosts, crawl_id)).fetchall()
+    return [(article_id, url) for article_id, url in rows if site_of(url) in wanted]

@@ -180,6 +180,12 @@ def _v7_page_links(db: Database) -> None:
             table.add_column(name, kind)
 
 
+def _v8_moved_to(db: Database) -> None:
+    """Version 8: where a gone article moved to (the URL its old one now redirects to for good)."""
+    if "moved_to" not in db["articles"].columns_dict:
+        db["articles"].add_column("moved_to", str)
+
+
 MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (1, _v1_core),
     (2, _v2_article_state),
@@ -188,6 +194,7 @@ MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (5, _v5_facet_indexes),
     (6, _v6_crawl_owner),
     (7, _v7_page_links),
+    (8, _v8_moved_to),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -290,8 +290,8 @@ class Archive:
                 http_status: int, cause: str) -> str:
         article_id = state["id"]
         conn.execute(
-            "UPDATE articles SET last_seen = ?, status = 'live', gone_at = NULL, last_crawl_id = ?,"
-            " etag = ?, last_modified = ? WHERE id = ?",
+            "UPDATE articles SET last_seen = ?, status = 'live', gone_at = NULL, moved_to = NULL,"
+            " last_crawl_id = ?, etag = ?, last_modified = ? WHERE id = ?",
             (at, crawl_id, hdrs.get("etag"), hdrs.get("last-modified"), article_id))
         if chash == state["content_hash"]:
             if digest != state["snapshot_sha256"]:
@@ -349,8 +349,9 @@ class Archive:
                 self._count(conn, crawl_id, "errors")
                 return "error"
             conn.execute(
-                "UPDATE articles SET last_seen = ?, status = 'live', gone_at = NULL, last_crawl_id = ?,"
-                " etag = coalesce(?, etag), last_modified = coalesce(?, last_modified) WHERE id = ?",
+                "UPDATE articles SET last_seen = ?, status = 'live', gone_at = NULL, moved_to = NULL,"
+                " last_crawl_id = ?, etag = coalesce(?, etag), last_modified = coalesce(?, last_modified)"
+                " WHERE id = ?",
                 (at, crawl_id, hdrs.get("etag"), hdrs.get("last-modified"), state["id"]))
             touch_cards(conn, state["id"], at)
             snap_id = snapshots.snapshot_id(conn, state["snapshot_sha256"]) if state["snapshot_sha256"] else None
@@ -373,6 +374,31 @@ class Archive:
             self._log(conn, crawl_id, self._url_id(conn, url, state["id"]), at, http_status, None, "gone")
             self._count(conn, crawl_id, "gone")
         return "gone"
+
+    def moved(self, crawl_id: int | None, url: str, target: str, http_status: int,
+              fetched_at: str | None = None) -> str:
+        """A permanent redirect (301/308) of an archived URL to another URL: the article becomes gone
+        with `moved_to` = target, keeping its versions (the target is archived as a page of its own);
+        returns 'gone', or 'skipped' when the URL is not an archived article's."""
+        crawl_id = self._crawl(crawl_id)
+        at = normalise(fetched_at)
+        with self.transaction() as conn:
+            article_id = article_for_url(conn, url)
+            if article_id is None or article_for_url(conn, target) == article_id:
+                return "skipped"
+            was_live = conn.execute("SELECT status = 'live' FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
+            conn.execute("UPDATE articles SET status = 'gone', gone_at = coalesce(gone_at, ?), moved_to = ?"
+                         " WHERE id = ?", (at, target, article_id))
+            self._log(conn, crawl_id, self._url_id(conn, url, article_id), at, http_status, None, "gone")
+            if was_live:
+                self._count(conn, crawl_id, "gone")
+        return "gone"
+
+    def unseen_urls(self, crawl_id: int, sites: list[str]) -> list[str]:
+        """URLs of live articles on `sites` ('host' or 'host:port') that crawl `crawl_id` has not seen
+        (yet): those a complete crawl would mark gone."""
+        with self._lock, translated(self.path):
+            return [url for _, url in crawls.unseen_live_urls(self.conn, sites, crawl_id)]
 
     def error(self, crawl_id: int | None, url: str, http_status: int | None, error: str,
               fetched_at: str | None = None, transient: bool = False) -> None:

@@ -162,6 +162,8 @@ class CrawlRecorder:
             f"{responses} responses this run ({rate:.1f}/s)",
             "  " + ", ".join(f"{name} {counts.get(name, 0)}" for name in ("fetched", *_COUNTERS)),
         ]
+        if session.revisited:
+            lines.append(f"  asked again for {len(session.revisited)} archived pages no link led to this time")
         if counts.get("held"):
             lines.append(f"  held back (lost most sections, see fetch_errors): {counts['held']}")
         if counts.get("errors"):

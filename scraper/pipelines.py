@@ -86,6 +86,8 @@ class ArchivePipeline:
             return archive.not_modified(crawl_id, url, item.get("headers") or {}, fetched_at=at)
         if kind == "gone":
             return archive.gone(crawl_id, url, item["status"], fetched_at=at)
+        if kind == "moved":
+            return self._moved(url, item["to"], item["status"], at)
         if kind == "error":
             transient = bool(item.get("transient"))
             self.session.transient_errors += transient
@@ -120,8 +122,20 @@ class ArchivePipeline:
             # Every page of the site would be one article (its versions flipping between pages).
             record = {**record, "url": canonical_url(url, self.session.profile.tracking_params),
                       "warnings": [*record.get("warnings", []), f"canonical {record['url']} is a page above: ignored"]}
-        return archive.store(crawl_id, url, record, item["body"], item["headers"],
-                             http_status=item["status"], fetched_at=at, links=item.get("links") or [])
+        outcome = archive.store(crawl_id, url, record, item["body"], item["headers"],
+                                http_status=item["status"], fetched_at=at, links=item.get("links") or [])
+        for old, status in item.get("moved_from") or ():  # an archived URL redirected here for good
+            self._moved(old, str(record.get("url") or url), status, at)
+        return outcome
+
+    def _moved(self, old: str, target: str, status: int, at: str | None) -> str:
+        """Mark the article archived under `old` (as linked, or in its canonical form) moved to `target`."""
+        outcome = "skipped"
+        for each in dict.fromkeys((old, canonical_url(old, self.session.profile.tracking_params))):
+            outcome = self.session.archive.moved(self.session.crawl_id, each, target, status, fetched_at=at)
+            if outcome != "skipped":
+                break
+        return outcome
 
     def _wanted(self, record: dict, url: str) -> bool:
         """Archive summary pages (profile.page_types) and anything archived before, whatever it is now."""

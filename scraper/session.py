@@ -76,6 +76,7 @@ class CrawlSession:
     failure: str | None = None          # why the crawl could not run, for the exit code
     started: float = field(default_factory=time.monotonic)
     linked: set[str] = field(default_factory=set)  # URLs recently met in links (see first_link)
+    revisited: list[str] | None = None  # archived pages asked for again before the crawl ended (None: not yet)
 
     @property
     def limited(self) -> bool:

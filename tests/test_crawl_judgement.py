@@ -1,7 +1,8 @@
 """What a crawl may conclude about a site, end to end on small real HTTP servers on 127.0.0.1: which
 articles are gone (only on the crawled site and port, never after failures-for-now or a crawl that
-reached no summary), robots.txt that answers 5xx, a sitemap given as the start URL, session ids in
-paths, a canonical link pointing home, and a crawl stopped by two Ctrl-Cs."""
+reached no summary; unreached articles are asked for first, and a move for good is recorded),
+robots.txt that answers 5xx, a sitemap given as the start URL, session ids in paths, a canonical link
+pointing home, and a crawl stopped by two Ctrl-Cs."""
 
 from __future__ import annotations
 
@@ -110,7 +111,8 @@ def test_pages_failing_for_now_stay_live_and_such_a_crawl_marks_nothing_gone(tmp
     with serve(site) as url:
         assert crawl(url, "--db", str(db), *FAST).returncode == 0
         site.routes["/s/a"] = (503, {}, "busy")  # failing for now, after retries
-        site.routes["/"] = ok(home(["/s/a", "/s/b"]))  # Gamma no longer linked
+        site.routes["/"] = ok(home(["/s/a", "/s/b"]))  # Gamma no longer linked, and sent home when asked
+        site.routes["/s/c"] = (302, {"Location": "/"}, "")
         second = crawl(url, "--db", str(db), *FAST)
         assert second.returncode == 0, second.stderr
         assert statuses(db) == {"/s/a": "live", "/s/b": "live", "/s/c": "live"}
@@ -262,3 +264,51 @@ def test_a_resume_directory_of_another_sites_crawl_is_refused(tmp_path: Path) ->
     first_site = first.split("//", 1)[1]
     assert f"holds crawl 1 of {first_site}" in proc.stderr, proc.stderr
     assert statuses(db) == {"/s/a": "live"}
+
+
+def moves(db: Path) -> dict[str, tuple[str, str | None]]:
+    return {path_of(url): (status, moved_to and path_of(moved_to))
+            for url, status, moved_to in query(db, "SELECT url, status, moved_to FROM articles")}
+
+
+def test_a_complete_crawl_asks_for_the_articles_it_did_not_reach_before_marking_them_gone(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a", "/s/b", "/s/c", "/s/d"])), "/s/a": ok(summary("Alpha")),
+                 "/s/b": ok(summary("Beta")), "/s/c": ok(summary("Gamma")), "/s/d": ok(summary("Delta"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes["/"] = ok(home(["/s/a", "/s/c2"]))  # Beta unlinked but there; Gamma moved; Delta removed
+        site.routes["/s/c"] = (301, {"Location": "/s/c2"}, "")
+        site.routes["/s/c2"] = ok(summary("Gamma"))
+        del site.routes["/s/d"]
+        site.log.clear()
+        second = crawl(url, "--db", str(db), *FAST)
+        assert second.returncode == 0, second.stderr
+        assert "asked again for 3 archived pages" in second.stderr
+        assert sorted(site.paths).count("/s/b") == 1 and site.paths.count("/s/c") == 1
+        site.log.clear()
+        del site.routes["/s/b"]
+        limited = crawl(url, "--db", str(db), "--max-pages", "5", *FAST)  # a limited crawl asks for none
+        assert limited.returncode == 0 and "/s/b" not in site.paths
+    assert moves(db) == {"/s/a": ("live", None), "/s/b": ("live", None), "/s/c": ("gone", "/s/c2"),
+                         "/s/c2": ("live", None), "/s/d": ("gone", None)}
+    assert query(db, "SELECT http_status, outcome FROM fetches WHERE crawl_id = 2 AND url LIKE '%/s/c'") == [
+        (301, "gone")]
+
+
+def test_an_old_url_still_linked_that_redirects_for_good_marks_its_article_moved(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a", "/s/b"])), "/s/a": ok(summary("Alpha")), "/s/b": ok(summary("Beta"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes["/s/b"] = (308, {"Location": "/new/b"}, "")  # the home page still links the old URL
+        site.routes["/new/b"] = ok(summary("Beta"))
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        moved = moves(db)
+        site.routes["/s/b"] = ok(summary("Beta"))  # moved back: live again, no longer moved
+        site.routes["/"] = ok(home(["/s/a", "/s/b", "/new/b"]))
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        back = moves(db)
+    assert moved == {"/s/a": ("live", None), "/s/b": ("gone", "/new/b"), "/new/b": ("live", None)}
+    assert back == {"/s/a": ("live", None), "/s/b": ("live", None), "/new/b": ("live", None)}
+    assert query(db, "SELECT gone FROM crawls ORDER BY id") == [(0,), (1,), (0,)]

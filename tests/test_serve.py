@@ -423,3 +423,25 @@ async def test_dashboard_page_and_its_chart_queries(ds, built):
     top = results["top-journals"][0]
     assert top["articles"] == max(n for _, n in sql(built, "select journal, count(*) from articles where "
                                                           "status = 'live' and journal != '' group by 1"))
+
+
+async def test_a_moved_article_links_the_article_it_moved_to(tmp_path):
+    page = ("<html><body><h1>{0}</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>{0} said plainly.</p>"
+            "<h2>What They Found</h2><p>Findings.</p></body></html>")
+    old, new = BASE + "/s/old", BASE + "/s/new"
+    with Archive(tmp_path / "a.db") as archive:
+        crawl = archive.start_crawl([BASE + "/"])
+        for url in (old, new):
+            archive.store(crawl, url, parse(page.format("Moving Study"), url), page.format("Moving Study"), {})
+        assert archive.moved(crawl, old, new, 301) == "gone"
+        assert archive.moved(crawl, new, new, 301) == "skipped"  # a redirect to itself moves nothing
+        ids = dict(archive.conn.execute("select url, id from articles"))
+    datasette = make_datasette(tmp_path / "a.db")
+    try:
+        html = (await datasette.client.get(f"/-/article/{ids[old]}")).text
+        target = (await datasette.client.get(f"/-/article/{ids[new]}")).text
+    finally:
+        for db in datasette.databases.values():
+            db.close()
+    assert "gone since" in html and f'class="moved-to" href="/-/article/{ids[new]}">{new}</a>' in html
+    assert "moved to" not in target

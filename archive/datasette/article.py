@@ -114,6 +114,8 @@ async def article_context(datasette: Any, article_id: int) -> dict[str, Any] | N
     versions = await _dicts(db, """
         select version, crawl_id, fetched_at, cause, changed, record, parser_version, snapshot_sha256
         from versions where article_id = ? order by version""", [article_id])
+    moved = (await _dicts(db, "select id, title from articles where url = ?", [article["moved_to"]])
+             if article.get("moved_to") else [])
     for card in cards:
         card["href"] = safe_href(card["url"])
     return {
@@ -126,6 +128,7 @@ async def article_context(datasette: Any, article_id: int) -> dict[str, Any] | N
         "cards": cards,
         "former_cards": former,
         "linked_from": linked_from,
+        "moved": moved[0] if moved else None,
         "versions": timeline(versions),
     }
 

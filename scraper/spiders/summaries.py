@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.settings import BaseSettings
@@ -30,7 +30,7 @@ from scraper.canonical import canonical_url, clean_url
 from scraper.fetched import content_type_of, header_dict, is_html, iso_date, transient_status, unreadable_body, utc_now
 from scraper.middlewares import OffsiteRequest
 from scraper.parse_pool import pool_for
-from scraper.session import session_for, start_urls_of
+from scraper.session import incomplete_reason, session_for, start_urls_of
 
 # Profile option -> Scrapy setting it sets (at "spider" priority: above settings.py, below -s).
 _PROFILE_SETTINGS = {
@@ -39,6 +39,7 @@ _PROFILE_SETTINGS = {
     "max_page_bytes": "DOWNLOAD_MAXSIZE",
 }
 _SKIPPED_EXTENSIONS = frozenset(IGNORED_EXTENSIONS)
+_PERMANENT = (301, 308)  # redirects that say a page moved for good
 # Scrapy imports a component that its setting turns off only to hear it say so: RemoteControl alone
 # imports aiohttp's web server (~0.2 s of every crawl's start). Off, they are not loaded at all.
 _LOADED_ONLY_IF = {
@@ -52,6 +53,12 @@ def _binary(url: str) -> bool:
     """True for links to files that are not pages (images, archives, office documents...)."""
     path = urlsplit(url).path
     return posixpath.splitext(path)[1][1:].lower() in _SKIPPED_EXTENSIONS
+
+
+def _moved_from(meta: dict[str, Any]) -> list[tuple[str, int]]:
+    """(URL, status) of the redirects for good (301, 308) on the way to this response."""
+    return [(url, reason) for url, reason in zip(meta.get("redirect_urls", ()), meta.get("redirect_reasons", ()))
+            if reason in _PERMANENT]
 
 
 def project_version() -> str:
@@ -95,6 +102,7 @@ class SummariesSpider(Spider):
         """Also listen for parsed robots.txt files, to follow their Sitemap: lines."""
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(spider.revisit_unseen, signal=signals.spider_idle)
         return spider
 
     # -- requests -------------------------------------------------------------------------------
@@ -124,6 +132,24 @@ class SummariesSpider(Spider):
                 roots.append(root)
         for root in roots:
             yield self._sitemap(root + "sitemap.xml", archive_optional=True)
+
+    def revisit_unseen(self) -> None:
+        """Before a complete crawl marks the articles it did not reach gone, ask once for each: one the
+        site merely stopped linking is still there (200/304), a removed one says 404/410, a moved one
+        301/308 to its new URL. Not in a crawl that marks nothing gone, nor a distributed one."""
+        session = session_for(self.crawler)
+        if (session.revisited is not None or session.failure or not session.parse or session.crawl_id is None
+                or incomplete_reason(session.limited, session.transient_errors, session.archived)
+                or self.crawler.settings.get("ARCHIVE_REDIS_URL")):
+            return
+        session.revisited = session.archive.unseen_urls(session.crawl_id, session.scope.hosts)
+        if not session.revisited:
+            return
+        for url in session.revisited:
+            # Unfiltered: a URL this crawl asked for and lost to a redirect into a page already seen.
+            self.crawler.engine.crawl(Request(url, callback=self.parse_page, errback=self.on_error, dont_filter=True,
+                                              meta={"archive_revisit": True, "dont_redirect": True}))
+        raise DontCloseSpider
 
     def robots_parsed(self, robotparser: Any, request: Request) -> None:
         """Queue the sitemaps a robots.txt names (on in-scope hosts; the dupefilter drops repeats)."""
@@ -159,6 +185,9 @@ class SummariesSpider(Spider):
             yield {**item, "url": url, "kind": "not_modified", "headers": header_dict(response.headers)}
         elif status in (404, 410):
             yield {**item, "kind": "gone"}
+        elif 300 <= status < 400 and response.meta.get("archive_revisit"):
+            for each in self._redirected(response, item):
+                yield each
         elif not 200 <= status < 300:
             yield {**item, "kind": "error", "error": f"HTTP {status}", "transient": transient_status(status)}
         elif not is_html(response) and self._read_sitemap(response) is not None:
@@ -184,7 +213,22 @@ class SummariesSpider(Spider):
             for request in self._follow(parsed.links):
                 yield request
             yield {**item, "kind": "page", "record": parsed.record, "parse_error": parsed.error,
-                   "body": response.body, "headers": headers, "links": parsed.links}
+                   "body": response.body, "headers": headers, "links": parsed.links,
+                   "moved_from": _moved_from(response.meta)}
+
+    def _redirected(self, response: Response, item: dict[str, Any]) -> Iterator[Request | dict[str, Any]]:
+        """A revisited article's URL redirects: its target is followed (archived on its own), and a
+        permanent redirect (301, 308) says the article moved there."""
+        location = response.headers.get(b"Location")
+        if not location:
+            yield {**item, "kind": "error", "error": f"HTTP {response.status} without a Location"}
+            return
+        session = session_for(self.crawler)
+        target = urljoin(response.url, location.decode("latin-1").strip())
+        if session.scope.allows(target) and not _binary(target):
+            yield self._page(target)
+        if response.status in _PERMANENT:
+            yield {**item, "kind": "moved", "to": canonical_url(target, session.profile.tracking_params)}
 
     def parse_sitemap(self, response: Response) -> Iterator[Request | dict[str, Any]]:
         """Follow a sitemap index's sitemaps and a urlset's pages (skipping those not changed --since)."""
