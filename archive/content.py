@@ -149,6 +149,13 @@ def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+def lost_anything(old: dict, new: dict) -> bool:
+    """True when the new record lacks a section or a study detail the old one had."""
+    old_source, new_source = _dict_or_empty(old.get("source")), _dict_or_empty(new.get("source"))
+    return (bool(set(section_map(old.get("sections"))) - set(section_map(new.get("sections"))))
+            or any(value and not new_source.get(key) for key, value in old_source.items()))
+
+
 def sections_lost(old: dict, new: dict) -> tuple[int, int]:
     """(how many of the old record's sections the new one lacks, how many the old one had)."""
     before = len(old.get("sections") or [])

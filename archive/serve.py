@@ -55,7 +55,7 @@ def check_archive(db_path: str | Path) -> Path:
     if path.is_dir():
         raise NotAnArchive(f"{path} is a directory, not an archive file")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = _open_ro(path, "immutable=1" if frozen(path) else "mode=ro")
         try:
             found = conn.execute(
                 "select count(*) from sqlite_master where name = 'articles'").fetchone()[0]
@@ -66,6 +66,31 @@ def check_archive(db_path: str | Path) -> Path:
     if not found:
         raise NotAnArchive(f"{path} is a SQLite database but not an archive (no articles table)")
     return path
+
+
+def _open_ro(path: Path, mode: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
+    try:
+        conn.execute("select count(*) from sqlite_master").fetchone()
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn
+
+
+def frozen(path: Path) -> bool:
+    """True for an archive that SQLite cannot open with mode=ro because it may not create the -shm
+    file a WAL file needs (read-only media, a published copy, a directory nobody here may write):
+    with no -wal pending nothing can change it, so reading it as immutable is exact."""
+    if Path(f"{path}-wal").exists():
+        return False
+    try:
+        _open_ro(path, "mode=ro").close()
+    except sqlite3.OperationalError as exc:
+        return "unable to open" in str(exc)
+    except sqlite3.Error:
+        return False
+    return False
 
 
 def make_datasette(db_path: str | Path, *, public: bool = False,
@@ -87,7 +112,7 @@ def make_datasette(db_path: str | Path, *, public: bool = False,
         cors=False,
     )
     # Facet counts are kept until the file changes (archive/datasette/facet_cache.py).
-    ds.add_database(FacetCachingDatabase(ds, path=str(path.resolve()), is_mutable=True), name=DATABASE)
+    ds.add_database(FacetCachingDatabase(ds, path=str(path.resolve()), is_mutable=not frozen(path)), name=DATABASE)
     # Datasette adds an in-memory scratch database when given no files; the archive is the only one.
     if "_memory" in ds.databases:
         ds.remove_database("_memory")

@@ -32,6 +32,22 @@ def decompress(blob: bytes, encoding: str | None = ENCODING) -> bytes:
     raise ValueError(f"unknown snapshot encoding {encoding!r}")
 
 
+def body(conn: sqlite3.Connection, digest: str) -> bytes | None:
+    """The stored body with this SHA-256, uncompressed (None when not stored)."""
+    row = conn.execute("SELECT body, encoding FROM snapshots WHERE sha256 = ?", (digest,)).fetchone()
+    return decompress(row[0], row[1]) if row else None
+
+
+_TAIL = 4096  # bytes at the end of a page where its closing tags live (after trailing scripts, comments)
+
+
+def closes(body: bytes) -> bool:
+    """True when the page ends with its closing </body> or </html>: a download cut short (a connection
+    closed early, a server that died mid-page) does not."""
+    tail = body[-_TAIL:].lower()
+    return b"</html" in tail or b"</body" in tail
+
+
 def normalise_headers(headers: Mapping | None) -> dict[str, str]:
     """Response headers as {lower-case name: str}, from str/bytes keys and str/bytes/list values."""
     result: dict[str, str] = {}

@@ -14,7 +14,7 @@ from typing import Any, Iterator, Mapping
 from archive import crawls, page_links, snapshots
 from archive.clock import normalise, to_epoch
 from archive.connect import open_writable, translated
-from archive.content import content_hash, host_of, related_hash, sections_lost
+from archive.content import content_hash, host_of, lost_anything, related_hash, sections_lost
 from archive.errors import CrawlRunning, NotAnArchive, SchemaTooNew
 from archive.related import article_for_url, resolve_targets, touch_cards, update_cards
 from archive.schema import OUTCOME_CODE, SCHEMA_VERSION, apply_step, current_version, pending
@@ -251,7 +251,7 @@ class Archive:
                 outcome = "new"
             else:
                 article_id = state["id"]
-                outcome = self._update(conn, crawl_id, url, state, record, digest, chash, rhash,
+                outcome = self._update(conn, crawl_id, url, state, record, raw, digest, chash, rhash,
                                        at, hdrs, http_status, cause)
             url_id = self._url_id(conn, url, article_id)
             if key != url:
@@ -286,7 +286,7 @@ class Archive:
         return article_id
 
     def _update(self, conn: sqlite3.Connection, crawl_id: int | None, url: str, state: dict,
-                record: dict, digest: str, chash: str, rhash: str, at: str, hdrs: dict[str, str],
+                record: dict, raw: bytes, digest: str, chash: str, rhash: str, at: str, hdrs: dict[str, str],
                 http_status: int, cause: str) -> str:
         article_id = state["id"]
         conn.execute(
@@ -300,11 +300,10 @@ class Archive:
             self._count(conn, crawl_id, "unchanged")
             return "unchanged"
         old = current_record(conn, article_id)
-        lost, before = sections_lost(old, record)
-        if lost * 2 > before and not self._held_before(conn, article_id, digest, crawl_id):
+        reason = self._looks_truncated(conn, old, record, state["snapshot_sha256"], raw)
+        if reason and not self._held_before(conn, article_id, digest, crawl_id):
             touch_cards(conn, article_id, at)
-            self._fetch_error(conn, crawl_id, url, http_status,
-                              f"held: record lost {lost} of {before} sections (truncated page?)", at)
+            self._fetch_error(conn, crawl_id, url, http_status, f"held: {reason}", at)
             self._count(conn, crawl_id, "held")
             return "held"
         add_version(conn, article_id, record, old=old, version=(state["current_version"] or 0) + 1,
@@ -313,6 +312,21 @@ class Archive:
         self._cards(conn, article_id, record, rhash, state, at)
         self._count(conn, crawl_id, "changed")
         return "changed"
+
+    @staticmethod
+    def _looks_truncated(conn: sqlite3.Connection, old: dict, record: dict, old_digest: str | None,
+                         raw: bytes) -> str | None:
+        """Why this page looks like a download cut short rather than an edit, or None: it lost most
+        of its sections, or it lost some part and, unlike the page before, ends before </html>."""
+        lost, before = sections_lost(old, record)
+        if lost * 2 > before:
+            return f"record lost {lost} of {before} sections (truncated page?)"
+        if snapshots.closes(raw) or not old_digest or not lost_anything(old, record):
+            return None
+        previous = snapshots.body(conn, old_digest)
+        if previous is not None and snapshots.closes(previous):
+            return "page ends before its closing </html> and lost parts the last version had (truncated page?)"
+        return None
 
     @staticmethod
     def _held_before(conn: sqlite3.Connection, article_id: int, digest: str, crawl_id: int | None) -> bool:
@@ -402,9 +416,10 @@ class Archive:
 
     def error(self, crawl_id: int | None, url: str, http_status: int | None, error: str,
               fetched_at: str | None = None, transient: bool = False) -> None:
-        """A failed fetch: a fetch_errors row (and a fetches row if the URL is archived). A `transient`
-        failure (5xx, 429, a timeout) of an archived page counts as seen: this crawl found it, so it
-        does not become gone."""
+        """A failed fetch: a fetch_errors row (and a fetches row if the URL is archived). An archived
+        page that failed for now (`transient`: 5xx, 429, a timeout) or that the site refused (401, 403,
+        451, a temporary redirect...) counts as seen: the site still answers for it, so it does not
+        become gone (only 404/410 or a move for good say that)."""
         crawl_id = self._crawl(crawl_id)
         at = normalise(fetched_at)
         with self.transaction() as conn:
@@ -412,7 +427,7 @@ class Archive:
             article_id = article_for_url(conn, url)
             if article_id is not None:
                 self._log(conn, crawl_id, self._url_id(conn, url, article_id), at, http_status, None, "error")
-                if transient:
+                if transient or (http_status is not None and 300 <= http_status < 600 and http_status not in (404, 410)):
                     conn.execute("UPDATE articles SET last_crawl_id = ? WHERE id = ?", (crawl_id, article_id))
             self._count(conn, crawl_id, "errors")
 

@@ -87,6 +87,24 @@ def _latin_script(text: str) -> bool:
     return foreign * 2 <= accented
 
 
+def _misdeclared(raw: bytes, text: str, encoding: str) -> bool:
+    """True when the header's charset cannot be the page's: UTF-16/32 over bytes with no NUL in
+    them (HTML in UTF-16 is half NULs), or a single-byte charset or UTF-8 whose reading the page's
+    own <meta> contradicts (U+FFFD in the text; valid non-ASCII UTF-8 that says it is UTF-8)."""
+    if encoding.startswith(("utf-16", "utf-32")):
+        return b"\x00" not in raw[:1024]
+    if "\ufffd" in text:
+        own = html_body_declared_encoding(raw)
+        return bool(own) and own != encoding
+    if encoding == "cp1252" and not raw.isascii() and html_body_declared_encoding(raw) == "utf-8":
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+    return False
+
+
 def _spaces(text: str) -> str:
     """Form feed and vertical tab as spaces (str.replace: str.translate costs ~25 ns a character)."""
     return text.replace("\x0b", " ").replace("\x0c", " ")
@@ -100,11 +118,12 @@ def decode_body(body: bytes | str | None, headers: Mapping[str, Any] | None = No
         raw = bytes(body)
         declared = content_type(headers)
         encoding, text = html_to_unicode(declared, raw, auto_detect_fun=_detect)
-        if declared and "\ufffd" in text and (own := html_body_declared_encoding(raw)) and own != encoding:
+        if declared and _misdeclared(raw, text, encoding):
             # A header that names the wrong charset (utf-8 over a windows-1252 page whose <meta> says
-            # so): browsers show the damage; an archive had better read the page as it says it is.
+            # so, a server's default latin-1 over UTF-8): browsers show the damage; an archive had
+            # better read the page as it says it is, or as its bytes show.
             other, again = html_to_unicode(None, raw, auto_detect_fun=_detect)
-            if again.count("\ufffd") < text.count("\ufffd"):
+            if again.count("\ufffd") <= text.count("\ufffd"):
                 encoding, text = other, again
         return _spaces(_CONTROLS.sub("", text)), encoding
     text = _spaces(_CONTROLS.sub("", body))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, replace
@@ -69,6 +70,7 @@ DEFAULT_PROFILE = Profile()
 
 
 # A scale, a concurrency or a size of 0 makes no sense (a bar worth 0, a crawl that never fetches).
+PAGE_TYPES = ("summary", "listing", "other")  # the record's page_type values (RECORD.md)
 _POSITIVE = frozenset({"rating_scale", "concurrency", "max_page_bytes"})
 
 def profile_from_dict(data: dict[str, Any], base: Profile = DEFAULT_PROFILE) -> Profile:
@@ -96,13 +98,15 @@ def profile_from_dict(data: dict[str, Any], base: Profile = DEFAULT_PROFILE) -> 
             if not isinstance(value, bool):
                 raise ProfileError(f"{key} must be true or false")
         elif isinstance(default, (int, float)) and not isinstance(default, bool):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
                 raise ProfileError(f"{key} must be a non-negative number")
             if key in _POSITIVE and value <= 0:
                 raise ProfileError(f"{key} must be greater than 0")
             changes[key] = type(default)(value)
         elif not isinstance(value, str):
             raise ProfileError(f"{key} must be a string")
+    if unknown := [kind for kind in changes.get("page_types", ()) if kind not in PAGE_TYPES]:
+        raise ProfileError(f"page_types: unknown page type {unknown[0]!r} (known: {', '.join(PAGE_TYPES)})")
     if "journal_pattern" in changes:
         try:
             if "journal" not in re.compile(changes["journal_pattern"]).groupindex:

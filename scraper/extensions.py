@@ -165,7 +165,7 @@ class CrawlRecorder:
         if session.revisited:
             lines.append(f"  asked again for {len(session.revisited)} archived pages no link led to this time")
         if counts.get("held"):
-            lines.append(f"  held back (lost most sections, see fetch_errors): {counts['held']}")
+            lines.append(f"  held back as truncated downloads (see fetch_errors): {counts['held']}")
         if counts.get("errors"):
             lines.append(f"  errors are in the fetch_errors table: crawl_id = {session.crawl_id}")
         if status == "interrupted":

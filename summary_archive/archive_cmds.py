@@ -15,6 +15,7 @@ from archive import ArchiveError, ArchiveMissing, NotAnArchive
 from archive import export_rows, history, reparse, stats
 from archive.export import FORMATS, ExportProblem
 from archive.history import UnknownArticle
+from scraper.canonical import canonical_url, clean_url
 from summary_archive.errors import RunFailure, UsageProblem
 
 T = TypeVar("T")
@@ -39,6 +40,17 @@ def _require(db: str) -> None:
         raise UsageProblem(f"no archive at {db}")
 
 
+def _history_of_any_spelling(db: str, url: str) -> list[dict]:
+    """history() of the URL as given, else as the crawler spells it (no fragment, tracking parameters
+    or trailing slash; lower-case scheme and host): the URL a reader copied from a browser."""
+    for spelling in dict.fromkeys((url, clean_url(url), canonical_url(url))):
+        try:
+            return history(db, spelling)
+        except UnknownArticle:
+            continue
+    raise UnknownArticle(f"no article archived for {url}")
+
+
 @click.command("history")
 @click.argument("url")
 @DB_OPTION
@@ -46,7 +58,7 @@ def _require(db: str) -> None:
 def history_cmd(url: str, db: str, as_json: bool) -> None:
     """Every version of the article at URL, with a word-level diff of what changed."""
     with _reported():
-        versions = history(db, url)
+        versions = _history_of_any_spelling(db, url)
     if as_json:
         click.echo(json.dumps(versions, indent=2, ensure_ascii=False))
         return

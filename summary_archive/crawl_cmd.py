@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import click
 
 from archive import Archive, ArchiveError, NotAnArchive
@@ -9,6 +11,16 @@ from parsers.profile import ProfileError, load_profile
 from scraper.scope import host_key
 from scraper.session import parse_since
 from summary_archive.errors import RunFailure, UsageProblem
+
+
+class Seconds(click.FloatRange):
+    """A number of seconds in a range; unlike click.FloatRange, 'nan' and 'inf' are refused."""
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number of seconds", param, ctx)
+        return number
 
 
 def _settings_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -26,13 +38,13 @@ def _settings_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--db", type=click.Path(dir_okay=False),
               help="Archive file (SQLite), created if missing (required, except for a lone --redis worker).")
 @click.option("--profile", type=click.Path(dir_okay=False), help="Site profile (TOML).")
-@click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests to a host (default 1, or the profile's).")
+@click.option("--delay", type=Seconds(min=0, max=86400), help="Seconds between requests to a host (default 1, or the profile's).")
 @click.option("--concurrency", type=click.IntRange(min=1), help="Parallel requests per host (default 2, or the profile's).")
 @click.option("--max-pages", type=click.IntRange(min=1), help="Stop after archiving this many summary pages.")
 @click.option("--depth", type=click.IntRange(min=1), help="Follow links at most this many hops from the start URLs.")
 @click.option("--since", help="Only archive pages changed since this date (YYYY-MM-DD or ISO 8601, UTC).")
 @click.option("--resume", type=click.Path(file_okay=False), help="Job directory: an interrupted crawl started with it continues.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds before a request times out (default 30).")
+@click.option("--timeout", type=Seconds(min=0.1, max=86400), help="Seconds before a request times out (default 30).")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log (INFO) to this file.")
 @click.option("--warc", "warc_dir", type=click.Path(file_okay=False),
               help="Also write every request and response as WARC files (with .cdxj indexes) into this directory.")

@@ -29,14 +29,33 @@ def is_loopback(host: str) -> bool:
                                for info in infos)
 
 
+def _bound(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port, or one line saying why not (uvicorn's own bind failure ends in a
+    SystemExit that escapes the event loop with a page of traceback)."""
+    name = host.strip("[]")
+    try:
+        family = socket.getaddrinfo(name, port, type=socket.SOCK_STREAM)[0][0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
+    except OSError as exc:
+        raise RunFailure(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((name, port))
+    except OSError as exc:
+        sock.close()
+        raise RunFailure(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    return sock
+
+
 async def _serve(ds: Any, host: str, port: int, db_path: str) -> None:
-    """Run Datasette's startup hooks, then uvicorn; print the URL once the socket listens."""
+    """Run Datasette's startup hooks, then uvicorn on its socket; print the URL once it listens."""
     import uvicorn
 
+    sock = _bound(host, port)
     await ds.invoke_startup()
     server = uvicorn.Server(uvicorn.Config(ds.app(), host=host, port=port, log_level="warning",
                                            lifespan="on"))
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started and not task.done():
         await asyncio.sleep(0.05)
     if server.started:

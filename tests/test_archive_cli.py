@@ -54,6 +54,13 @@ def test_history_json_is_machine_readable(db):
     assert versions[1]["changed"] == ["title", "sections.Key Takeaway"] and versions[1]["crawl_id"] == 1
 
 
+@pytest.mark.parametrize("spelling", [URL + "/", URL + "#what-they-found", URL + "?utm_source=newsletter",
+                                      URL.replace("https://example.org", "HTTPS://Example.ORG")])
+def test_history_finds_the_article_under_the_spellings_the_crawler_treats_as_one(db, spelling):
+    result = run("history", spelling, "--db", db)
+    assert result.exit_code == 0 and "2 versions" in result.output
+
+
 def test_history_of_an_unknown_url_is_a_usage_error(db):
     result = CliRunner().invoke(cli, ["history", "https://example.org/nope", "--db", str(db)])
     assert result.exit_code == 2 and "no article archived for https://example.org/nope" in result.output
@@ -145,3 +152,12 @@ def test_export_into_a_reader_that_stops_early_ends_quietly(tmp_path):
     proc.wait(timeout=60)
     assert "Error" not in stderr and "Traceback" not in stderr, stderr
     assert proc.returncode in (0, 1)
+
+
+@pytest.mark.parametrize("option", [["--delay", "inf"], ["--delay", "nan"], ["--delay", "1e309"],
+                                    ["--timeout", "nan"], ["--delay", "-1"]])
+def test_crawl_refuses_seconds_that_are_not_a_finite_number(tmp_path, option):
+    """An endless delay would make a crawl that never ends (and whose graceful stop waits forever)."""
+    result = CliRunner().invoke(cli, ["crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "a.db"), *option])
+    assert result.exit_code == 2 and f"Invalid value for '{option[0]}'" in result.output
+    assert not (tmp_path / "a.db").exists()

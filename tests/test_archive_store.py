@@ -269,6 +269,25 @@ def test_truncated_page_is_held_not_versioned(archive):
     assert store(archive, crawl, fewer, T2) == "changed"
 
 
+def test_a_page_cut_before_its_closing_tags_is_held_when_it_lost_any_part(archive):
+    """A download cut short (a connection closed early, a server dying mid-page) can lose one section
+    or only the study details: the page then ends before the </html> its last version had."""
+    whole = "<html><body><h1>T</h1>" + "<p>text</p>" * 50 + "</body></html>\n<!-- cached -->"
+    crawl = archive.start_crawl([URL])
+    store(archive, crawl, make_record(URL), T0, body=whole)
+    no_study = make_record(URL)
+    no_study["source"] = {**no_study["source"], "journal": None}
+    cut = whole[:200]
+    assert store(archive, crawl, no_study, T1, body=cut) == "held"
+    assert one(archive, "SELECT error FROM fetch_errors")[0].startswith("held: page ends before its closing </html>")
+    assert store(archive, crawl, no_study, T1, body=whole.replace("T<", "T2<")) == "changed"  # whole: an edit
+    one_less = make_record(URL)
+    del one_less["sections"][3]
+    assert store(archive, crawl, one_less, T2, body=cut + "<p>more") == "held"
+    archive.finish_crawl(crawl)
+    assert archive.db["versions"].count == 2
+
+
 def test_a_page_held_back_twice_alike_is_the_page_now(archive):
     """A truncated download is rarely the same twice: the same short page in a later crawl (a withdrawn
     summary) becomes the next version, so the archive does not hold it back forever."""

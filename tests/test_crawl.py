@@ -243,6 +243,7 @@ def test_faulty_server_crawl_completes_with_errors_recorded(tmp_path: Path) -> N
     for fault in ("reset", "hang", "truncated", "huge", "unavailable", "gzip-bomb"):
         assert f"/faults/{fault}" in errors, fault
     assert "timeout" in errors["/faults/hang"].lower() or "took longer" in errors["/faults/hang"]
+    assert all(error.split(":", 1)[-1].strip() for error in errors.values()), errors  # each says what failed
     # Retried with backoff until the flaky page answered; then archived like any other summary.
     assert len([r for r in requests if r["path"] == "/faults/flaky"]) > 1
     got = articles(db)

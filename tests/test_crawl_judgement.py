@@ -111,8 +111,8 @@ def test_pages_failing_for_now_stay_live_and_such_a_crawl_marks_nothing_gone(tmp
     with serve(site) as url:
         assert crawl(url, "--db", str(db), *FAST).returncode == 0
         site.routes["/s/a"] = (503, {}, "busy")  # failing for now, after retries
-        site.routes["/"] = ok(home(["/s/a", "/s/b"]))  # Gamma no longer linked, and sent home when asked
-        site.routes["/s/c"] = (302, {"Location": "/"}, "")
+        site.routes["/"] = ok(home(["/s/a", "/s/b"]))  # Gamma no longer linked, and removed
+        del site.routes["/s/c"]
         second = crawl(url, "--db", str(db), *FAST)
         assert second.returncode == 0, second.stderr
         assert statuses(db) == {"/s/a": "live", "/s/b": "live", "/s/c": "live"}
@@ -312,3 +312,21 @@ def test_an_old_url_still_linked_that_redirects_for_good_marks_its_article_moved
     assert moved == {"/s/a": ("live", None), "/s/b": ("gone", "/new/b"), "/new/b": ("live", None)}
     assert back == {"/s/a": ("live", None), "/s/b": ("live", None), "/new/b": ("live", None)}
     assert query(db, "SELECT gone FROM crawls ORDER BY id") == [(0,), (1,), (0,)]
+
+
+def test_a_page_the_site_refuses_is_not_gone(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a", "/list"])), "/s/a": ok(summary("Alpha")),
+                 "/list": ok(home(["/s/b", "/s/c", "/s/d"])), "/s/b": ok(summary("Beta")),
+                 "/s/c": ok(summary("Gamma")), "/s/d": ok(summary("Delta"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes.update({"/list": (403, {}, "no"), "/s/b": (403, {}, "no"), "/s/c": (451, {}, "legal"),
+                            "/s/d": (302, {"Location": "/login"}, ""), "/login": ok("<h1>Log in</h1>")})
+        second = crawl(url, "--db", str(db), *FAST)
+    assert second.returncode == 0, second.stderr
+    assert statuses(db) == {"/s/a": "live", "/s/b": "live", "/s/c": "live", "/s/d": "live"}
+    errors = query(db, "SELECT url, http_status, error FROM fetch_errors WHERE crawl_id = 2 ORDER BY url")
+    assert [(path_of(u), status) for u, status, _ in errors] == [
+        ("/list", 403), ("/s/b", 403), ("/s/c", 451), ("/s/d", 302)]
+    assert errors[-1][2].endswith("/login")

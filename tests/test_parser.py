@@ -203,6 +203,12 @@ def test_bad_profiles_raise_profile_error(tmp_path: Path) -> None:
     bad.write_text('[labels]\njournal_pattern = "no group"\n', encoding="utf-8")
     with pytest.raises(ProfileError, match="journal"):
         load_profile(bad)
+    bad.write_text('[archive]\npage_types = ["summary", "listng"]\n', encoding="utf-8")  # nothing would match
+    with pytest.raises(ProfileError, match="unknown page type 'listng'"):
+        load_profile(bad)
+    bad.write_text("[crawl]\ndelay = nan\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match="delay"):
+        load_profile(bad)
 
 
 def test_parse_is_picklable_for_process_pools() -> None:
@@ -234,6 +240,18 @@ def test_a_header_naming_the_wrong_charset_gives_way_to_the_pages_own() -> None:
     assert record["title"] == "Se\u00f1ora caf\u00e9"
     mixed = "<html><body><h1>caf\u00e9</h1></body></html>".encode() + b"\xff"  # utf-8 with one stray byte
     assert parse(mixed, "https://e.org/x", {"Content-Type": "text/html; charset=utf-8"})["title"] == "caf\u00e9"
+
+
+@pytest.mark.parametrize("charset", ["us-ascii", "iso-8859-1", "utf-16", "UTF-16LE"])
+def test_a_header_charset_the_utf8_bytes_cannot_be_in_gives_way(charset: str) -> None:
+    """A server's default latin-1 or ascii over a page that is (and says it is) UTF-8; UTF-16 over
+    bytes with no NUL: the page read as UTF-8, not as mojibake or as nothing at all."""
+    page = '<html><head><meta charset="utf-8"></head><body><h1>Se\u00f1ora caf\u00e9</h1></body></html>'
+    record = parse(page.encode("utf-8"), "https://e.org/x", {"Content-Type": f"text/html; charset={charset}"})
+    assert record["title"] == "Se\u00f1ora caf\u00e9"
+    latin = parse(page.replace("utf-8", "iso-8859-1").encode("cp1252"), "https://e.org/x",
+                  {"Content-Type": "text/html; charset=iso-8859-1"})
+    assert latin["title"] == "Se\u00f1ora caf\u00e9"  # (a page that is what the header says stays so)
 
 
 def test_a_page_that_writes_its_days_first_is_read_day_first() -> None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
+import subprocess
 import xml.etree.ElementTree as ET
 from collections import Counter
 from urllib.parse import urlencode
@@ -395,6 +397,32 @@ def test_make_datasette_refuses_missing_and_foreign_files(tmp_path):
     sqlite3.connect(other).execute("create table t (x)").connection.close()
     with pytest.raises(ArchiveError, match="not an archive"):
         make_datasette(other)
+
+
+async def test_an_archive_in_a_read_only_directory_is_served(tmp_path):
+    """Read-only media or a published copy: SQLite may not create the -shm file a WAL file needs."""
+    folder = tmp_path / "frozen"
+    folder.mkdir()
+    page = "<html><body><h1>Frozen</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Kept.</p></body></html>"
+    with Archive(folder / "a.db") as archive:
+        archive.store(archive.start_crawl([BASE + "/"]), BASE + "/s/f", parse(page, BASE + "/s/f"), page, {})
+    assert sorted(p.name for p in folder.iterdir()) == ["a.db"]  # WAL mode, checkpointed on close
+    # Root ignores permission bits, not the immutable attribute.
+    lock = ["chattr", "+i", str(folder)] if os.geteuid() == 0 else ["chmod", "555", str(folder)]
+    unlock = ["chattr", "-i", str(folder)] if os.geteuid() == 0 else ["chmod", "755", str(folder)]
+    subprocess.run(lock, check=True)
+    try:
+        with pytest.raises(sqlite3.OperationalError):  # what Datasette's own mode=ro does here
+            sqlite3.connect(f"file:{folder / 'a.db'}?mode=ro", uri=True).execute("select 1 from articles")
+        datasette = make_datasette(folder / "a.db")
+        try:
+            rows = await get_json(datasette, "/archive/articles.json?_shape=array")
+        finally:
+            for db in datasette.databases.values():
+                db.close()
+    finally:
+        subprocess.run(unlock, check=True)
+    assert [row["title"] for row in rows] == ["Frozen"]
 
 
 # -- dashboard ------------------------------------------------------------------------------------------

@@ -64,3 +64,14 @@ def test_loopback_names_are_recognised():
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert is_loopback("127.8.9.10")
     assert not is_loopback("0.0.0.0") and not is_loopback("10.0.0.1") and not is_loopback("::")
+
+
+def test_a_port_in_use_is_a_one_line_error(small_archive: Path):
+    import socket
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("--db", str(small_archive), "--port", str(port))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"Error: cannot listen on 127.0.0.1:{port}: Address already in use"

@@ -217,8 +217,8 @@ class SummariesSpider(Spider):
                    "moved_from": _moved_from(response.meta)}
 
     def _redirected(self, response: Response, item: dict[str, Any]) -> Iterator[Request | dict[str, Any]]:
-        """A revisited article's URL redirects: its target is followed (archived on its own), and a
-        permanent redirect (301, 308) says the article moved there."""
+        """A revisited article's URL redirects: its target is followed (archived on its own); a
+        permanent redirect (301, 308) says the article moved there, a temporary one is an error."""
         location = response.headers.get(b"Location")
         if not location:
             yield {**item, "kind": "error", "error": f"HTTP {response.status} without a Location"}
@@ -229,6 +229,8 @@ class SummariesSpider(Spider):
             yield self._page(target)
         if response.status in _PERMANENT:
             yield {**item, "kind": "moved", "to": canonical_url(target, session.profile.tracking_params)}
+        else:  # for now (a login wall, a maintenance page): the page is still there
+            yield {**item, "kind": "error", "error": f"HTTP {response.status} to {target}"[:500]}
 
     def parse_sitemap(self, response: Response) -> Iterator[Request | dict[str, Any]]:
         """Follow a sitemap index's sitemaps and a urlset's pages (skipping those not changed --since)."""
@@ -280,7 +282,9 @@ class SummariesSpider(Spider):
         """A request that got no response (timeout, reset, size limit, robots.txt, off-site)."""
         request = failure.request  # type: ignore[attr-defined]
         start = bool(request.meta.get("archive_start"))
-        message = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
+        # Some failures carry no message (ResponseDataLossError): their class's own description then.
+        detail = failure.getErrorMessage() or " ".join((failure.type.__doc__ or "").split()).split(". ")[0]
+        message = f"{failure.type.__name__}: {detail}"[:500]
         if failure.check(OffsiteRequest) or (
                 failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage()):
             # Not a fetch failure (robots.txt, scope): nothing to record, but a start URL must say why.
