@@ -153,5 +153,7 @@ class ConditionalRequestMiddleware:
                     request.meta["archive_validated_url"] = canonical
         if etag:
             request.headers[b"If-None-Match"] = etag
-        if last_modified:
+        if last_modified and (moment := http_date(last_modified)) and moment <= datetime.now(timezone.utc):
+            # (an unreadable or future date would be echoed back to a server that compares dates:
+            # a future one answers 304 for ever)
             request.headers[b"If-Modified-Since"] = last_modified

@@ -45,6 +45,7 @@ class Site:
         self.routes = routes
         self.delay = delay
         self.log: list[tuple[str, int]] = []
+        self.asked: list[tuple[str, dict[str, str]]] = []  # path, request headers
         self.times: list[tuple[str, float]] = []
 
     def answer(self, path: str) -> Answer:
@@ -68,6 +69,7 @@ def serve(site: Site) -> Iterator[str]:
             if site.delay:
                 time.sleep(site.delay)
             site.log.append((self.path, status))
+            site.asked.append((self.path, dict(self.headers)))
             site.times.append((self.path, time.monotonic()))
             data = body.encode("utf-8")
             self.send_response(status)
@@ -330,3 +332,23 @@ def test_a_page_the_site_refuses_is_not_gone(tmp_path: Path) -> None:
     assert [(path_of(u), status) for u, status, _ in errors] == [
         ("/list", 403), ("/s/b", 403), ("/s/c", 451), ("/s/d", 302)]
     assert errors[-1][2].endswith("/login")
+
+
+def test_validators_only_when_they_mean_something(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a", "/s/b", "/s/c"])),
+                 "/s/a": (200, {"Last-Modified": "yesterday-ish, 99 Foo 20x6"}, summary("Alpha")),
+                 "/s/b": (200, {"Last-Modified": "Fri, 01 Jan 2100 00:00:00 GMT"}, summary("Beta")),
+                 "/s/c": ok(summary("Gamma"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes["/s/c"] = (304, {}, "")  # a server that answers 304 to anything
+        site.asked.clear()
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+    sent = {path: headers for path, headers in site.asked}
+    # An unreadable date, or one in the future (a date-comparing server would say 304 for ever), is not sent back.
+    assert "If-Modified-Since" not in sent["/s/a"] and "If-Modified-Since" not in sent["/s/b"]
+    assert query(db, "SELECT url, error FROM fetch_errors WHERE crawl_id = 2") == [
+        (f"{url}/s/c", "HTTP 304 to a request without validators (says nothing of the page)")]
+    assert statuses(db)["/s/c"] == "live"
+    assert query(db, "SELECT outcome FROM fetches WHERE crawl_id = 2 AND url LIKE '%/s/c'") == [("error",)]

@@ -177,7 +177,10 @@ class SummariesSpider(Spider):
         item: dict[str, Any] = {"url": response.url, "status": response.status, "fetched_at": utc_now(),
                                 "start": bool(response.meta.get("archive_start"))}
         status = response.status
-        if status == 304:
+        if status == 304 and not (response.request.headers.get(b"If-None-Match")
+                                  or response.request.headers.get(b"If-Modified-Since")):
+            yield {**item, "kind": "error", "error": "HTTP 304 to a request without validators (says nothing of the page)"}
+        elif status == 304:
             # Unchanged since the archive last fetched it in full: its links then are its links now.
             url = response.meta.get("archive_validated_url") or response.url
             for request in self._follow(session_for(self.crawler).archive.links(url) or []):
