@@ -799,6 +799,12 @@ def test_click_through_redirects_give_their_target() -> None:
     assert [c["url"] for c in record["related"]] == ["https://example.org/s/a", "https://example.org/s/b"]
     # A search results link is no redirect.
     assert absolute("https://www.google.com/search?q=ms", URL).startswith("https://www.google.com/search")
+    # Other sites' click-through redirects: a redirect-like path naming the target in a parameter.
+    linkedin = "https://www.linkedin.com/redir/redirect?url=https%3A%2F%2Fdoi%2Eorg%2F10%2E1002%2Fana%2E27140&urlhash=X"
+    assert absolute(linkedin, URL) == "https://doi.org/10.1002/ana.27140"
+    assert absolute("https://forum.example.net/out?url=https://doi.org/10.1/x", URL) == "https://doi.org/10.1/x"
+    login = "https://example.org/login?redirect=https://example.org/s/a"  # a login page, not a redirect
+    assert absolute(login, URL) == login
 
 
 def test_a_card_date_given_only_as_microdata() -> None:
