@@ -108,6 +108,12 @@ class ArchivePipeline:
             archive.error(crawl_id, url, item["status"], f"soft 404: HTTP {item['status']} page titled "
                           f"{title[:200]!r}", fetched_at=at)
             return "error"
+        tracking = self.session.profile.tracking_params
+        if (record.get("page_type") not in self.session.profile.page_types and record.get("url")
+                and canonical_url(record["url"], tracking) != canonical_url(url, tracking)):
+            # Not a summary: its canonical link (a redirect stub's, naming the page it sends readers
+            # to) must not make it the next version of the article there.
+            record = {**record, "url": canonical_url(url, tracking)}
         if not self._wanted(record, url):  # followed for its links only: remember them for a 304
             archive.remember_links(crawl_id, url, item.get("links") or [], item["headers"], fetched_at=at,
                                    canonical=record.get("url"))

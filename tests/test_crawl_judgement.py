@@ -352,3 +352,23 @@ def test_validators_only_when_they_mean_something(tmp_path: Path) -> None:
         (f"{url}/s/c", "HTTP 304 to a request without validators (says nothing of the page)")]
     assert statuses(db)["/s/c"] == "live"
     assert query(db, "SELECT outcome FROM fetches WHERE crawl_id = 2 AND url LIKE '%/s/c'") == [("error",)]
+
+
+def test_a_stub_that_refreshes_at_once_to_the_new_url_is_a_move(tmp_path: Path) -> None:
+    """Static hosts move pages with a stub (Jekyll's redirect_from): an immediate meta refresh to the
+    new URL, whose canonical link names it too. The stub is neither a version of the new article
+    nor of the old one."""
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a", "/s/old"])), "/s/a": ok(summary("Alpha")), "/s/old": ok(summary("Beta"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        stub = (f'<html><head><meta http-equiv="refresh" content="0; url=/s/new"><link rel="canonical" '
+                f'href="{url}/s/new"><title>Redirecting</title></head><body><a href="/s/new">Click here</a></body></html>')
+        site.routes.update({"/": ok(home(["/s/a", "/s/new"])), "/s/old": ok(stub), "/s/new": ok(summary("Beta"))})
+        for _ in range(2):  # twice: a stub held back once would become a version the second time
+            assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes["/"] = ok(home(["/s/a", "/s/old"]))  # the old URL linked again: followed to the new one
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+    assert moves(db) == {"/s/a": ("live", None), "/s/old": ("gone", "/s/new"), "/s/new": ("live", None)}
+    assert query(db, "SELECT count(*) FROM versions") == [(3,)]
+    assert query(db, "SELECT count(*) FROM fetch_errors WHERE error LIKE 'held%'") == [(0,)]

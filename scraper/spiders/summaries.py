@@ -16,10 +16,11 @@ from urllib.parse import urljoin, urlsplit
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.settings import BaseSettings
 from scrapy.utils.gz import gunzip, gzip_magic_number
+from scrapy.utils.response import get_meta_refresh
 from scrapy.utils.sitemap import Sitemap
 from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
@@ -56,9 +57,10 @@ def _binary(url: str) -> bool:
 
 
 def _moved_from(meta: dict[str, Any]) -> list[tuple[str, int]]:
-    """(URL, status) of the redirects for good (301, 308) on the way to this response."""
-    return [(url, reason) for url, reason in zip(meta.get("redirect_urls", ()), meta.get("redirect_reasons", ()))
-            if reason in _PERMANENT]
+    """(URL, status) of the redirects for good (301, 308, a meta refresh: 200) on the way to this response."""
+    return [(url, reason if isinstance(reason, int) else 200)
+            for url, reason in zip(meta.get("redirect_urls", ()), meta.get("redirect_reasons", ()))
+            if reason in _PERMANENT or reason == "meta refresh"]
 
 
 def project_version() -> str:
@@ -189,7 +191,14 @@ class SummariesSpider(Spider):
         elif status in (404, 410):
             yield {**item, "kind": "gone"}
         elif 300 <= status < 400 and response.meta.get("archive_revisit"):
-            for each in self._redirected(response, item):
+            location = response.headers.get(b"Location")
+            for each in self._redirected(response, item, location.decode("latin-1") if location else None,
+                                         permanent=status in _PERMANENT):
+                yield each
+        elif response.meta.get("archive_revisit") and (target := self._refreshes_to(response)):
+            # A stub that sends readers on at once (static hosts' way to move a page, e.g. Jekyll's
+            # redirect_from): a move, as RedirectMiddleware would have followed it.
+            for each in self._redirected(response, item, target, permanent=True):
                 yield each
         elif not 200 <= status < 300:
             yield {**item, "kind": "error", "error": f"HTTP {status}", "transient": transient_status(status)}
@@ -219,18 +228,26 @@ class SummariesSpider(Spider):
                    "body": response.body, "headers": headers, "links": parsed.links,
                    "moved_from": _moved_from(response.meta)}
 
-    def _redirected(self, response: Response, item: dict[str, Any]) -> Iterator[Request | dict[str, Any]]:
+    def _refreshes_to(self, response: Response) -> str | None:
+        """Where an HTML page's <meta http-equiv="refresh"> sends readers within METAREFRESH_MAXDELAY."""
+        if not is_html(response) or not isinstance(response, TextResponse):
+            return None
+        interval, url = get_meta_refresh(response, ignore_tags=self.crawler.settings.getlist("METAREFRESH_IGNORE_TAGS"))
+        return url if url and interval is not None and interval < self.crawler.settings.getfloat("METAREFRESH_MAXDELAY") else None
+
+    def _redirected(self, response: Response, item: dict[str, Any], location: str | None,
+                    permanent: bool) -> Iterator[Request | dict[str, Any]]:
         """A revisited article's URL redirects: its target is followed (archived on its own); a
-        permanent redirect (301, 308) says the article moved there, a temporary one is an error."""
-        location = response.headers.get(b"Location")
+        permanent redirect (301, 308, an immediate meta refresh) says the article moved there, a
+        temporary one is an error."""
         if not location:
             yield {**item, "kind": "error", "error": f"HTTP {response.status} without a Location"}
             return
         session = session_for(self.crawler)
-        target = urljoin(response.url, location.decode("latin-1").strip())
+        target = urljoin(response.url, location.strip())
         if session.scope.allows(target) and not _binary(target):
             yield self._page(target)
-        if response.status in _PERMANENT:
+        if permanent:
             yield {**item, "kind": "moved", "to": canonical_url(target, session.profile.tracking_params)}
         else:  # for now (a login wall, a maintenance page): the page is still there
             yield {**item, "kind": "error", "error": f"HTTP {response.status} to {target}"[:500]}
