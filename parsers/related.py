@@ -149,7 +149,18 @@ def find_cards(
     cards = _flat_cards([found[url] for url in targets], [by_url[url] for url in targets], within)
     # Bare link lists are kept only when no card around them has a date or an excerpt.
     rich = [c for c in cards if c[1]["date"] or c[1]["excerpt"]]
-    return _on_site(rich if rich else cards, page_url)
+    return _on_site(_dated_series(rich if rich else cards), page_url)
+
+
+def _dated_series(cards: list[tuple[etree._Element, Card]]) -> list[tuple[etree._Element, Card]]:
+    """The cards without the undated ones that follow a series of dated cards from elsewhere on the
+    page (not siblings of the series): what follows such a block with no heading between (comments,
+    profile links) is not more of it. An undated card within the series stays."""
+    last = max((i for i, (_, card) in enumerate(cards) if card["date"]), default=-1)
+    if last < 1 or last == len(cards) - 1 or not all(card["date"] for _, card in cards[: last + 1]):
+        return cards
+    series = {(root.getparent(), root.tag) for root, _ in cards[: last + 1]}
+    return cards[: last + 1] + [c for c in cards[last + 1:] if (c[0].getparent(), c[0].tag) in series]
 
 
 def _flat_cards(cards: list[tuple[etree._Element, Card]], links: list[list[etree._Element]],

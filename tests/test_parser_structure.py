@@ -1242,3 +1242,15 @@ def test_a_title_set_big_without_a_heading() -> None:
     assert parse(f"<title>MS Digest - Immune Changes</title>{body}", URL)["title"] == "Immune Changes"
     assert parse(body, URL)["title"] == "Immune Changes"
     assert parse('<p style="font-size:12pt">Small words</p><h2>Key Takeaway</h2><p>Text.</p>', URL)["title"] is None
+
+
+def test_comments_after_dated_cards_with_no_heading_between_are_not_cards() -> None:
+    cards = "".join(f'<li><a href="https://example.org/s/{s}">Card {s} title</a> (1/{i}/2026)<br>Excerpt {s} cut mid-wo</li>'
+                    for i, s in enumerate("abc", 1))
+    comments = "".join(f'<div><a href="https://forum.example.net/u/{u}">{u.title()} K.</a> <span>2w</span><p>Great share!</p></div>'
+                       for u in ("tom", "priya"))
+    page = SUMMARY + f"<h2>You May Also Like</h2><ul>{cards}</ul><div>{comments}</div>"
+    for url in (URL, "https://forum.example.net/t/9120"):  # also when the page is on the commenters' site
+        assert [c["title"] for c in parse(page, url)["related"]] == ["Card a title", "Card b title", "Card c title"]
+    undated = page.replace(" (1/3/2026)", "")  # an undated card inside the series stays a card
+    assert [c["title"] for c in parse(undated, URL)["related"]][:3] == ["Card a title", "Card b title", "Card c title"]
