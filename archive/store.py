@@ -23,6 +23,11 @@ from archive.versions import add_version, current_record, insert_version, prepar
 _HOST = socket.gethostname()
 
 
+def _still_answers(http_status: int | None) -> bool:
+    """The site answered for the page, only not with it (401, 403, 451, a redirect): not gone."""
+    return http_status is not None and 300 <= http_status < 600 and http_status not in (404, 410)
+
+
 def _alive(pid: int) -> bool:
     """True while a process with this id exists on this host (a reused id counts as alive: safe)."""
     try:
@@ -427,7 +432,7 @@ class Archive:
             article_id = article_for_url(conn, url)
             if article_id is not None:
                 self._log(conn, crawl_id, self._url_id(conn, url, article_id), at, http_status, None, "error")
-                if transient or (http_status is not None and 300 <= http_status < 600 and http_status not in (404, 410)):
+                if transient or _still_answers(http_status):
                     conn.execute("UPDATE articles SET last_crawl_id = ? WHERE id = ?", (crawl_id, article_id))
             self._count(conn, crawl_id, "errors")
 

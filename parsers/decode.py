@@ -123,7 +123,7 @@ def decode_body(body: bytes | str | None, headers: Mapping[str, Any] | None = No
             # so, a server's default latin-1 over UTF-8): browsers show the damage; an archive had
             # better read the page as it says it is, or as its bytes show.
             other, again = html_to_unicode(None, raw, auto_detect_fun=_detect)
-            if again.count("\ufffd") <= text.count("\ufffd"):
+            if "\ufffd" not in text or again.count("\ufffd") < text.count("\ufffd"):
                 encoding, text = other, again
         return _spaces(_CONTROLS.sub("", text)), encoding
     text = _spaces(_CONTROLS.sub("", body))

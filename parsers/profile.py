@@ -69,8 +69,8 @@ _TABLES = {
 DEFAULT_PROFILE = Profile()
 
 
-# A scale, a concurrency or a size of 0 makes no sense (a bar worth 0, a crawl that never fetches).
 PAGE_TYPES = ("summary", "listing", "other")  # the record's page_type values (RECORD.md)
+# A scale, a concurrency or a size of 0 makes no sense (a bar worth 0, a crawl that never fetches).
 _POSITIVE = frozenset({"rating_scale", "concurrency", "max_page_bytes"})
 
 def profile_from_dict(data: dict[str, Any], base: Profile = DEFAULT_PROFILE) -> Profile:

@@ -181,7 +181,8 @@ class SummariesSpider(Spider):
         status = response.status
         if status == 304 and not (response.request.headers.get(b"If-None-Match")
                                   or response.request.headers.get(b"If-Modified-Since")):
-            yield {**item, "kind": "error", "error": "HTTP 304 to a request without validators (says nothing of the page)"}
+            yield {**item, "kind": "error",
+                   "error": "HTTP 304 to a request without validators (says nothing of the page)"}
         elif status == 304:
             # Unchanged since the archive last fetched it in full: its links then are its links now.
             url = response.meta.get("archive_validated_url") or response.url
@@ -232,8 +233,9 @@ class SummariesSpider(Spider):
         """Where an HTML page's <meta http-equiv="refresh"> sends readers within METAREFRESH_MAXDELAY."""
         if not is_html(response) or not isinstance(response, TextResponse):
             return None
-        interval, url = get_meta_refresh(response, ignore_tags=self.crawler.settings.getlist("METAREFRESH_IGNORE_TAGS"))
-        return url if url and interval is not None and interval < self.crawler.settings.getfloat("METAREFRESH_MAXDELAY") else None
+        settings = self.crawler.settings
+        interval, url = get_meta_refresh(response, ignore_tags=settings.getlist("METAREFRESH_IGNORE_TAGS"))
+        return url if url and interval is not None and interval < settings.getfloat("METAREFRESH_MAXDELAY") else None
 
     def _redirected(self, response: Response, item: dict[str, Any], location: str | None,
                     permanent: bool) -> Iterator[Request | dict[str, Any]]:
