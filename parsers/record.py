@@ -154,6 +154,15 @@ def _main_container(body: etree._Element, hits: list[LabelHit]) -> etree._Elemen
     return body
 
 
+def _inside_first(hits: list[LabelHit], container: etree._Element, body: etree._Element) -> list[LabelHit]:
+    """The labels inside the page's <main> before those outside it: a rating badge in a sidebar
+    ahead of the article ("Most read ... Credibility: 5/5") is not read before the summary's own."""
+    if container is body:
+        return hits
+    inside = set(container.iter())
+    return sorted(hits, key=lambda hit: hit.el not in inside)
+
+
 def _content_scope(container: etree._Element) -> list[etree._Element]:
     """Elements of the container in document order, skipping site chrome subtrees."""
     out: list[etree._Element] = []
@@ -448,7 +457,7 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
             related, skip = [card for _, card in cards], skip | {heading} | {root for root, _ in cards}
             events = linearize(container, labels.kind, skip | _rating_labels(hits), panels)
             sections, empty_known = extract_sections(events, title, labels.kind, boiler)
-    ratings, unread = extract_ratings(body, hits, profile.rating_scale, skip)
+    ratings, unread = extract_ratings(body, _inside_first(hits, container, body), profile.rating_scale, skip)
     source, has_details, details_scope = _details(hits, events, labels, order, index, base, page_host)
     names_study = bool(source["journal"] or source["doi"] or source["published"])  # (before the boilerplate's journal)
     if not source["journal"] and boiler:

@@ -154,6 +154,7 @@ def extract_sections(
     sections: list[dict[str, str]] = []
     empty: list[str] = []
     last_known = last_section_label(events, label_kind)
+    known_seen: set[str] = set()
     i = start
     while i < len(events):
         ev = events[i]
@@ -181,6 +182,10 @@ def extract_sections(
                 break  # comments or sharing: the summary's own text is over
             i = j
             continue
+        if kind == "section" and norm_label(strip_label_punct(ev.text)) in known_seen:
+            break  # a known section again: another copy of a summary begins (the next article, an old version)
+        if kind == "section":
+            known_seen.add(norm_label(strip_label_punct(ev.text)))
         if kind in _NOT_SECTIONS:
             if sections and kind in _ENDS_SUMMARY:
                 break  # the related block or the site boilerplate closes the summary's own text

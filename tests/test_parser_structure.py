@@ -1254,3 +1254,22 @@ def test_comments_after_dated_cards_with_no_heading_between_are_not_cards() -> N
         assert [c["title"] for c in parse(page, url)["related"]] == ["Card a title", "Card b title", "Card c title"]
     undated = page.replace(" (1/3/2026)", "")  # an undated card inside the series stays a card
     assert [c["title"] for c in parse(undated, URL)["related"]][:3] == ["Card a title", "Card b title", "Card c title"]
+
+
+def test_a_known_section_again_starts_another_summary_whose_sections_are_not_this_ones() -> None:
+    """The next article appended by infinite scroll, a comparison's second column, an older version in a
+    collapsed <details>: a second "Key Takeaway" is not a section of this summary."""
+    second = ("<article><h1>Migraine and Sleep</h1><p>Credibility: 2/5</p><h2>Key Takeaway</h2><p>Poor sleep.</p>"
+              "<h2>What They Found</h2><p>Sleep data.</p></article>")
+    older = "<details><summary>Previous version</summary><h2>Key Takeaway</h2><p>Older words.</p></details>"
+    for extra in (second, older):
+        record = parse(f"<article>{SUMMARY}</article>{extra}", URL)
+        assert [s["heading"] for s in record["sections"]] == ["Key Takeaway", "What They Found"], extra
+        assert record["sections"][0]["text"] == "Text one." and "Sleep" not in record["sections"][1]["text"]
+
+
+def test_a_sidebar_badge_ahead_of_the_article_does_not_give_its_rating() -> None:
+    sidebar = ('<aside><h2>Most read</h2><ol><li><a href="/s/ex">Exercise and Fatigue</a> '
+               '<span class="badge">Credibility: 5/5</span></li></ol></aside>')
+    record = parse(f"<body>{sidebar}<main>{SUMMARY}</main></body>", URL)
+    assert record["ratings"]["credibility"]["value"] == 4
