@@ -83,11 +83,11 @@ class ArchivePipeline:
         if kind in ("not_modified", "gone") and self.session.limit_reached():
             return "skipped"
         if kind == "not_modified":
-            return archive.not_modified(crawl_id, url, item.get("headers") or {}, fetched_at=at)
+            outcome = archive.not_modified(crawl_id, url, item.get("headers") or {}, fetched_at=at)
+            self._moves(item, url, at)
+            return outcome
         if kind == "gone":
             return archive.gone(crawl_id, url, item["status"], fetched_at=at)
-        if kind == "moved":
-            return self._moved(url, item["to"], item["status"], at)
         if kind == "error":
             transient = bool(item.get("transient"))
             self.session.transient_errors += transient
@@ -130,9 +130,17 @@ class ArchivePipeline:
                       "warnings": [*record.get("warnings", []), f"canonical {record['url']} is a page above: ignored"]}
         outcome = archive.store(crawl_id, url, record, item["body"], item["headers"],
                                 http_status=item["status"], fetched_at=at, links=item.get("links") or [])
-        for old, status in item.get("moved_from") or ():  # an archived URL redirected here for good
-            self._moved(old, str(record.get("url") or url), status, at)
+        key = str(record.get("url") or url)
+        if key != url and canonical_url(key, tracking) != canonical_url(url, tracking):
+            # Served here under a new canonical URL (a renamed slug): the article archived here moved.
+            self._moved(url, key, item["status"], at)
+        self._moves(item, key, at)
         return outcome
+
+    def _moves(self, item: dict[str, Any], target: str, at: str | None) -> None:
+        """The archived URLs that redirected for good to the page now stored under `target` moved there."""
+        for old, status in item.get("moved_from") or ():
+            self._moved(old, target, status, at)
 
     def _moved(self, old: str, target: str, status: int, at: str | None) -> str:
         """Mark the article archived under `old` (as linked, or in its canonical form) moved to `target`."""

@@ -372,3 +372,24 @@ def test_a_stub_that_refreshes_at_once_to_the_new_url_is_a_move(tmp_path: Path) 
     assert moves(db) == {"/s/a": ("live", None), "/s/old": ("gone", "/s/new"), "/s/new": ("live", None)}
     assert query(db, "SELECT count(*) FROM versions") == [(3,)]
     assert query(db, "SELECT count(*) FROM fetch_errors WHERE error LIKE 'held%'") == [(0,)]
+
+
+def test_a_move_is_recorded_where_its_redirects_end_and_never_for_a_loop(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    paths = ["/s/a", "/s/chain", "/s/loop", "/s/slug"]
+    site = Site({"/": ok(home(paths)), **{p: ok(summary(p[3:].title())) for p in paths}})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes.update({
+            "/": ok(home(["/s/a", "/s/loop", "/s/slug"])),
+            "/s/chain": (301, {"Location": "/s/chain1"}, ""), "/s/chain1": (301, {"Location": "/s/chain2"}, ""),
+            "/s/chain2": ok(summary("Chain")),  # old CMS -> interim -> new
+            "/s/loop": (301, {"Location": "/s/loop-x"}, ""), "/s/loop-x": (301, {"Location": "/s/loop"}, ""),
+            "/s/slug": ok(summary("Slug", canonical=f"{url}/s/slug-renamed")),  # still served, renamed
+        })
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+    assert moves(db) == {"/s/a": ("live", None), "/s/chain": ("gone", "/s/chain2"), "/s/chain2": ("live", None),
+                         "/s/loop": ("live", None), "/s/slug": ("gone", "/s/slug-renamed"),
+                         "/s/slug-renamed": ("live", None)}
+    assert any("redirect loop" in error for (error,) in query(
+        db, "SELECT error FROM fetch_errors WHERE crawl_id = 2 AND url LIKE '%/s/loop'"))

@@ -57,10 +57,12 @@ def _binary(url: str) -> bool:
 
 
 def _moved_from(meta: dict[str, Any]) -> list[tuple[str, int]]:
-    """(URL, status) of the redirects for good (301, 308, a meta refresh: 200) on the way to this response."""
-    return [(url, reason if isinstance(reason, int) else 200)
-            for url, reason in zip(meta.get("redirect_urls", ()), meta.get("redirect_reasons", ()))
-            if reason in _PERMANENT or reason == "meta refresh"]
+    """(URL, status) of the redirects for good (301, 308, a meta refresh: 200) on the way to this
+    response, starting with the archived page whose move was followed here."""
+    return [*meta.get("archive_moved_from", ()),
+            *((url, reason if isinstance(reason, int) else 200)
+              for url, reason in zip(meta.get("redirect_urls", ()), meta.get("redirect_reasons", ()))
+              if reason in _PERMANENT or reason == "meta refresh")]
 
 
 def project_version() -> str:
@@ -109,9 +111,10 @@ class SummariesSpider(Spider):
 
     # -- requests -------------------------------------------------------------------------------
 
-    def _page(self, url: str, **meta: Any) -> Request:
+    def _page(self, url: str, dont_filter: bool = False, **meta: Any) -> Request:
         tracking = session_for(self.crawler).profile.tracking_params
-        return Request(clean_url(url, tracking), callback=self.parse_page, errback=self.on_error, meta=meta)
+        return Request(clean_url(url, tracking), callback=self.parse_page, errback=self.on_error, meta=meta,
+                       dont_filter=dont_filter)
 
     def _sitemap(self, url: str, **meta: Any) -> Request:
         return Request(url, callback=self.parse_sitemap, errback=self.on_error,
@@ -188,7 +191,8 @@ class SummariesSpider(Spider):
             url = response.meta.get("archive_validated_url") or response.url
             for request in self._follow(session_for(self.crawler).archive.links(url) or []):
                 yield request
-            yield {**item, "url": url, "kind": "not_modified", "headers": header_dict(response.headers)}
+            yield {**item, "url": url, "kind": "not_modified", "headers": header_dict(response.headers),
+                   "moved_from": _moved_from(response.meta)}
         elif status in (404, 410):
             yield {**item, "kind": "gone"}
         elif 300 <= status < 400 and response.meta.get("archive_revisit"):
@@ -247,12 +251,15 @@ class SummariesSpider(Spider):
             return
         session = session_for(self.crawler)
         target = urljoin(response.url, location.strip())
+        if permanent and session.scope.allows(target) and not _binary(target):
+            # Followed to the end of its redirects, even if this crawl fetched it already: the page
+            # stored there is where the article moved (a chain or a loop ends elsewhere, or nowhere).
+            yield self._page(target, dont_filter=True, archive_moved_from=[(response.url, response.status)])
+            return
         if session.scope.allows(target) and not _binary(target):
             yield self._page(target)
-        if permanent:
-            yield {**item, "kind": "moved", "to": canonical_url(target, session.profile.tracking_params)}
-        else:  # for now (a login wall, a maintenance page): the page is still there
-            yield {**item, "kind": "error", "error": f"HTTP {response.status} to {target}"[:500]}
+        # For now (a login wall, a maintenance page), or off the site: the page is still there.
+        yield {**item, "kind": "error", "error": f"HTTP {response.status} to {target}"[:500]}
 
     def parse_sitemap(self, response: Response) -> Iterator[Request | dict[str, Any]]:
         """Follow a sitemap index's sitemaps and a urlset's pages (skipping those not changed --since)."""
@@ -316,6 +323,11 @@ class SummariesSpider(Spider):
             return
         if request.meta.get("archive_optional"):
             return
+        for old, status in request.meta.get("archive_moved_from", ()):
+            # Its redirect led nowhere (a loop, a failure): no move; the site still answers for it.
+            target = (request.meta.get("redirect_urls") or [request.url])[0]
+            yield {"kind": "error", "url": old, "status": status, "fetched_at": utc_now(), "start": False,
+                   "error": f"HTTP {status} to {target}, which failed: {message}"[:500]}
         # No answer (timeout, reset, refused) may be gone tomorrow; a body over the size limit is not.
         transient = not failure.check(IgnoreRequest, CancelledError)
         yield {"kind": "error", "url": request.url, "status": None, "fetched_at": utc_now(),
