@@ -3,6 +3,8 @@ reads a robots.txt that answers with a server error as RFC 9309 says: the whole 
 
 from __future__ import annotations
 
+import logging
+
 from scrapy import Request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
@@ -25,6 +27,21 @@ class SitemapAwareRobotParser(ProtegoRobotParser):
         self.sitemaps: list[str] = list(self.rp.sitemaps)
 
 
+class _OneLine(logging.Filter):
+    """RobotsTxtMiddleware logs a robots.txt it could not fetch (the site down, a host that does not
+    resolve) with the whole traceback, naming the page that asked for it: one line, naming robots.txt.
+    (The failure itself reaches the crawl's summary and fetch_errors through the page's own request.)"""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.args, dict):
+            record.msg = "Could not fetch robots.txt for %(request)s: %(f_exception)s"
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+_ROBOTS_LOG_FILTER = _OneLine()
+
+
 class ServerErrorRobotsTxtMiddleware(RobotsTxtMiddleware):
     """Scrapy's RobotsTxtMiddleware, which parses whatever body robots.txt answers with, read as RFC 9309
     section 2.3.1 has it: a 4xx answer allows everything (no rules: a 404 page's HTML is no rule), and a
@@ -33,6 +50,7 @@ class ServerErrorRobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.unreachable: dict[str, int] = {}  # netloc -> the status its robots.txt answered
+        logging.getLogger(RobotsTxtMiddleware.__module__).addFilter(_ROBOTS_LOG_FILTER)  # (once: a set)
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status >= 500:

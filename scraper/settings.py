@@ -33,6 +33,9 @@ NEWSPIDER_MODULE = "scraper.spiders"
 
 # Politeness: robots.txt, one request a second with 2 at a time per host, adapted by AutoThrottle.
 ROBOTSTXT_OBEY = True
+# Scrapy's default resolver is IPv4-only: a site on an IPv6 address (or a host with only AAAA
+# records) failed as "DNS lookup failed". This one resolves both (it ignores DNS_TIMEOUT).
+DNS_RESOLVER = "scrapy.resolver.CachingHostnameResolver"
 ROBOTSTXT_PARSER = "scraper.robots.SitemapAwareRobotParser"
 DOWNLOAD_DELAY = 1.0
 CONCURRENT_REQUESTS = 16

@@ -281,6 +281,7 @@ def test_unreachable_start_url_fails_with_one_line(tmp_path: Path) -> None:
     assert proc.returncode == 1
     lines = [line for line in proc.stderr.splitlines() if line.startswith("Error:")]
     assert len(lines) == 1 and "could not reach" in lines[0] and url in lines[0], proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.splitlines()) <= 6, proc.stderr  # (robots.txt too)
     assert query(tmp_path / "a.db", "SELECT status FROM crawls") == [("failed",)]
 
 

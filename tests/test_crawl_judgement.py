@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.server
 import signal
+import socket
 import sqlite3
 import subprocess
 import threading
@@ -60,8 +61,8 @@ class Site:
 
 
 @contextmanager
-def serve(site: Site) -> Iterator[str]:
-    """The site on a free port: its base URL."""
+def serve(site: Site, host: str = "127.0.0.1") -> Iterator[str]:
+    """The site on a free port of `host` (127.0.0.1, or ::1 for IPv6): its base URL."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - stdlib name
@@ -85,14 +86,16 @@ def serve(site: Site) -> Iterator[str]:
             pass
 
     class Server(http.server.ThreadingHTTPServer):
+        address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
         def handle_error(self, request: object, client_address: object) -> None:
             pass  # a crawler that hangs up mid-answer (the interrupted crawl) is no test failure
 
-    server = Server(("127.0.0.1", 0), Handler)
+    server = Server((host, 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"http://{'[' + host + ']' if ':' in host else host}:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
@@ -393,3 +396,15 @@ def test_a_move_is_recorded_where_its_redirects_end_and_never_for_a_loop(tmp_pat
                          "/s/slug-renamed": ("live", None)}
     assert any("redirect loop" in error for (error,) in query(
         db, "SELECT error FROM fetch_errors WHERE crawl_id = 2 AND url LIKE '%/s/loop'"))
+
+
+def test_a_site_on_an_ipv6_address_is_crawled(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a", "/s/b"])), "/s/a": ok(summary("Alpha")), "/s/b": ok(summary("Beta"))})
+    with serve(site, host="::1") as url:
+        first = crawl(url, "--db", str(db), *FAST)
+        del site.routes["/s/b"]
+        second = crawl(url, "--db", str(db), *FAST)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert statuses(db) == {"/s/a": "live", "/s/b": "gone"}  # (and its gone-marking found the bracketed host)
+    assert query(db, "SELECT url FROM articles WHERE url LIKE '%/s/a'") == [(f"{url}/s/a",)]
