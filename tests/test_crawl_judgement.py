@@ -408,3 +408,23 @@ def test_a_site_on_an_ipv6_address_is_crawled(tmp_path: Path) -> None:
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     assert statuses(db) == {"/s/a": "live", "/s/b": "gone"}  # (and its gone-marking found the bracketed host)
     assert query(db, "SELECT url FROM articles WHERE url LIKE '%/s/a'") == [(f"{url}/s/a",)]
+
+
+def test_a_sitemap_over_the_page_size_limit_is_read_and_a_page_over_it_is_no_failure_for_now(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    pad = "<!-- " + "x" * 150_000 + " -->"  # sitemaps.org allows 50 MB; the page limit here is 100 kB
+    site = Site({"/": ok(home(["/s/a", "/s/big"])), "/s/a": ok(summary("Alpha")),
+                 "/s/big": ok(summary("Big", links=pad)), "/s/only": ok(summary("Only In The Sitemap"))})
+    with serve(site) as url:
+        site.routes["/sitemap.xml"] = (200, {"Content-Type": "application/xml"},
+                                       '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                                       f"{pad}<url><loc>{url}/s/only</loc></url></urlset>")
+        small = ["--set", "DOWNLOAD_MAXSIZE=100000"]
+        first = crawl(url, "--db", str(db), *FAST, *small)
+        del site.routes["/s/only"]
+        second = crawl(url, "--db", str(db), *FAST, *small)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    # The over-large page is an error, but not one that may pass tomorrow: the crawl is complete.
+    assert statuses(db) == {"/s/a": "live", "/s/only": "gone"}
+    assert "failed for now" not in second.stderr
+    assert query(db, "SELECT count(*) FROM fetch_errors WHERE url LIKE '%/s/big' AND error LIKE '%max size%'") == [(2,)]

@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.settings import BaseSettings
@@ -41,6 +41,7 @@ _PROFILE_SETTINGS = {
 }
 _SKIPPED_EXTENSIONS = frozenset(IGNORED_EXTENSIONS)
 _PERMANENT = (301, 308)  # redirects that say a page moved for good
+_SITEMAP_MAXSIZE = 50 * 1024 * 1024  # sitemaps.org: at most 50 MB uncompressed
 # Scrapy imports a component that its setting turns off only to hear it say so: RemoteControl alone
 # imports aiohttp's web server (~0.2 s of every crawl's start). Off, they are not loaded at all.
 _LOADED_ONLY_IF = {
@@ -118,7 +119,12 @@ class SummariesSpider(Spider):
 
     def _sitemap(self, url: str, **meta: Any) -> Request:
         return Request(url, callback=self.parse_sitemap, errback=self.on_error,
-                       meta={"archive_kind": "sitemap", **meta})
+                       meta={"archive_kind": "sitemap", "download_maxsize": self._sitemap_maxsize(), **meta})
+
+    def _sitemap_maxsize(self) -> int:
+        """The size limit for a sitemap: the sitemaps.org limit (50 MiB) when the page limit is lower."""
+        page_limit = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        return 0 if not page_limit else max(page_limit, _SITEMAP_MAXSIZE)
 
     async def start(self) -> AsyncIterator[Request]:
         """The start URLs, then each start site's /sitemap.xml (robots.txt's sitemaps come by signal)."""
@@ -295,8 +301,8 @@ class SummariesSpider(Spider):
         body = response.body
         if gzip_magic_number(response):
             try:
-                body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
-            except Exception:  # corrupt or over DOWNLOAD_MAXSIZE once decompressed
+                body = gunzip(body, max_size=self._sitemap_maxsize())
+            except Exception:  # corrupt or over the size limit once decompressed
                 return None
         head = body[:65536]
         if b"urlset" not in head and b"sitemapindex" not in head:  # also <sm:urlset ...>
@@ -329,6 +335,6 @@ class SummariesSpider(Spider):
             yield {"kind": "error", "url": old, "status": status, "fetched_at": utc_now(), "start": False,
                    "error": f"HTTP {status} to {target}, which failed: {message}"[:500]}
         # No answer (timeout, reset, refused) may be gone tomorrow; a body over the size limit is not.
-        transient = not failure.check(IgnoreRequest, CancelledError)
+        transient = not failure.check(IgnoreRequest, CancelledError, DownloadCancelledError)
         yield {"kind": "error", "url": request.url, "status": None, "fetched_at": utc_now(),
                "start": start, "error": message, "transient": transient}
