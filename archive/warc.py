@@ -308,9 +308,13 @@ _SNAPSHOTS = """SELECT 0 AS kind, fetched_at AS at, url, http_status, sha256, he
 _REFETCHES = """SELECT 1, f.at, f.url, f.http_status, f.snapshot_sha256, NULL, NULL, NULL
   FROM fetches f JOIN snapshots s ON s.sha256 = f.snapshot_sha256
  WHERE f.at >= :since AND (f.at > s.fetched_at OR f.url != s.url)"""
-# 404/410 answers, whose bodies the archive does not keep: status-only, truncated response records.
-_GONE = """SELECT 2, at, url, http_status, NULL, NULL, NULL, NULL
-  FROM fetches WHERE outcome = 'gone' AND at >= :since"""
+# 404/410 answers and moves for good, whose bodies the archive does not keep: status-only, truncated
+# response records (a 301/308 with its Location: where the article moved). A move the page itself
+# told (a meta refresh, a renamed canonical URL) was an ordinary 200 page: its snapshot says it.
+_GONE = """SELECT 2, f.at, f.url, f.http_status, NULL,
+       CASE WHEN f.http_status IN (301, 308) THEN a.moved_to END, NULL, NULL
+  FROM fetches f LEFT JOIN articles a ON a.id = f.article_id
+ WHERE f.outcome = 'gone' AND f.http_status IN (301, 308, 404, 410) AND f.at >= :since"""
 
 
 def export_warc(db: str | Path | object, out_path: str | Path, *, since: str | None = None,
@@ -320,7 +324,8 @@ def export_warc(db: str | Path | object, out_path: str | Path, *, since: str | N
     Each snapshot becomes a `response` record dated when it was first fetched, with the headers
     stored for it. With `revisits`, the rest of the fetch history goes too, so importing the file
     replays it: every later fetch that found a stored body (unchanged page, 304) becomes a `revisit`
-    record pointing at it, and every 404/410 a status-only `response` marked `WARC-Truncated`.
+    record pointing at it, and every 404/410 (and 301/308 move, with its Location) a status-only
+    `response` marked `WARC-Truncated`.
     """
     out_path = Path(out_path)
     since_at = normalise(since) if since else ""
@@ -349,8 +354,8 @@ def export_warc(db: str | Path | object, out_path: str | Path, *, since: str | N
                 written.setdefault(sha, original)
                 record = _export_revisit(writer, url, date, status, original)
                 counts["revisit"] += 1
-            else:
-                record = _export_response(writer, url, date, status, {}, b"")
+            else:  # (the headers column holds a move's target)
+                record = _export_response(writer, url, date, status, {"Location": headers} if headers else {}, b"")
                 record.rec_headers.add_header("WARC-Truncated", "unspecified")  # body not kept
                 counts["gone"] += 1
             writer.write_record(record)

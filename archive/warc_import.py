@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import urljoin
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -26,6 +27,7 @@ STORED = ("new", "changed", "unchanged", "held", "gone")
 BATCH = 64  # captures planned and parsed together
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 GONE_STATUSES = (404, 410)
+MOVED_STATUSES = (301, 308)  # a move for good, when its Location is there
 # The body handed to the archive is decoded, so these no longer describe it.
 _BODY_FRAMING = {"content-encoding", "transfer-encoding", "content-length"}
 
@@ -51,6 +53,7 @@ class Capture:
     profile: str
     refers_uri: str | None
     refers_date: str | None
+    location: str | None = None  # a redirect's Location
 
     def sort_key(self) -> tuple:
         """Capture time first (any WARC-Date precision), then file order."""
@@ -114,7 +117,8 @@ def scan(paths: Iterable[str | Path]) -> tuple[list[Capture], Counter, int]:
                         digest=headers.get_header("WARC-Payload-Digest"),
                         profile=headers.get_header("WARC-Profile") or "",
                         refers_uri=headers.get_header("WARC-Refers-To-Target-URI"),
-                        refers_date=headers.get_header("WARC-Refers-To-Date")))
+                        refers_date=headers.get_header("WARC-Refers-To-Date"),
+                        location=record.http_headers.get_header("Location") if record.http_headers else None))
         except (ArchiveLoadFailed, StatusAndHeadersParserException, EOFError, zlib.error, ValueError) as exc:
             text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             reason = text.encode("ascii", "replace").decode()[:100]
@@ -201,6 +205,8 @@ def _plan(capture: Capture, resolver: _Resolver) -> _Step:
         source = original
     if source.status in GONE_STATUSES:
         return _Step(capture, "gone", source)
+    if source.status in MOVED_STATUSES and source.location:
+        return _Step(capture, "moved", source)
     if source.status != 200:
         return _Step(capture, f"response {source.status}")
     if source.mime and source.mime not in HTML_TYPES:
@@ -266,7 +272,7 @@ def _apply(archive: Archive, crawl_id: int, step: _Step, wanted: set[str] | None
     """Archive one planned capture, in capture-time order; returns its outcome or why it was skipped."""
     url, at = step.capture.url, archive_time(step.capture.date)
     record_url = str((step.record or {}).get("url") or "")
-    if step.kind in ("page", "gone", "not_modified") and _older_than_history(archive, at, url, record_url):
+    if step.kind in ("page", "gone", "moved", "not_modified") and _older_than_history(archive, at, url, record_url):
         return "older than the archive's history"
     if step.not_modified and archive.is_archived(url):
         return archive.not_modified(crawl_id, url, None, fetched_at=at)
@@ -277,6 +283,12 @@ def _apply(archive: Archive, crawl_id: int, step: _Step, wanted: set[str] | None
         if not archive.is_archived(url):
             return f"response {step.source.status} (not archived)"
         return archive.gone(crawl_id, url, step.source.status or 404, fetched_at=at)
+    if step.kind == "moved":  # as the crawler records a move for good (one hop: a WARC holds no chain)
+        assert step.source is not None and step.source.location
+        if not archive.is_archived(url):
+            return f"response {step.source.status} (not archived)"
+        target = urljoin(url, step.source.location.strip())
+        return archive.moved(crawl_id, url, target, step.source.status or 301, fetched_at=at)
     if step.kind != "page":
         return step.kind
     if step.record is None:

@@ -27,7 +27,7 @@ def _echo_progress(label: str, every: int) -> Callable[[int, int], None]:
 @click.option("--since", default=None, metavar="DATE",
               help="Only captures fetched at or after this ISO 8601 date/time (UTC).")
 @click.option("--no-revisits", is_flag=True,
-              help="Only one response record per snapshot: no revisit records for later fetches, no 404/410s.")
+              help="Only one response record per snapshot: no revisit records for later fetches, no 404/410s or moves.")
 def export_warc_cmd(db_path: Path, output: Path, since: str | None, no_revisits: bool) -> None:
     """Write the archive's stored snapshots as a WARC: one response record per snapshot, at its fetch time."""
     from archive import ArchiveError, NotAnArchive
@@ -54,7 +54,7 @@ def export_warc_cmd(db_path: Path, output: Path, since: str | None, no_revisits:
     except OSError as exc:
         raise RunFailure(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"wrote {output}: {counts['response']} response records (snapshots), {counts['revisit']} revisit "
-               f"records (later fetches), {counts['gone']} gone (404/410); index {cdxj_path(output).name}")
+               f"records (later fetches), {counts['gone']} gone (404/410, moves); index {cdxj_path(output).name}")
 
 
 @click.command("import-warc")

@@ -228,7 +228,7 @@ def test_revisits_resolve_by_digest_and_other_records_are_counted(tmp_path: Path
     done = CliRunner().invoke(import_warc_cmd, [str(warc), "--db", str(db)])
     assert done.exit_code == 0, done.output
     assert "new 1, changed 0, unchanged 2" in done.output
-    for kind in ("response (not HTML) 1", "response 301 1", "resource 1"):
+    for kind in ("response (not HTML) 1", "response 301 (not archived) 1", "resource 1"):
         assert kind in done.output
     assert rows(db, "SELECT title, version_count, first_seen, last_seen FROM articles") == [
         (site.expected(path, 1)["title"], 1, "2026-01-01T00:00:00Z", "2026-01-03T00:00:00Z")]
@@ -243,3 +243,26 @@ def test_commands_are_on_the_cli() -> None:
                               capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stderr
         assert "--db" in done.stdout
+
+
+def test_a_move_for_good_goes_through_export_and_import(tmp_path: Path) -> None:
+    """A 301/308 of an archived page is written with its Location, and imported as the crawler records it."""
+    source, copy, warc = tmp_path / "source.db", tmp_path / "copy.db", tmp_path / "export.warc.gz"
+    page = "<html><body><h1>Moving Study</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Kept.</p></body></html>"
+    old, new = "https://example.org/s/old", "https://example.org/s/new"
+    with Archive(source) as archive:
+        first = archive.start_crawl(["https://example.org/"])
+        archive.store(first, old, parse(page, old), page, {}, fetched_at="2026-01-01T00:00:00Z")
+        second = archive.start_crawl(["https://example.org/"])
+        archive.store(second, new, parse(page, new), page, {}, fetched_at="2026-02-01T00:00:00Z")
+        assert archive.moved(second, old, new, 308, fetched_at="2026-02-01T00:00:01Z") == "gone"
+    runner = CliRunner()
+    assert runner.invoke(export_warc_cmd, ["--db", str(source), "-o", str(warc)]).exit_code == 0
+    with open(warc, "rb") as fh:
+        moved = [r.http_headers.get_header("Location") for r in ArchiveIterator(fh)
+                 if r.rec_type == "response" and r.http_headers.get_statuscode() == "308"]
+    assert moved == [new]
+    done = runner.invoke(import_warc_cmd, [str(warc), "--db", str(copy)])
+    assert done.exit_code == 0, done.output
+    moves = "SELECT url, status, moved_to FROM articles ORDER BY url"
+    assert rows(copy, moves) == rows(source, moves) == [(new, "live", None), (old, "gone", new)]
