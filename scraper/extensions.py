@@ -254,10 +254,17 @@ class RobotsThrottle(AutoThrottle):
             self.floors[host] = floor
             slot = self.crawler.engine.downloader.slots.get(host)
             if slot is not None:
-                slot.delay = max(slot.delay, floor)
+                _floor(slot, floor)
 
     def _response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         super()._response_downloaded(response, request, spider)
         key, slot = self._get_slot(request, spider)
         if slot is not None and key in self.floors:
-            slot.delay = max(slot.delay, self.floors[key])
+            _floor(slot, self.floors[key])
+
+
+def _floor(slot: Any, floor: float) -> None:
+    """Keep the slot's delay at least `floor`, without Scrapy's random 0.5-1.5x jitter (which would
+    make a Crawl-delay an average, half of it at times)."""
+    slot.delay = max(slot.delay, floor)
+    slot.jitter = 0.0

@@ -92,7 +92,7 @@ class ArchivePipeline:
             transient = bool(item.get("transient"))
             self.session.transient_errors += transient
             archive.error(crawl_id, url, item.get("status"), item.get("error") or "error", fetched_at=at,
-                          transient=transient)
+                          transient=transient or bool(item.get("seen")))
             return "error"
         if kind == "other":  # a non-HTML answer: no page to archive, but not silently dropped
             archive.error(crawl_id, url, item["status"], item["error"], fetched_at=at)

@@ -428,3 +428,18 @@ def test_a_sitemap_over_the_page_size_limit_is_read_and_a_page_over_it_is_no_fai
     assert statuses(db) == {"/s/a": "live", "/s/only": "gone"}
     assert "failed for now" not in second.stderr
     assert query(db, "SELECT count(*) FROM fetch_errors WHERE url LIKE '%/s/big' AND error LIKE '%max size%'") == [(2,)]
+
+
+def test_articles_robots_txt_now_disallows_are_not_marked_gone(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a", "/s/b", "/s/c"])), "/s/a": ok(summary("Alpha")),
+                 "/s/b": ok(summary("Beta")), "/s/c": ok(summary("Gamma"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes["/robots.txt"] = (200, {"Content-Type": "text/plain"}, "User-agent: *\nDisallow: /s/b\nDisallow: /s/c\n")
+        site.routes["/"] = ok(home(["/s/a", "/s/b"]))  # Beta still linked, Gamma not: neither may be looked at
+        site.log.clear()
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+    assert statuses(db) == {"/s/a": "live", "/s/b": "live", "/s/c": "live"}
+    assert "/s/b" not in site.paths and "/s/c" not in site.paths
+    assert len(query(db, "SELECT url FROM fetch_errors WHERE crawl_id = 2 AND error LIKE 'not asked again%'")) == 2

@@ -326,6 +326,9 @@ class SummariesSpider(Spider):
             # (Other IgnoreRequests, e.g. a body over DOWNLOAD_MAXSIZE once decompressed, are errors.)
             if start:
                 yield {"kind": "ignored", "url": request.url, "start": True, "error": message}
+            elif request.meta.get("archive_revisit"):  # not allowed to look is no sign it is gone
+                yield {"kind": "error", "url": request.url, "status": None, "fetched_at": utc_now(),
+                       "error": f"not asked again: {message}"[:500], "seen": True}
             return
         if request.meta.get("archive_optional"):
             return
