@@ -15,7 +15,6 @@ from archive import ArchiveError, ArchiveMissing, NotAnArchive
 from archive import export_rows, history, reparse, stats
 from archive.export import FORMATS, ExportProblem
 from archive.history import UnknownArticle
-from scraper.canonical import canonical_url, clean_url
 from summary_archive.errors import RunFailure, UsageProblem
 
 T = TypeVar("T")
@@ -43,6 +42,8 @@ def _require(db: str) -> None:
 def _history_of_any_spelling(db: str, url: str) -> list[dict]:
     """history() of the URL as given, else as the crawler spells it (no fragment, tracking parameters
     or trailing slash; lower-case scheme and host): the URL a reader copied from a browser."""
+    from scraper.canonical import canonical_url, clean_url  # (imports Scrapy: only when asked for)
+
     for spelling in dict.fromkeys((url, clean_url(url), canonical_url(url))):
         try:
             return history(db, spelling)
