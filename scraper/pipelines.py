@@ -126,7 +126,7 @@ class ArchivePipeline:
                 return "skipped"
         if record.get("url") and canonical_above(record["url"], url):
             # Every page of the site would be one article (its versions flipping between pages).
-            record = {**record, "url": canonical_url(url, self.session.profile.tracking_params),
+            record = {**record, "url": canonical_url(url, tracking),
                       "warnings": [*record.get("warnings", []), f"canonical {record['url']} is a page above: ignored"]}
         outcome = archive.store(crawl_id, url, record, item["body"], item["headers"],
                                 http_status=item["status"], fetched_at=at, links=item.get("links") or [])

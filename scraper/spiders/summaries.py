@@ -158,8 +158,7 @@ class SummariesSpider(Spider):
             return
         for url in session.revisited:
             # Unfiltered: a URL this crawl asked for and lost to a redirect into a page already seen.
-            self.crawler.engine.crawl(Request(url, callback=self.parse_page, errback=self.on_error, dont_filter=True,
-                                              meta={"archive_revisit": True, "dont_redirect": True}))
+            self.crawler.engine.crawl(self._page(url, dont_filter=True, archive_revisit=True, dont_redirect=True))
         raise DontCloseSpider
 
     def robots_parsed(self, robotparser: Any, request: Request) -> None:
@@ -255,14 +254,14 @@ class SummariesSpider(Spider):
         if not location:
             yield {**item, "kind": "error", "error": f"HTTP {response.status} without a Location"}
             return
-        session = session_for(self.crawler)
         target = urljoin(response.url, location.strip())
-        if permanent and session.scope.allows(target) and not _binary(target):
+        followable = session_for(self.crawler).scope.allows(target) and not _binary(target)
+        if permanent and followable:
             # Followed to the end of its redirects, even if this crawl fetched it already: the page
             # stored there is where the article moved (a chain or a loop ends elsewhere, or nowhere).
             yield self._page(target, dont_filter=True, archive_moved_from=[(response.url, response.status)])
             return
-        if session.scope.allows(target) and not _binary(target):
+        if followable:
             yield self._page(target)
         # For now (a login wall, a maintenance page), or off the site: the page is still there.
         yield {**item, "kind": "error", "error": f"HTTP {response.status} to {target}"[:500]}
