@@ -123,6 +123,23 @@ def main() -> None:
     print(f"lxml.html alone             {n / t_lxml:8.1f} pages/s  ({1000 * t_lxml / n:6.2f} ms/page)")
     ratio = t_parse / t_bs4
     print(f"ratio parse / bs4 soup = {ratio:.2f}  (target <= 1.00: {'met' if ratio <= 1.0 else 'NOT met'})")
+    _pathological(t_parse / n)
+
+
+def _pathological(per_page: float) -> None:
+    """The fuzz suite's pathological pages, each against the reliability issue's bound (2 s a page) and
+    against a padded fixture page's parse measured above (tests bound growth, not seconds)."""
+    from tests.reliability.test_fuzz import PATHOLOGICAL  # (the pages live with the test that checks them)
+
+    worst = ("", 0.0)
+    for name, make in PATHOLOGICAL.items():
+        body = make(1)
+        started = time.process_time()
+        parse(body, "https://example.org/summaries/page")
+        worst = max(worst, (name, time.process_time() - started), key=lambda w: w[1])
+    name, seconds = worst
+    print(f"slowest pathological page: {name}, {seconds:.2f} s CPU = {seconds / per_page:.0f}x a padded page "
+          f"(bound 2 s: {'met' if seconds < 2 else 'NOT met'})")
 
 
 if __name__ == "__main__":

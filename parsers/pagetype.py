@@ -6,6 +6,7 @@ import re
 
 SUMMARY, LISTING, OTHER = "summary", "listing", "other"
 _MIN_LISTING_CARDS = 3
+_TITLE_SCAN = 500  # an error page says so early in its title; a pathological 5 MB title is not searched whole
 # An error page that offers "popular summaries" is still an error page, not a listing.
 _NOT_FOUND = re.compile(r"\b(?:page|article|summary|content)\s+(?:was\s+)?not\s+found\b|^\W*(?:404|not found|error)\b"
                         r"|\bno (?:results|matches) found\b|\b(?:can(?:no|\u2019|')t|could(?:n\u2019t|n't| not)) find\b"
@@ -24,7 +25,7 @@ def page_type(
         (details and not ratings and not study) or (not details and ratings == 1 and word_ratings == 1))
     if (known_sections or ratings or details) and not lone_weak:
         return SUMMARY
-    if title and _NOT_FOUND.search(title):
+    if title and _NOT_FOUND.search(title[:_TITLE_SCAN]):
         return OTHER
     if cards >= _MIN_LISTING_CARDS or (cards >= 2 and pagination):
         return LISTING

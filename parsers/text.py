@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 _TRAILING_PUNCT = re.compile(r"[\s:\-\u2013\u2014|]+$")
+_LABEL_END = " :-\u2013\u2014|"  # _TRAILING_PUNCT's characters once whitespace is collapsed
 _FINAL_PUNCT = tuple('.!?"\')\u201d\u2019\u00bb]')
 _ELLIPSIS = ("...", "\u2026")
 # A paragraph of prose (not a caption, byline or footnote) has at least this many words.
@@ -32,7 +33,9 @@ def text_of(el: Any) -> str:
 
 def norm_label(text: str | None) -> str:
     """Comparable form of a visible label: collapsed, case-folded, no trailing colon or dash."""
-    return _TRAILING_PUNCT.sub("", collapse(text)).casefold()
+    # rstrip, not _TRAILING_PUNCT: collapse() left no whitespace but single spaces, and a regex anchored
+    # at the end still scans the whole string (a 5 MB heading is compared many times).
+    return collapse(text).rstrip(_LABEL_END).casefold()
 
 
 def strip_label_punct(text: str) -> str:
