@@ -186,6 +186,13 @@ def _v8_moved_to(db: Database) -> None:
         db["articles"].add_column("moved_to", str)
 
 
+def _v9_url_last_crawl(db: Database) -> None:
+    """Version 9: the last crawl that fetched each URL, so a page fetched twice in one crawl (a resumed
+    crawl starting its requests over, a move's target followed again) is counted once in its row."""
+    if "last_crawl_id" not in db["urls"].columns_dict:
+        db["urls"].add_column("last_crawl_id", int)
+
+
 MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (1, _v1_core),
     (2, _v2_article_state),
@@ -195,6 +202,7 @@ MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (6, _v6_crawl_owner),
     (7, _v7_page_links),
     (8, _v8_moved_to),
+    (9, _v9_url_last_crawl),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

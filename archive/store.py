@@ -29,14 +29,26 @@ def _still_answers(http_status: int | None) -> bool:
 
 
 def _alive(pid: int) -> bool:
-    """True while a process with this id exists on this host (a reused id counts as alive: safe)."""
+    """True while a process with this id runs on this host (a reused id counts as alive: safe); a
+    zombie does not (a killed crawler in a container whose init reaps no one stays one for good)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except (PermissionError, OverflowError, ValueError):
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """The process has exited and waits for its parent to reap it (Linux's /proc; elsewhere: False)."""
+    # Hand-written: os and psutil-free Python has no process-state call; /proc/PID/stat's third field
+    # is the state, after the command name in parentheses (which may itself hold spaces or ')').
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rpartition(b")")[2].split()[0] == b"Z"
+    except (OSError, IndexError):
+        return False
 
 
 COUNTERS = ("fetched", "new", "changed", "unchanged", "gone", "errors", "held")
@@ -250,6 +262,7 @@ class Archive:
                 compressed = snapshots.compress(raw)
             snap_id = snapshots.insert(conn, digest, compressed or b"", len(raw), url, at,
                                        http_status, hdrs)
+            repeat = self._fetched_before(conn, crawl_id, url)
             state = self._state(key)
             if state is None:
                 article_id = self._create(conn, crawl_id, key, url, record, digest, chash, rhash, at, hdrs)
@@ -258,10 +271,12 @@ class Archive:
                 article_id = state["id"]
                 outcome = self._update(conn, crawl_id, url, state, record, raw, digest, chash, rhash,
                                        at, hdrs, http_status, cause)
-            url_id = self._url_id(conn, url, article_id)
+            url_id = self._url_id(conn, url, article_id, crawl_id)
             if key != url:
-                self._url_id(conn, key, article_id)
+                self._url_id(conn, key, article_id, crawl_id)
             self._log(conn, crawl_id, url_id, at, http_status, snap_id, outcome)
+            if not repeat:
+                self._count(conn, crawl_id, outcome)
             if links is not None:
                 kept = outcome != "held"  # a held page is asked for in full again
                 for each in dict.fromkeys((url, key)):  # the next crawl may link either spelling
@@ -287,7 +302,6 @@ class Archive:
                        cause="created", snapshot_sha256=digest, chash=chash, sections_stored=False)
         update_cards(conn, article_id, record, at)
         resolve_targets(conn, article_id, [key, url])
-        self._count(conn, crawl_id, "new")
         return article_id
 
     def _update(self, conn: sqlite3.Connection, crawl_id: int | None, url: str, state: dict,
@@ -302,20 +316,17 @@ class Archive:
             if digest != state["snapshot_sha256"]:
                 conn.execute("UPDATE articles SET snapshot_sha256 = ? WHERE id = ?", (digest, article_id))
             self._cards(conn, article_id, record, rhash, state, at)
-            self._count(conn, crawl_id, "unchanged")
             return "unchanged"
         old = current_record(conn, article_id)
         reason = self._looks_truncated(conn, old, record, state["snapshot_sha256"], raw)
         if reason and not self._held_before(conn, article_id, digest, crawl_id):
             touch_cards(conn, article_id, at)
             self._fetch_error(conn, crawl_id, url, http_status, f"held: {reason}", at)
-            self._count(conn, crawl_id, "held")
             return "held"
         add_version(conn, article_id, record, old=old, version=(state["current_version"] or 0) + 1,
                     crawl_id=crawl_id, fetched_at=at, cause=cause, snapshot_sha256=digest, chash=chash,
                     version_related=self.version_related)
         self._cards(conn, article_id, record, rhash, state, at)
-        self._count(conn, crawl_id, "changed")
         return "changed"
 
     @staticmethod
@@ -374,8 +385,10 @@ class Archive:
                 (at, crawl_id, hdrs.get("etag"), hdrs.get("last-modified"), state["id"]))
             touch_cards(conn, state["id"], at)
             snap_id = snapshots.snapshot_id(conn, state["snapshot_sha256"]) if state["snapshot_sha256"] else None
-            self._log(conn, crawl_id, self._url_id(conn, url, state["id"]), at, 304, snap_id, "unchanged")
-            self._count(conn, crawl_id, "unchanged")
+            repeat = self._fetched_before(conn, crawl_id, url)
+            self._log(conn, crawl_id, self._url_id(conn, url, state["id"], crawl_id), at, 304, snap_id, "unchanged")
+            if not repeat:
+                self._count(conn, crawl_id, "unchanged")
         return "unchanged"
 
     def gone(self, crawl_id: int | None, url: str, http_status: int, fetched_at: str | None = None) -> str:
@@ -390,8 +403,10 @@ class Archive:
                 return "error"
             conn.execute("UPDATE articles SET status = 'gone', gone_at = coalesce(gone_at, ?) WHERE id = ?",
                          (at, state["id"]))
-            self._log(conn, crawl_id, self._url_id(conn, url, state["id"]), at, http_status, None, "gone")
-            self._count(conn, crawl_id, "gone")
+            repeat = self._fetched_before(conn, crawl_id, url)
+            self._log(conn, crawl_id, self._url_id(conn, url, state["id"], crawl_id), at, http_status, None, "gone")
+            if not repeat:
+                self._count(conn, crawl_id, "gone")
         return "gone"
 
     def moved(self, crawl_id: int | None, url: str, target: str, http_status: int,
@@ -408,7 +423,7 @@ class Archive:
             was_live = conn.execute("SELECT status = 'live' FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
             conn.execute("UPDATE articles SET status = 'gone', gone_at = coalesce(gone_at, ?), moved_to = ?"
                          " WHERE id = ?", (at, target, article_id))
-            self._log(conn, crawl_id, self._url_id(conn, url, article_id), at, http_status, None, "gone")
+            self._log(conn, crawl_id, self._url_id(conn, url, article_id, crawl_id), at, http_status, None, "gone")
             if was_live:
                 self._count(conn, crawl_id, "gone")
         return "gone"
@@ -431,7 +446,7 @@ class Archive:
             self._fetch_error(conn, crawl_id, url, http_status, error, at)
             article_id = article_for_url(conn, url)
             if article_id is not None:
-                self._log(conn, crawl_id, self._url_id(conn, url, article_id), at, http_status, None, "error")
+                self._log(conn, crawl_id, self._url_id(conn, url, article_id, None), at, http_status, None, "error")
                 if transient or _still_answers(http_status):
                     conn.execute("UPDATE articles SET last_crawl_id = ? WHERE id = ?", (crawl_id, article_id))
             self._count(conn, crawl_id, "errors")
@@ -439,14 +454,24 @@ class Archive:
     # -- small writers --------------------------------------------------------------------------
 
     @staticmethod
-    def _url_id(conn: sqlite3.Connection, url: str, article_id: int | None) -> int:
-        row = conn.execute("SELECT id, article_id FROM urls WHERE url = ?", (url,)).fetchone()
+    def _url_id(conn: sqlite3.Connection, url: str, article_id: int | None, crawl_id: int | None) -> int:
+        """The URL's row (created if new), now naming its article and, given `crawl_id`, the crawl that
+        fetched it last (not for an error: the page may still be fetched and counted in this crawl)."""
+        row = conn.execute("SELECT id, article_id, last_crawl_id FROM urls WHERE url = ?", (url,)).fetchone()
         if row is None:
-            return int(conn.execute("INSERT INTO urls (url, article_id) VALUES (?, ?)",
-                                    (url, article_id)).lastrowid)
-        if article_id is not None and row[1] != article_id:
-            conn.execute("UPDATE urls SET article_id = ? WHERE id = ?", (article_id, row[0]))
+            return int(conn.execute("INSERT INTO urls (url, article_id, last_crawl_id) VALUES (?, ?, ?)",
+                                    (url, article_id, crawl_id)).lastrowid)
+        if (article_id is not None and row[1] != article_id) or (crawl_id is not None and row[2] != crawl_id):
+            conn.execute("UPDATE urls SET article_id = coalesce(?, article_id),"
+                         " last_crawl_id = coalesce(?, last_crawl_id) WHERE id = ?", (article_id, crawl_id, row[0]))
         return int(row[0])
+
+    @staticmethod
+    def _fetched_before(conn: sqlite3.Connection, crawl_id: int, url: str) -> bool:
+        """This crawl has logged this URL already: a resumed crawl that started its requests over, or a
+        move's target followed again. Its row counts each page once."""
+        return conn.execute("SELECT 1 FROM urls WHERE url = ? AND last_crawl_id = ?",
+                            (url, crawl_id)).fetchone() is not None
 
     @staticmethod
     def _log(conn: sqlite3.Connection, crawl_id: int, url_id: int, at: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,45 @@ def test_a_second_crawl_of_a_site_being_crawled_is_refused(tmp_path: Path) -> No
             sleeper.wait()
         a.start_crawl(["http://127.0.0.1:8001/"])  # its process gone: the old crawl is abandoned, this one runs
         assert _status(a, running) == "abandoned"
+
+
+def test_a_crawl_whose_process_is_a_zombie_is_abandoned(tmp_path: Path) -> None:
+    """A crawler killed with -9 stays a zombie where nothing reaps it (a container without an init):
+    its crawl must not block every later crawl of the site as 'still running'."""
+    zombie = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{zombie.pid}/stat").read_bytes().rpartition(b")")[2].split()[0] != b"Z":
+        assert time.monotonic() < deadline, "the child did not exit"
+        time.sleep(0.05)
+    try:
+        with Archive(tmp_path / "a.db") as a:
+            killed = a.start_crawl([URL])
+            with a.transaction() as conn:
+                conn.execute("UPDATE crawls SET pid = ? WHERE id = ?", (zombie.pid, killed))
+            new = a.start_crawl([URL])  # (refused with CrawlRunning while the zombie counted as alive)
+            assert (_status(a, killed), _status(a, new)) == ("abandoned", "running")
+    finally:
+        zombie.wait()
+
+
+def test_a_page_fetched_twice_in_one_crawl_counts_once(tmp_path: Path) -> None:
+    """A resumed crawl starts its requests over, and a move's target is followed again: the crawl's row
+    counts each page once (it had said 'new 300, unchanged 170' for a site of 300 pages)."""
+    page = "https://example.org/summaries/a"
+    record = {"url": page, "title": "A", "page_type": "summary", "sections": [], "related": []}
+    with Archive(tmp_path / "a.db") as a:
+        first = a.start_crawl([URL])
+        failed = "https://example.org/summaries/b"
+        a.error(first, failed, 503, "HTTP 503", transient=True)
+        for _ in range(2):
+            a.store(first, page, record, b"<html><h1>A</h1></html>", {"ETag": '"1"'})
+            a.store(first, failed, {**record, "url": failed}, b"<html><h1>B</h1></html>", {})
+        counts = a.finish_crawl(first)
+        assert (counts["new"], counts["unchanged"], counts["errors"], counts["fetched"]) == (2, 0, 1, 3)
+        second = a.start_crawl([URL])
+        for _ in range(2):
+            a.not_modified(second, page, {"ETag": '"1"'})
+        a.gone(second, failed, 410)
+        a.gone(second, failed, 410)
+        counts = a.finish_crawl(second)
+        assert (counts["unchanged"], counts["gone"], counts["fetched"]) == (1, 1, 2)
