@@ -84,7 +84,8 @@ class ArchivePipeline:
             return "skipped"
         if kind == "not_modified":
             outcome = archive.not_modified(crawl_id, url, item.get("headers") or {}, fetched_at=at)
-            self._moves(item, url, at)
+            if outcome == "unchanged":  # an archived article, not a page followed for its links (home)
+                self._moves(item, url, at)
             return outcome
         if kind == "gone":
             return archive.gone(crawl_id, url, item["status"], fetched_at=at)

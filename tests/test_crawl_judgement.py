@@ -443,3 +443,18 @@ def test_articles_robots_txt_now_disallows_are_not_marked_gone(tmp_path: Path) -
     assert statuses(db) == {"/s/a": "live", "/s/b": "live", "/s/c": "live"}
     assert "/s/b" not in site.paths and "/s/c" not in site.paths
     assert len(query(db, "SELECT url FROM fetch_errors WHERE crawl_id = 2 AND error LIKE 'not asked again%'")) == 2
+
+
+def test_a_redirect_for_good_to_a_page_that_is_no_summary_is_no_move(tmp_path: Path) -> None:
+    """A removed article that redirects to the home page (a common soft delete) is gone, not moved
+    there, also when the home page answers 304 (the recrawl had recorded moved_to = the home page)."""
+    db = tmp_path / "a.db"
+    site = Site({"/": (200, {"ETag": '"home1"'}, home(["/s/a", "/s/b"])), "/s/a": ok(summary("Alpha")),
+                 "/s/b": ok(summary("Beta"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes["/"] = (304, {"ETag": '"home1"'}, "")  # unchanged: its remembered links still lead to /s/b
+        site.routes["/s/b"] = (301, {"Location": "/"}, "")
+        second = crawl(url, "--db", str(db), *FAST)
+        assert second.returncode == 0, second.stderr
+    assert moves(db) == {"/s/a": ("live", None), "/s/b": ("gone", None)}
