@@ -113,3 +113,17 @@ def history(source: "str | Path | object", url: str) -> list[dict]:
             })
             previous = record
     return result
+
+
+def moves(source: "str | Path | object", url: str) -> dict[str, Any]:
+    """Where the article at `url` stands and moved: status, gone_at, moved_to, and moved_from (the
+    archived URLs that moved here), since a move starts a new article's history at its new URL."""
+    with reading(source) as conn:
+        article_id = article_for_url(conn, url)
+        if article_id is None:
+            raise UnknownArticle(f"no article archived for {url}")
+        own, status, gone_at, moved_to = conn.execute(
+            "SELECT url, status, gone_at, moved_to FROM articles WHERE id = ?", (article_id,)).fetchone()
+        moved_from = [row[0] for row in conn.execute(
+            "SELECT url FROM articles WHERE moved_to = ? AND id != ? ORDER BY gone_at", (own, article_id))]
+    return {"status": status, "gone_at": gone_at, "moved_to": moved_to, "moved_from": moved_from}

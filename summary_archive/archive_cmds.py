@@ -14,7 +14,7 @@ import click
 from archive import ArchiveError, ArchiveMissing, NotAnArchive
 from archive import export_rows, history, reparse, stats
 from archive.export import FORMATS, ExportProblem
-from archive.history import UnknownArticle
+from archive.history import UnknownArticle, moves
 from summary_archive.errors import RunFailure, UsageProblem
 
 T = TypeVar("T")
@@ -39,14 +39,15 @@ def _require(db: str) -> None:
         raise UsageProblem(f"no archive at {db}")
 
 
-def _history_of_any_spelling(db: str, url: str) -> list[dict]:
+def _history_of_any_spelling(db: str, url: str) -> tuple[str, list[dict]]:
     """history() of the URL as given, else as the crawler spells it (no fragment, tracking parameters
-    or trailing slash; lower-case scheme and host): the URL a reader copied from a browser."""
+    or trailing slash; lower-case scheme and host): the URL a reader copied from a browser. Returns
+    the spelling found and the versions."""
     from scraper.canonical import canonical_url, clean_url  # (imports Scrapy: only when asked for)
 
     for spelling in dict.fromkeys((url, clean_url(url), canonical_url(url))):
         try:
-            return history(db, spelling)
+            return spelling, history(db, spelling)
         except UnknownArticle:
             continue
     raise UnknownArticle(f"no article archived for {url}")
@@ -59,11 +60,16 @@ def _history_of_any_spelling(db: str, url: str) -> list[dict]:
 def history_cmd(url: str, db: str, as_json: bool) -> None:
     """Every version of the article at URL, with a word-level diff of what changed."""
     with _reported():
-        versions = _history_of_any_spelling(db, url)
+        found, versions = _history_of_any_spelling(db, url)
+        fate = moves(db, found)
     if as_json:
         click.echo(json.dumps(versions, indent=2, ensure_ascii=False))
         return
     click.echo(f"{url}: {len(versions)} version{'s' * (len(versions) != 1)}")
+    for old in fate["moved_from"]:
+        click.echo(f"moved here from {old} (whose versions are its own history)")
+    if fate["status"] == "gone":
+        click.echo(f"gone since {fate['gone_at']}" + (f", moved to {fate['moved_to']}" if fate["moved_to"] else ""))
     for v in versions:
         crawl = f"crawl {v['crawl_id']}" if v["crawl_id"] is not None else "no crawl"
         click.echo(f"\nv{v['version']}  {v['fetched_at']}  {crawl}  {v['cause']}"

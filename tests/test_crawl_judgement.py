@@ -310,11 +310,17 @@ def test_an_old_url_still_linked_that_redirects_for_good_marks_its_article_moved
         site.routes["/new/b"] = ok(summary("Beta"))
         assert crawl(url, "--db", str(db), *FAST).returncode == 0
         moved = moves(db)
+        old_history, new_history = (subprocess.run(
+            [str(BIN / "summary-archive"), "history", f"{url}{path}", "--db", str(db)],
+            capture_output=True, text=True, check=True).stdout.splitlines()[:2] for path in ("/s/b", "/new/b"))
         site.routes["/s/b"] = ok(summary("Beta"))  # moved back: live again, no longer moved
         site.routes["/"] = ok(home(["/s/a", "/s/b", "/new/b"]))
         assert crawl(url, "--db", str(db), *FAST).returncode == 0
         back = moves(db)
     assert moved == {"/s/a": ("live", None), "/s/b": ("gone", "/new/b"), "/new/b": ("live", None)}
+    # A move starts a new history at the new URL: each history says where the other one is.
+    assert old_history[1].startswith("gone since 20") and old_history[1].endswith(f", moved to {url}/new/b")
+    assert new_history[1] == f"moved here from {url}/s/b (whose versions are its own history)"
     assert back == {"/s/a": ("live", None), "/s/b": ("live", None), "/new/b": ("live", None)}
     assert query(db, "SELECT gone FROM crawls ORDER BY id") == [(0,), (1,), (0,)]
 
