@@ -60,9 +60,13 @@ class Archive:
     """Read-write access to an archive file (created or upgraded in place on open)."""
 
     def __init__(self, path: str | Path, *, version_related: bool = False, create: bool = True,
-                 links_version: str | None = None, judgement: str | None = None) -> None:
+                 links_version: str | None = None, judgement: str | None = None,
+                 count_each_fetch: bool = False) -> None:
         self.path = Path(path)
         self.version_related = version_related
+        # A crawl's row counts each page once (a resumed crawl fetches some twice); an import of
+        # captures made over time (import-warc, one row) counts every capture.
+        self.count_each_fetch = count_each_fetch
         # The crawler's link extraction version, and how it judges which pages to archive (parser
         # version, page types): links and validators remembered under others are not trusted.
         self.links_version = links_version
@@ -262,7 +266,6 @@ class Archive:
                 compressed = snapshots.compress(raw)
             snap_id = snapshots.insert(conn, digest, compressed or b"", len(raw), url, at,
                                        http_status, hdrs)
-            repeat = self._fetched_before(conn, crawl_id, url)
             state = self._state(key)
             if state is None:
                 article_id = self._create(conn, crawl_id, key, url, record, digest, chash, rhash, at, hdrs)
@@ -271,11 +274,11 @@ class Archive:
                 article_id = state["id"]
                 outcome = self._update(conn, crawl_id, url, state, record, raw, digest, chash, rhash,
                                        at, hdrs, http_status, cause)
-            url_id = self._url_id(conn, url, article_id, crawl_id)
+            url_id, repeat = self._url_id(conn, url, article_id, crawl_id)
             if key != url:
                 self._url_id(conn, key, article_id, crawl_id)
             self._log(conn, crawl_id, url_id, at, http_status, snap_id, outcome)
-            if not repeat:
+            if self.count_each_fetch or not repeat:
                 self._count(conn, crawl_id, outcome)
             if links is not None:
                 kept = outcome != "held"  # a held page is asked for in full again
@@ -385,9 +388,9 @@ class Archive:
                 (at, crawl_id, hdrs.get("etag"), hdrs.get("last-modified"), state["id"]))
             touch_cards(conn, state["id"], at)
             snap_id = snapshots.snapshot_id(conn, state["snapshot_sha256"]) if state["snapshot_sha256"] else None
-            repeat = self._fetched_before(conn, crawl_id, url)
-            self._log(conn, crawl_id, self._url_id(conn, url, state["id"], crawl_id), at, 304, snap_id, "unchanged")
-            if not repeat:
+            url_id, repeat = self._url_id(conn, url, state["id"], crawl_id)
+            self._log(conn, crawl_id, url_id, at, 304, snap_id, "unchanged")
+            if self.count_each_fetch or not repeat:
                 self._count(conn, crawl_id, "unchanged")
         return "unchanged"
 
@@ -403,9 +406,9 @@ class Archive:
                 return "error"
             conn.execute("UPDATE articles SET status = 'gone', gone_at = coalesce(gone_at, ?) WHERE id = ?",
                          (at, state["id"]))
-            repeat = self._fetched_before(conn, crawl_id, url)
-            self._log(conn, crawl_id, self._url_id(conn, url, state["id"], crawl_id), at, http_status, None, "gone")
-            if not repeat:
+            url_id, repeat = self._url_id(conn, url, state["id"], crawl_id)
+            self._log(conn, crawl_id, url_id, at, http_status, None, "gone")
+            if self.count_each_fetch or not repeat:
                 self._count(conn, crawl_id, "gone")
         return "gone"
 
@@ -423,7 +426,7 @@ class Archive:
             was_live = conn.execute("SELECT status = 'live' FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
             conn.execute("UPDATE articles SET status = 'gone', gone_at = coalesce(gone_at, ?), moved_to = ?"
                          " WHERE id = ?", (at, target, article_id))
-            self._log(conn, crawl_id, self._url_id(conn, url, article_id, crawl_id), at, http_status, None, "gone")
+            self._log(conn, crawl_id, self._url_id(conn, url, article_id, crawl_id)[0], at, http_status, None, "gone")
             if was_live:
                 self._count(conn, crawl_id, "gone")
         return "gone"
@@ -446,7 +449,7 @@ class Archive:
             self._fetch_error(conn, crawl_id, url, http_status, error, at)
             article_id = article_for_url(conn, url)
             if article_id is not None:
-                self._log(conn, crawl_id, self._url_id(conn, url, article_id, None), at, http_status, None, "error")
+                self._log(conn, crawl_id, self._url_id(conn, url, article_id, None)[0], at, http_status, None, "error")
                 if transient or _still_answers(http_status):
                     conn.execute("UPDATE articles SET last_crawl_id = ? WHERE id = ?", (crawl_id, article_id))
             self._count(conn, crawl_id, "errors")
@@ -454,24 +457,20 @@ class Archive:
     # -- small writers --------------------------------------------------------------------------
 
     @staticmethod
-    def _url_id(conn: sqlite3.Connection, url: str, article_id: int | None, crawl_id: int | None) -> int:
+    def _url_id(conn: sqlite3.Connection, url: str, article_id: int | None,
+                crawl_id: int | None) -> tuple[int, bool]:
         """The URL's row (created if new), now naming its article and, given `crawl_id`, the crawl that
-        fetched it last (not for an error: the page may still be fetched and counted in this crawl)."""
+        fetched it last (not for an error: the page may still be fetched and counted in this crawl);
+        and whether that crawl had fetched it already (a resumed crawl that started its requests over,
+        a move's target followed again), so that the crawl's row counts each page once."""
         row = conn.execute("SELECT id, article_id, last_crawl_id FROM urls WHERE url = ?", (url,)).fetchone()
         if row is None:
             return int(conn.execute("INSERT INTO urls (url, article_id, last_crawl_id) VALUES (?, ?, ?)",
-                                    (url, article_id, crawl_id)).lastrowid)
+                                    (url, article_id, crawl_id)).lastrowid), False
         if (article_id is not None and row[1] != article_id) or (crawl_id is not None and row[2] != crawl_id):
             conn.execute("UPDATE urls SET article_id = coalesce(?, article_id),"
                          " last_crawl_id = coalesce(?, last_crawl_id) WHERE id = ?", (article_id, crawl_id, row[0]))
-        return int(row[0])
-
-    @staticmethod
-    def _fetched_before(conn: sqlite3.Connection, crawl_id: int, url: str) -> bool:
-        """This crawl has logged this URL already: a resumed crawl that started its requests over, or a
-        move's target followed again. Its row counts each page once."""
-        return conn.execute("SELECT 1 FROM urls WHERE url = ? AND last_crawl_id = ?",
-                            (url, crawl_id)).fetchone() is not None
+        return int(row[0]), crawl_id is not None and row[2] == crawl_id
 
     @staticmethod
     def _log(conn: sqlite3.Connection, crawl_id: int, url_id: int, at: str,

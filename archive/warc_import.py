@@ -319,7 +319,7 @@ def import_warc(paths: list[str | Path], db: str | Path, parse_fn: ParseFn, *,
     workers = workers or os.cpu_count() or 1
     outcomes: Counter = Counter()
     bodies = _Bodies()
-    archive = Archive(db, version_related=version_related)
+    archive = Archive(db, version_related=version_related, count_each_fetch=True)
     crawl_id = archive.start_crawl([Path(p).name for p in paths])
     pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(captures) > BATCH else None
     status, done = "failed", 0

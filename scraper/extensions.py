@@ -80,8 +80,9 @@ class CrawlRecorder:
         """Before Scrapy opens the JOBDIR: if the crawl kept there is still 'running' (or 'abandoned', as
         a later crawl found it), its crawler died without shutting down (SIGKILL, OOM, power cut).
         Scrapy writes the disk queue's index only on a clean close, while requests.seen lists every
-        request ever queued, so resuming that state would skip every page still queued. The crawl continues under its id with its requests started over:
-        archived pages answer 304 and add no versions."""
+        request ever queued, so resuming that state would skip every page still queued. The crawl
+        continues under its id with its requests started over: archived pages answer 304 and add no
+        versions."""
         crawl_id = self._kept_crawl_id()
         if crawl_id is None or self.session.archive.crawl_status(crawl_id) not in ("running", "abandoned"):
             return

@@ -97,8 +97,11 @@ def test_export_then_import_gives_same_articles_and_versions(tmp_path: Path) -> 
     assert rows(source, "SELECT count(*) FROM articles WHERE status = 'gone'")[0][0] > 0
     fetch_cols = "SELECT url, at, http_status, outcome FROM fetches ORDER BY at, url"
     assert rows(copy, fetch_cols) == rows(source, fetch_cols)
-    [(start_urls,)] = rows(copy, "SELECT start_urls FROM crawls")
+    [(start_urls, new, changed, unchanged)] = rows(copy, "SELECT start_urls, new, changed, unchanged FROM crawls")
     assert "export.warc.gz" in start_urls
+    # One row for captures made over time: each capture counts (as the summary line), not each page once.
+    assert f"pages stored: new {new}, changed {changed}, unchanged {unchanged}" in done.output
+    assert (changed, new + changed) == (len(original) - new, len(original))
 
     # Importing again (an interrupted import re-run) adds no history: older captures are refused.
     done = runner.invoke(import_warc_cmd, [str(warc), "--db", str(copy)])
