@@ -31,6 +31,15 @@ class ExportProblem(ArchiveError):
     """Bad export request: unknown table or format, or a WHERE clause SQLite rejects."""
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as a formula (OWASP's list)
+
+
+def _formula_safe(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula (a page titled =HYPERLINK(...)) as plain text, behind an
+    apostrophe; numbers and other text unchanged."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+
+
 def _plain(value: Any) -> Any:
     # Snapshot bodies are bytes; text formats carry them as base64.
     if isinstance(value, (bytes, memoryview)):
@@ -53,10 +62,14 @@ def _rows(conn: Any, table: str, where: str | None) -> tuple[list[str], Iterator
 
 
 def export_rows(source: "str | Path | object", table: str, fmt: str, where: str | None = None,
-                out: IO[str] | None = None) -> int:
-    """Write every row of `table` (optionally filtered by a SQL WHERE clause) to `out`; return the count."""
+                out: IO[str] | None = None, escape_formulas: bool = False) -> int:
+    """Write every row of `table` (optionally filtered by a SQL WHERE clause) to `out`; return the count.
+    `escape_formulas` (CSV only): text cells a spreadsheet would run as formulas start with an apostrophe."""
     if fmt not in FORMATS:
         raise ExportProblem(f"unknown format {fmt!r} (use {', '.join(FORMATS)})")
+    if escape_formulas and fmt != "csv":
+        raise ExportProblem(f"--escape-formulas is for CSV opened in a spreadsheet, not {fmt}")
+    cell = _formula_safe if escape_formulas else (lambda value: value)
     out = out or sys.stdout
     count = 0
     with reading(source) as conn:
@@ -66,7 +79,7 @@ def export_rows(source: "str | Path | object", table: str, fmt: str, where: str 
             writer = csv.writer(out)
             writer.writerow(columns)
             for row in rows:
-                writer.writerow(["" if v is None else _plain(v) for v in row])
+                writer.writerow(["" if v is None else cell(_plain(v)) for v in row])
                 count += 1
         elif fmt == "jsonl":
             for row in rows:

@@ -123,16 +123,19 @@ def reparse_cmd(db: str, workers: int | None, profile_path: str | None) -> None:
 @click.option("--where", default=None, help="SQL WHERE clause to filter rows.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file instead of standard output.")
-def export_cmd(db: str, table: str, fmt: str, where: str | None, output: str | None) -> None:
+@click.option("--escape-formulas", is_flag=True,
+              help="CSV for a spreadsheet: text starting with = + - @ gets a leading apostrophe.")
+def export_cmd(db: str, table: str, fmt: str, where: str | None, output: str | None,
+               escape_formulas: bool) -> None:
     """Stream a table as CSV, JSON lines or JSON (constant memory)."""
     _require(db)
     with _reported():
         if output is None:
-            count = export_rows(db, table, fmt, where=where, out=sys.stdout)
+            count = export_rows(db, table, fmt, where=where, out=sys.stdout, escape_formulas=escape_formulas)
         else:
             try:
                 with open(output, "w", encoding="utf-8", newline="") as out:
-                    count = export_rows(db, table, fmt, where=where, out=out)
+                    count = export_rows(db, table, fmt, where=where, out=out, escape_formulas=escape_formulas)
             except OSError as exc:
                 raise RunFailure(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"exported {count} rows from {table}", err=True)

@@ -137,3 +137,26 @@ def test_export_memory_does_not_grow_with_the_table(tmp_path):
     small, large = peak(1_000), peak(20_000)
     # 20x the rows (20 MB of text) must not need 20x the memory: a fetchall would.
     assert large < small * 3 and large < 5_000_000
+
+
+def test_escape_formulas_makes_formula_text_plain_in_csv_only(tmp_path):
+    """A page titled like a spreadsheet formula: with --escape-formulas the cell starts with an apostrophe;
+    numbers and ordinary text are unchanged, and without the option the text is exported as archived."""
+    path = tmp_path / "a.db"
+    titles = ['=HYPERLINK("http://evil.example/","Click")', "+1 trick", "-2 dB", "@SUM(A1)", "\tTab", "Plain"]
+    with Archive(path) as archive:
+        crawl = archive.start_crawl(["https://example.org/"])
+        for i, title in enumerate(titles):
+            record = make_record(f"https://example.org/summaries/f{i}", title=title)
+            archive.store(crawl, record["url"], record, page_for(record), {})
+
+    def exported(**options):
+        out = io.StringIO(newline="")
+        export_rows(path, "articles", "csv", out=out, **options)
+        rows = list(csv.DictReader(io.StringIO(out.getvalue().lstrip("\ufeff"), newline="")))
+        return [row["title"] for row in rows], [row["version_count"] for row in rows]
+
+    assert exported() == (titles, ["1"] * 6)
+    assert exported(escape_formulas=True) == ([f"'{t}" for t in titles[:5]] + ["Plain"], ["1"] * 6)
+    with pytest.raises(ExportProblem, match="for CSV"):
+        export_rows(path, "articles", "jsonl", out=io.StringIO(), escape_formulas=True)
