@@ -349,12 +349,17 @@ class Archive:
 
     @staticmethod
     def _held_before(conn: sqlite3.Connection, article_id: int, digest: str, crawl_id: int | None) -> bool:
-        """This very page was held back by an earlier crawl: a truncated download is rarely the same
-        twice, so a page that lost its sections the same way again is the page now (a withdrawn summary)."""
-        return conn.execute(
-            "SELECT 1 FROM fetch_log f JOIN urls u ON u.id = f.url_id JOIN snapshots s ON s.id = f.snapshot_id"
-            " WHERE u.article_id = ? AND f.outcome = ? AND s.sha256 = ? AND f.crawl_id IS NOT ? LIMIT 1",
-            (article_id, OUTCOME_CODE["held"], digest, crawl_id)).fetchone() is not None
+        """The article's last fetch before this crawl held back this very page: a truncated download is
+        rarely the same twice, so a page that lost its sections the same way again is the page now (a
+        withdrawn summary). Not when the whole page came back in between: the same maintenance page or
+        login wall on and off is a glitch each time."""
+        last = conn.execute(
+            "SELECT f.outcome, s.sha256 FROM fetch_log f JOIN urls u ON u.id = f.url_id"
+            " LEFT JOIN snapshots s ON s.id = f.snapshot_id"
+            " WHERE u.article_id = ? AND f.crawl_id IS NOT ? AND f.outcome IN (?, ?, ?, ?)"
+            " ORDER BY f.crawl_id DESC, f.seq DESC LIMIT 1",
+            (article_id, crawl_id, *(OUTCOME_CODE[k] for k in ("new", "changed", "unchanged", "held")))).fetchone()
+        return last is not None and last == (OUTCOME_CODE["held"], digest)
 
     def _cards(self, conn: sqlite3.Connection, article_id: int, record: dict, rhash: str,
                state: dict, at: str) -> None:

@@ -325,3 +325,20 @@ def test_headers_from_scrapy_style_mappings(archive):
     headers = {b"ETag": [b'"abc"'], b"Content-Type": [b"text/html"]}
     store(archive, crawl, make_record(URL), T0, headers=headers)
     assert archive.validators(URL) == ('"abc"', None)
+
+
+def test_the_same_glitch_again_after_the_whole_page_came_back_is_held_again(archive):
+    """A maintenance page (or login wall) on and off: held each time it shows, because the whole page came
+    back in between (it had become versions 2 and 3: the glitch, then the page again)."""
+    maintenance = make_record(URL, title="We'll be back soon")
+    maintenance["sections"] = []
+    outcomes = []
+    for n, (record, body) in enumerate([(make_record(URL), None), (maintenance, b"<html>Back soon</html>"),
+                                        (make_record(URL), None), (maintenance, b"<html>Back soon</html>"),
+                                        (maintenance, b"<html>Back soon</html>")]):
+        crawl = archive.start_crawl([URL])
+        outcomes.append(store(archive, crawl, record, f"2026-01-0{n + 1}T00:00:00Z", body=body))
+        archive.finish_crawl(crawl)
+    # Held in two crawls running: the page now (a withdrawn summary), as before.
+    assert outcomes == ["new", "held", "unchanged", "held", "changed"]
+    assert archive.db["versions"].count == 2
