@@ -248,6 +248,13 @@ def strip_junk(root: etree._Element) -> None:
     etree.strip_tags(root, _SHOWN)
 
 
+def drop_elements(root: etree._Element, elements: list[etree._Element]) -> None:
+    """Remove these elements (not the text after each) from the tree."""
+    for el in elements:
+        el.tag = _DROPPED
+    etree.strip_elements(root, _DROPPED, with_tail=False)
+
+
 def body_of(root: etree._Element) -> etree._Element:
     """The <body>, or the root when the parser made none."""
     body = root.find("body")

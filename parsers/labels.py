@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from lxml import etree
 
+from parsers.ads import AD_LABEL
 from parsers.headings import BLOCK_TAGS, heads_a_panel, wraps_page
 from parsers.profile import Profile
 from parsers.text import collapse, norm_label, text_of
@@ -64,6 +65,7 @@ class Labels:
         # Pages repeat their short texts (navigation, labels, boilerplate): each is judged once.
         self._kinds_seen: dict[str, str | None] = {}
         self._matches_seen: dict[str, tuple[str, str, str] | None] = {}
+        self._ads_seen: dict[str, bool] = {}
 
     @staticmethod
     @lru_cache(maxsize=16)
@@ -91,6 +93,14 @@ class Labels:
             found = self._match(text)
             _remember(self._matches_seen, text, found)
         return found  # type: ignore[return-value]
+
+    def is_ad_label(self, text: str) -> bool:
+        """The text is an ad slot's label ("Advertisement", "Sponsored"): the same for every profile."""
+        found = self._ads_seen.get(text)
+        if found is None:
+            found = bool(AD_LABEL.match(text))
+            _remember(self._ads_seen, text, found)
+        return found
 
     def split_rest(self, label: str, rest: str) -> list[tuple[str, str]]:
         """(label, value) for each rating a value text names: [(label, rest)] when it names no other."""
@@ -178,8 +188,9 @@ def _is_chrome_text(el: etree._Element) -> bool:
     return False
 
 
-def find_labels(body: etree._Element, labels: Labels) -> list[LabelHit]:
-    """Every element whose own text (or tail, for ratings) is a profile label, in document order."""
+def find_labels(body: etree._Element, labels: Labels, ads: list[etree._Element] | None = None) -> list[LabelHit]:
+    """Every element whose own text (or tail, for ratings) is a profile label, in document order; the
+    elements whose whole text is an ad slot's label are added to `ads` (read in the same walk)."""
     hits: list[LabelHit] = []
     for el in body.iter():
         if not isinstance(el.tag, str):
@@ -190,6 +201,8 @@ def find_labels(body: etree._Element, labels: Labels) -> list[LabelHit]:
         if text and text.strip() and len(text) <= _MAX_LABEL_TEXT:
             own = collapse(text)
             found = labels.match(own)
+            if ads is not None and not len(el) and el.tag != "img" and labels.is_ad_label(own):
+                ads.append(el)
             if found:
                 kind, label, rest = found
                 # The label must be all of the element's text, unless a value follows it.

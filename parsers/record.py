@@ -9,8 +9,9 @@ from urllib.parse import urldefrag
 
 from lxml import etree
 
+from parsers.ads import ad_box
 from parsers.blocks import Event, linearize
-from parsers.clean import MAX_TAGS, body_of, build_tree, cap_markup, strip_junk
+from parsers.clean import MAX_TAGS, body_of, build_tree, cap_markup, drop_elements, strip_junk
 from parsers.dates import byline_date, date_order, find_date_text, only_a_date, page_day_first, revised_before, to_iso_date
 from parsers.decode import decode_body
 from parsers.details import aside_journal, boilerplate_journal, citation_date, clean_doi, details_range, empty_source, host_of, read_details
@@ -28,7 +29,7 @@ from parsers.title import find_title
 from parsers.urls import absolute
 
 # Bumped whenever the same page gives a different record: `reparse` and crawls know what to redo.
-PARSER_VERSION = "6"
+PARSER_VERSION = "7"
 
 
 class Rating(TypedDict):
@@ -436,7 +437,11 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
     page_url = absolute(meta.get("canonical"), base, drop) or absolute(url, url, drop) or url
     page_host = host_of(page_url)
     labels = Labels.of(profile)
-    hits = find_labels(body, labels)
+    ad_labels: list[etree._Element] = []
+    hits = find_labels(body, labels, ad_labels)
+    if boxes := [box for box in map(ad_box, ad_labels) if box is not None]:
+        drop_elements(root, boxes)  # (rare: then the labels are found again, in a tree without the ads)
+        hits = find_labels(body, labels)
     order = [el for el in body.iter() if isinstance(el.tag, str)]
     index = {el: i for i, el in enumerate(order)}
 

@@ -25,7 +25,11 @@ _FURNITURE_LINE = re.compile(
     r"|continue reading below|scroll (?:down )?to continue(?: with content)?|voiced by [\w .]{1,30})\W*$"
     r"|^\W*(?:(?:medical |important |health )?disclaimer\b\W*|note\b\W*)?this (?:summary|article|content|information"
     r"|page|site|website|post) (?:is|does) not (?:constitute |intended as |meant as |a substitute for |replace )?"
-    r"(?:medical|professional|health)", re.I)
+    r"(?:medical|professional|health)"
+    # An ad set as one line under its label ("Sponsored: Try our app"), and a line of counters.
+    r"|^\W*(?:advertisement|advert|sponsored(?: content| post)?|promoted(?: content)?|paid (?:content|post|partnership)"
+    r"|partner content|anzeige|werbung)\s*[:|\u2013\u2014-]\s*\S"
+    r"|^(?:\W*\d[\d.,]*\s*[km]?\s+(?:views?|reads?|comments?|shares?|likes?|reactions?|responses?)\b)+\W*$", re.I)
 _WIDGET_LINKS = 0.5
 # A byline set after the article's text ("Published January 12, 2026 by Editorial Team"): a line of its own
 # that opens with a byline word and gives a date, not a sentence that goes on ("Published in 2025, the ...").
@@ -46,7 +50,9 @@ def _goes_on(text: str) -> bool:
     return bool(m) and bool(re.match(r"\s*,\s+(?:the|a|an|this|it|these|they|researchers)\b", text[m.end():], re.I))
 # "Read also: <a>Another summary</a>" between paragraphs: a pointer to another page.
 _POINTER_LINE = re.compile(r"^\W*(?:read also|also read|see also|read more|read next|related(?: \w+)?|more on this(?: topic)?"
-                           r"|recommended(?: reading)?|you (?:may|might) also like|don't miss|further reading)\s*[:\u2013\u2014-]", re.I)
+                           r"|recommended(?: reading)?|you (?:may|might) also like|don't miss|further reading"
+                           r"|trending(?: now)?|popular(?: right)? now|most (?:read|popular|viewed)|editor'?s picks?"
+                           r"|what's hot)\s*[:\u2013\u2014-]", re.I)
 _POINTER_LINKS = 0.4
 
 

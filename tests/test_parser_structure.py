@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from parsers import load_profile, parse
 from parsers.urls import absolute
 
@@ -1046,6 +1048,38 @@ def test_ads_a_disclaimer_and_read_also_pointers_are_not_section_text() -> None:
             "not medical advice. Always talk to your doctor.</p></div><h2>More Details</h2><p>Journal: Neurology</p>")
     assert parse(page, URL)["sections"] == [{"heading": "Key Takeaway", "text": "Text one."},
                                             {"heading": "What They Found", "text": "Text two.\n\nText three."}]
+
+
+# Crawler round 4: a rotating ad between two sections made a new version on every crawl.
+AD_SLOTS = {
+    "label and text in a box": '<div class="x1"><p>Advertisement</p><p>Try our new tracker app today!</p></div>',
+    "label over a linked image": ('<div><div class="lbl"><span>Sponsored</span></div><a href="https://ads.example/c?1">'
+                                  '<img src="/a.png" alt="Tracker"></a><p>Try our new tracker app today!</p></div>'),
+    "label and ad on one line": '<div>Sponsored content: Try our new tracker app today!</div>',
+    "a heading as the label": '<aside><h4>Anzeige</h4><p>Try our new tracker app today!</p></aside>',
+    "a line of counters": "<p>1,234 views \u00b7 12 comments</p>",
+    "trending links": '<div><strong>Trending now:</strong> <a href="/s/n1">Gut bacteria</a> \u00b7 <a href="/s/n2">Sleep</a></div>',
+}
+
+
+@pytest.mark.parametrize("slot", list(AD_SLOTS), ids=list(AD_SLOTS))
+def test_an_ad_slot_between_sections_is_not_section_text(slot: str) -> None:
+    page = (f"<h1>Title</h1><h2>Key Takeaway</h2><p>Text one.</p>{AD_SLOTS[slot]}<h2>What They Found</h2>"
+            "<p>Text two.</p><h2>More Details</h2><p>Journal: Neurology</p>")
+    assert parse(page, URL)["sections"] == [{"heading": "Key Takeaway", "text": "Text one."},
+                                            {"heading": "What They Found", "text": "Text two."}]
+
+
+def test_ad_words_in_a_list_or_a_long_box_are_text() -> None:
+    """A list whose items say "Ads", "Sponsored content" (kinds of posts a study showed people), and a box
+    that opens with "Sponsored" but holds a paragraph of the summary, are the summary's words."""
+    long = "The sponsors had no role in the design of the study, the analysis or the writing of the paper. " * 5
+    page = ("<h1>Title</h1><h2>Key Takeaway</h2><p>People saw three kinds of posts:</p><ul><li>Ads</li>"
+            f"<li>Sponsored content</li><li>Posts from patient groups</li></ul><div><b>Sponsored</b><p>{long}</p></div>"
+            "<h2>More Details</h2><p>Journal: Neurology</p>")
+    text = parse(page, URL)["sections"][0]["text"]
+    assert text.startswith("People saw three kinds of posts:\n\nAds\n\nSponsored content\n\nPosts from patient groups")
+    assert text.endswith(long.strip())
 
 
 def test_a_sentence_that_mentions_advice_or_reading_stays() -> None:
