@@ -3,6 +3,8 @@ the article page, safety (escaping, links, read-only) — through Datasette's ow
 
 from __future__ import annotations
 
+import re
+
 import csv
 import io
 import json
@@ -473,3 +475,27 @@ async def test_a_moved_article_links_the_article_it_moved_to(tmp_path):
             db.close()
     assert "gone since" in html and f'class="moved-to" href="/-/article/{ids[new]}">{new}</a>' in html
     assert "moved to" not in target
+
+
+async def test_the_article_page_counts_cards_no_longer_shown_in_words_that_agree(tmp_path):
+    def page(cards: list[str]) -> str:
+        return ("<html><body><h1>Card Study</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Said plainly.</p>"
+                "<h2>Related Articles</h2>" + "".join(
+                    f'<div><h3><a href="/s/{c}">Study {c}</a></h3><p>1/5/2026</p><p>About {c}.</p></div>' for c in cards)
+                + "</body></html>")
+    url = BASE + "/s/cards"
+    said = []
+    with Archive(tmp_path / "a.db") as archive:
+        for cards in (["a", "b", "c"], ["b", "c"], ["c"]):
+            crawl = archive.start_crawl([BASE + "/"])
+            archive.store(crawl, url, parse(page(cards), url), page(cards), {})
+            archive.finish_crawl(crawl)
+            datasette = make_datasette(tmp_path / "a.db")
+            try:
+                html = (await datasette.client.get("/-/article/1")).text
+            finally:
+                for db in datasette.databases.values():
+                    db.close()
+            said.append(re.search(r"\d+ cards? shown before (?:is|are) no longer", html))
+    assert [m and m.group(0) for m in said] == [None, "1 card shown before is no longer",
+                                                 "2 cards shown before are no longer"]
