@@ -3,12 +3,11 @@ the article page, safety (escaping, links, read-only) — through Datasette's ow
 
 from __future__ import annotations
 
-import re
-
 import csv
 import io
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import xml.etree.ElementTree as ET
