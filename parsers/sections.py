@@ -28,7 +28,7 @@ _FURNITURE_LINE = re.compile(
     r"(?:medical|professional|health)"
     # An ad set as one line under its label ("Sponsored: Try our app"), and a line of counters.
     r"|^\W*(?:advertisement|advert|sponsored(?: content| post)?|promoted(?: content)?|paid (?:content|post|partnership)"
-    r"|partner content|anzeige|werbung)\s*[:|\u2013\u2014-]\s*\S"
+    r"|partner content|anzeige|werbung)(?:\s*[:|]|\s+[\u2013\u2014-])\s*\S"  # (not "Sponsored-research trials")
     r"|^(?:\W*\d[\d.,]*\s*[km]?\s+(?:views?|reads?|comments?|shares?|likes?|reactions?|responses?)\b)+\W*$", re.I)
 _WIDGET_LINKS = 0.5
 # A byline set after the article's text ("Published January 12, 2026 by Editorial Team"): a line of its own

@@ -1074,11 +1074,13 @@ def test_ad_words_in_a_list_or_a_long_box_are_text() -> None:
     """A list whose items say "Ads", "Sponsored content" (kinds of posts a study showed people), and a box
     that opens with "Sponsored" but holds a paragraph of the summary, are the summary's words."""
     long = "The sponsors had no role in the design of the study, the analysis or the writing of the paper. " * 5
-    page = ("<h1>Title</h1><h2>Key Takeaway</h2><p>People saw three kinds of posts:</p><ul><li>Ads</li>"
+    page = ("<h1>Title</h1><h2>Key Takeaway</h2><p>Sponsored-research trials: 3 of 12.</p>"
+            "<p>People saw three kinds of posts:</p><ul><li>Ads</li>"
             f"<li>Sponsored content</li><li>Posts from patient groups</li></ul><div><b>Sponsored</b><p>{long}</p></div>"
             "<h2>More Details</h2><p>Journal: Neurology</p>")
     text = parse(page, URL)["sections"][0]["text"]
-    assert text.startswith("People saw three kinds of posts:\n\nAds\n\nSponsored content\n\nPosts from patient groups")
+    assert text.startswith("Sponsored-research trials: 3 of 12.\n\nPeople saw three kinds of posts:\n\nAds\n\n"
+                           "Sponsored content\n\nPosts from patient groups")
     assert text.endswith(long.strip())
 
 
