@@ -193,6 +193,12 @@ def _v9_url_last_crawl(db: Database) -> None:
         db["urls"].add_column("last_crawl_id", int)
 
 
+def _v10_crawl_note(db: Database) -> None:
+    """Version 10: why a finished crawl marked nothing gone, or why it failed (what its summary said)."""
+    if "note" not in db["crawls"].columns_dict:
+        db["crawls"].add_column("note", str)
+
+
 MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (1, _v1_core),
     (2, _v2_article_state),
@@ -203,6 +209,7 @@ MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (7, _v7_page_links),
     (8, _v8_moved_to),
     (9, _v9_url_last_crawl),
+    (10, _v10_crawl_note),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -165,9 +165,10 @@ class Archive:
                                "or stop it first; two crawls of one site would mark each other's pages gone")
 
     def finish_crawl(self, crawl_id: int, status: str = "finished",
-                     complete_hosts: list[str] | None = None, finished_at: str | None = None) -> dict:
+                     complete_hosts: list[str] | None = None, finished_at: str | None = None,
+                     note: str | None = None) -> dict:
         """Close a crawl; with complete_hosts (sites: 'host' or 'host:port'), live articles there that it
-        did not see become gone."""
+        did not see become gone. `note`: why it marked nothing gone, or why it failed."""
         at = normalise(finished_at)
         with self.transaction() as conn:
             if complete_hosts:
@@ -175,7 +176,8 @@ class Archive:
                 conn.executemany("UPDATE articles SET status = 'gone', gone_at = ? WHERE id = ?",
                                  [(at, article_id) for article_id in gone])
                 conn.execute("UPDATE crawls SET gone = gone + ? WHERE id = ?", (len(gone), crawl_id))
-            conn.execute("UPDATE crawls SET status = ?, finished_at = ? WHERE id = ?", (status, at, crawl_id))
+            conn.execute("UPDATE crawls SET status = ?, finished_at = ?, note = ? WHERE id = ?",
+                         (status, at, note, crawl_id))
         return self.crawl_counts(crawl_id)
 
     def crawl_status(self, crawl_id: int) -> str | None:

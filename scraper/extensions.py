@@ -135,9 +135,11 @@ class CrawlRecorder:
             return
         status = self._status(reason)
         complete = status == "finished" and reason == "finished" and _incomplete(session) is None
+        note = session.failure if status == "failed" else (
+            _not_judged(session, reason) if status == "finished" and not complete else None)
         try:
             counts = session.archive.finish_crawl(
-                session.crawl_id, status=status, complete_hosts=session.scope.hosts if complete else None)
+                session.crawl_id, status=status, complete_hosts=session.scope.hosts if complete else None, note=note)
         except Exception as exc:  # the archive broke mid-crawl; the summary must still be told
             logger.error("Could not finish crawl %s: %s", session.crawl_id, exc)
             session.failure = session.failure or f"archive: {exc}"
@@ -174,10 +176,15 @@ class CrawlRecorder:
                          if self.crawler.settings.get("JOBDIR") else
                          "  interrupted: run again to crawl the rest (with --resume DIR a crawl continues where it stopped)")
         elif status == "finished" and not complete:
-            lines.append(f"  {_incomplete(session)}: articles not seen were not marked gone")
+            lines.append(f"  {_not_judged(session, reason)}")
         if session.failure:
             lines.append(f"  failed: {session.failure}")
         print("\n".join(lines), file=self.out, flush=True)
+
+
+def _not_judged(session: CrawlSession, reason: str) -> str:
+    """The summary's line (and the crawls row's note) for a finished crawl that marked nothing gone."""
+    return f"{_incomplete(session) or reason}: articles not seen were not marked gone"
 
 
 def _incomplete(session: CrawlSession) -> str | None:

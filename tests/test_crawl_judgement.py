@@ -125,7 +125,10 @@ def test_pages_failing_for_now_stay_live_and_such_a_crawl_marks_nothing_gone(tmp
         site.routes["/s/a"] = ok(summary("Alpha"))
         assert crawl(url, "--db", str(db), *FAST).returncode == 0  # a complete crawl: Gamma is gone now
     assert statuses(db) == {"/s/a": "live", "/s/b": "live", "/s/c": "gone"}
-    assert query(db, "SELECT gone FROM crawls ORDER BY id") == [(0,), (0,), (1,)]
+    # The crawls row says why the second crawl judged nothing gone, as its summary did.
+    assert query(db, "SELECT gone, note FROM crawls ORDER BY id") == [
+        (0, None), (0, "1 fetches failed for now (5xx, 429, timeouts): articles not seen were not marked gone"),
+        (1, None)]
 
 
 def test_a_complete_crawl_marks_gone_only_on_its_own_site_and_port(tmp_path: Path) -> None:
