@@ -20,7 +20,7 @@ from scrapy.utils.httpobj import urlparse_cached
 
 from archive import ArchiveError
 from archive.crawls import site_of
-from scraper.session import CrawlSession, incomplete_reason, session_for
+from scraper.session import CrawlSession, gone_not_judged, incomplete_reason, session_for
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ class CrawlRecorder:
         status = self._status(reason)
         complete = status == "finished" and reason == "finished" and _incomplete(session) is None
         note = session.failure if status == "failed" else (
-            _not_judged(session, reason) if status == "finished" and not complete else None)
+            gone_not_judged(_incomplete(session) or reason) if status == "finished" and not complete else None)
         try:
             counts = session.archive.finish_crawl(
                 session.crawl_id, status=status, complete_hosts=session.scope.hosts if complete else None, note=note)
@@ -176,15 +176,10 @@ class CrawlRecorder:
                          if self.crawler.settings.get("JOBDIR") else
                          "  interrupted: run again to crawl the rest (with --resume DIR a crawl continues where it stopped)")
         elif status == "finished" and not complete:
-            lines.append(f"  {_not_judged(session, reason)}")
+            lines.append(f"  {gone_not_judged(_incomplete(session) or reason)}")
         if session.failure:
             lines.append(f"  failed: {session.failure}")
         print("\n".join(lines), file=self.out, flush=True)
-
-
-def _not_judged(session: CrawlSession, reason: str) -> str:
-    """The summary's line (and the crawls row's note) for a finished crawl that marked nothing gone."""
-    return f"{_incomplete(session) or reason}: articles not seen were not marked gone"
 
 
 def _incomplete(session: CrawlSession) -> str | None:

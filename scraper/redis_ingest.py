@@ -96,10 +96,11 @@ class Ingest:
         self.publish_validators()
         return self.crawl_id
 
-    def finish_crawl(self, status: str, complete_hosts: list[str] | None) -> dict:
-        """Close the crawls row (marking unseen articles gone when complete) and the Redis crawl."""
+    def finish_crawl(self, status: str, complete_hosts: list[str] | None, note: str | None = None) -> dict:
+        """Close the crawls row (marking unseen articles gone when complete, else saying why not in its
+        note) and the Redis crawl."""
         assert self.crawl_id is not None
-        counts = self.archive.finish_crawl(self.crawl_id, status=status, complete_hosts=complete_hosts)
+        counts = self.archive.finish_crawl(self.crawl_id, status=status, complete_hosts=complete_hosts, note=note)
         self.server.delete(self.keys.crawl, self.keys.ingested(self.crawl_id))
         self.publish_counts()
         return counts

@@ -26,7 +26,7 @@ from scraper.redis_worker import connect
 from scraper.run import CrawlOptions, CrawlResult, run_crawl
 from scraper.scope import Scope
 from scraper.fetched import transient_status
-from scraper.session import incomplete_reason, open_archive
+from scraper.session import gone_not_judged, incomplete_reason, open_archive
 
 
 def worker_options(options: CrawlOptions, redis_url: str, crawl_id: int | None = None) -> CrawlOptions:
@@ -96,7 +96,7 @@ def run_distributed(options: CrawlOptions, redis_url: str, workers: int, out: Te
     incomplete = _incomplete(archive, crawl_id, limited)
     if done:
         hosts = None if incomplete else Scope.build(options.start_urls, profile.allowed_hosts).hosts
-        counts = ingest.finish_crawl("finished", hosts)
+        counts = ingest.finish_crawl("finished", hosts, gone_not_judged(incomplete))
         status = "finished"
     else:  # the Redis crawl stays open: the same command continues it
         counts = archive.finish_crawl(crawl_id, status="interrupted")
@@ -153,7 +153,7 @@ def run_writer(redis_url: str, db: str, start_urls: list[str], profile_path: str
     start = json.loads(state.get("start_urls") or "[]") or start_urls
     incomplete = _incomplete(archive, crawl_id, bool(state.get("limited")))
     hosts = None if incomplete else Scope.build(start, profile.allowed_hosts).hosts
-    counts = ingest.finish_crawl("finished", hosts)
+    counts = ingest.finish_crawl("finished", hosts, gone_not_judged(incomplete))
     archive.close()
     workers = 0
     _summary(out, crawl_id, "finished", time.monotonic() - started, ingest, counts, workers, [], incomplete)
@@ -203,7 +203,7 @@ def _summary(out: TextIO, crawl_id: int, status: str, elapsed: float, ingest: In
     if status == "interrupted":
         lines.append("  interrupted: run the same command again to continue (the frontier is kept in Redis)")
     elif incomplete:
-        lines.append(f"  {incomplete}: articles not seen were not marked gone")
+        lines.append(f"  {gone_not_judged(incomplete)}")
     lines += [f"  {line}" for line in failed]
     print("\n".join(lines), file=out, flush=True)
 

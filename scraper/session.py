@@ -118,6 +118,11 @@ def incomplete_reason(limited: bool, transient_errors: int, pages_reached: int) 
     return None
 
 
+def gone_not_judged(why: str | None) -> str | None:
+    """The summary's line, and the crawls row's note, for a finished crawl that marked nothing gone."""
+    return f"{why}: articles not seen were not marked gone" if why else None
+
+
 def session_for(crawler: Crawler) -> CrawlSession:
     """The crawl's session, made from its settings on first use (opens the archive: may raise ArchiveError)."""
     session = _SESSIONS.get(crawler)
