@@ -313,21 +313,23 @@ class Archive:
                 record: dict, raw: bytes, digest: str, chash: str, rhash: str, at: str, hdrs: dict[str, str],
                 http_status: int, cause: str) -> str:
         article_id = state["id"]
+        unchanged = chash == state["content_hash"]
+        old = None if unchanged else current_record(conn, article_id)
+        reason = None if unchanged else self._looks_truncated(conn, old, record, state["snapshot_sha256"], raw)
+        if reason and not self._held_before(conn, article_id, digest, crawl_id):
+            # The site answered for the page (not gone), but not with it: nothing of the article was seen.
+            conn.execute("UPDATE articles SET last_crawl_id = ? WHERE id = ?", (crawl_id, article_id))
+            self._fetch_error(conn, crawl_id, url, http_status, f"held: {reason}", at)
+            return "held"
         conn.execute(
             "UPDATE articles SET last_seen = ?, status = 'live', gone_at = NULL, moved_to = NULL,"
             " last_crawl_id = ?, etag = ?, last_modified = ? WHERE id = ?",
             (at, crawl_id, hdrs.get("etag"), hdrs.get("last-modified"), article_id))
-        if chash == state["content_hash"]:
+        if unchanged:
             if digest != state["snapshot_sha256"]:
                 conn.execute("UPDATE articles SET snapshot_sha256 = ? WHERE id = ?", (digest, article_id))
             self._cards(conn, article_id, record, rhash, state, at)
             return "unchanged"
-        old = current_record(conn, article_id)
-        reason = self._looks_truncated(conn, old, record, state["snapshot_sha256"], raw)
-        if reason and not self._held_before(conn, article_id, digest, crawl_id):
-            touch_cards(conn, article_id, at)
-            self._fetch_error(conn, crawl_id, url, http_status, f"held: {reason}", at)
-            return "held"
         add_version(conn, article_id, record, old=old, version=(state["current_version"] or 0) + 1,
                     crawl_id=crawl_id, fetched_at=at, cause=cause, snapshot_sha256=digest, chash=chash,
                     version_related=self.version_related)

@@ -264,6 +264,9 @@ def test_truncated_page_is_held_not_versioned(archive):
     assert error == "held: record lost 3 of 4 sections (truncated page?)"
     counts = archive.crawl_counts(crawl)
     assert (counts["held"], counts["errors"], counts["fetched"]) == (1, 1, 1)
+    # Nothing of the article was seen (a login wall or maintenance page is held the same way): last_seen
+    # stays, and the article counts as answered for (not gone).
+    assert archive.conn.execute("SELECT last_seen, last_crawl_id, status FROM articles").fetchone() == (T0, crawl, "live")
     assert one(archive, "SELECT outcome FROM fetches ORDER BY crawl_id DESC, seq DESC")[0] == "held"
     # losing fewer than half is an ordinary change
     fewer = make_record(URL)
