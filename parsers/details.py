@@ -18,13 +18,19 @@ from parsers.text import collapse, text_of
 
 Source = dict[str, Any]
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>]+)", re.I)
-_KEY_JOURNAL = re.compile(r"journal|published in|publication\b(?!\s*date)|venue|periodical|source", re.I)
+# Field names, also as sites in other languages write them ("Zeitschrift:", "Revue :", "Fecha:", "発行日：").
+_KEY_JOURNAL = re.compile(r"journal|published in|publication\b(?!\s*date)|venue|periodical|source|zeitschrift|revue"
+                          r"|revista|rivista|tijdschrift|czasopismo|журнал|tidskrift|tidsskrift|lehti|dergi|περιοδικό"
+                          r"|مجلة|כתב (?:ה)?עת|期刊|雑誌|掲載誌|ジャーナル|학술지", re.I)
 _KEY_DOI = re.compile(r"\bdoi\b", re.I)
-_KEY_DATE = re.compile(r"date|published|year|issued|posted|presented|released", re.I)
-_KEY_URL = re.compile(r"link|url|study|article|paper|original", re.I)
+_KEY_DATE = re.compile(r"date|published|year|issued|posted|presented|released|datum|fecha|\bdata\b|ver[öo]ffentlicht"
+                       r"|erschienen|publi[ée]|publicad[oa]|pubblicat[oa]|gepubliceerd|opublikowan|опубликован|дата"
+                       r"|publicerad|julkaistu|yay[ıi]n|تاريخ|תאריך|発行|発表|出版|发表|日付|日期", re.I)
+_KEY_URL = re.compile(r"link|url|study|article|paper|original|studie|étude|estudio|estudo|studio|onderzoek|badanie"
+                      r"|исследование|ссылка|lien|enlace|collegamento|קישור|رابط|論文|研究", re.I)
 _MAX_KEY_WORDS = 5
 # "Journal: X", "Study date: Y", and a key with its translation: "Journal / Revue : X".
-_KEY_COLON = re.compile(r"(?:^|(?<=\s))((?:[^\W\d][\w.'\-]*\s+(?:/\s+)?){0,3}[^\W\d][\w.'\-]*)\s*:\s+")
+_KEY_COLON = re.compile(r"(?:^|(?<=\s))((?:[^\W\d][\w.'\-]*\s+(?:/\s+)?){0,3}[^\W\d][\w.'\-]*)(?:\s*:\s+|\s*\uff1a\s*)")
 _OTHER_URL = re.compile(r"(?:https?://|www\.)(?!(?:dx\.)?doi\.org)\S+", re.I)
 _DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org"})
 # A person's page ("Posted by <a href=https://www.blogger.com/profile/0123>"): never the study.

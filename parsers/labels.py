@@ -20,7 +20,9 @@ _MAX_LABEL_TEXT = 200
 _FILLERS = "level|score|rating|grade|rank|ranking"
 _WORD_END = r"(?![\w]|[\-\u2010\u2011][^\W\d_])"
 # A value written first ("6/10 - relevant to families of ..."): the words after it explain it, however many.
-_VALUE_FIRST = re.compile(r"^(?:\d+(?:[.,]\d+)?\s*(?:[/\u2044]|out\s+of\b|of\b)\s*\d+|[\u2605\u2606]{2,})", re.I)
+# "of" as other languages say it between a value and its scale ("4,5 von 5", "4 sur 5", "4 de 5", "4 из 5").
+OF_WORDS = r"out\s+of|of|von|sur|de|su|van|z|ze|из|от|av|af|من|מתוך"
+_VALUE_FIRST = re.compile(rf"^(?:\d+(?:[.,]\d+)?\s*(?:[/\u2044\uff0f]|(?:{OF_WORDS})(?!\w))\s*\d+|[\u2605\u2606]{{2,}})", re.I)
 
 
 @dataclass(slots=True)
@@ -56,11 +58,11 @@ class Labels:
         # "Credibility: 4/5", "Interest level: High" - a rating label (and a filler word) followed by its value.
         # A hyphen joining letters makes one word: "Interest-based" names no rating.
         self._rating_prefix = re.compile(
-            rf"^\s*({alternatives}){_WORD_END}(\s+(?:{_FILLERS}){_WORD_END})?\s*[:\-\u2013\u2014|]?\s*(.*)$", re.I | re.S
+            rf"^\s*({alternatives}){_WORD_END}(\s+(?:{_FILLERS}){_WORD_END})?\s*[:\-\u2013\u2014|\uff1a\uff5c]?\s*(.*)$", re.I | re.S
         ) if alternatives else None
         # "Credibility: 3/5  Interest: 4/5" - another rating named (with its colon) inside a value.
         self._rating_inside = re.compile(
-            rf"(?<!\w)({alternatives}){_WORD_END}(?:\s+(?:{_FILLERS}){_WORD_END})?\s*[:\u2013\u2014]\s*", re.I
+            rf"(?<!\w)({alternatives}){_WORD_END}(?:\s+(?:{_FILLERS}){_WORD_END})?\s*[:\u2013\u2014\uff1a]\s*", re.I
         ) if alternatives else None
         # Pages repeat their short texts (navigation, labels, boilerplate): each is judged once.
         self._kinds_seen: dict[str, str | None] = {}

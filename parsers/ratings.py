@@ -9,14 +9,15 @@ from lxml import etree
 
 from parsers.headings import H_TAGS
 from parsers.icons import count_icons
-from parsers.labels import LabelHit
+from parsers.labels import OF_WORDS, LabelHit
 from parsers.text import collapse, norm_label, text_of
 
 Rating = dict[str, Any]
 _NUM = r"(\d+(?:[.,]\d+)?)"
 _UNIT_WORDS = r"(?:stars?|points?|pts)\b"
 # Never a piece of a date: "11/2/2024" holds no "11/2".
-_OF = re.compile(rf"(?<![\d/.,]){_NUM}\s*(?:{_UNIT_WORDS}\s*)?(?:[/\u2044\u2215]|out\s+of|of)\s*{_NUM}(?!\d|\s*/\s*\d)(?:\s*{_UNIT_WORDS})?", re.I)
+_OF = re.compile(rf"(?<![\d/.,]){_NUM}\s*(?:{_UNIT_WORDS}\s*)?(?:[/\u2044\u2215\uff0f]|(?:{OF_WORDS})(?!\w))\s*{_NUM}"
+                 rf"(?!\d|\s*/\s*\d)(?:\s*{_UNIT_WORDS})?", re.I)
 _UNIT = re.compile(rf"{_NUM}\s*{_UNIT_WORDS}", re.I)
 _BARE = re.compile(rf"^\s*{_NUM}\s*$")
 # "80%" at the start of the value ("(80%)" too): the page states a number out of 100.

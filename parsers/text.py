@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_TRAILING_PUNCT = re.compile(r"[\s:\-\u2013\u2014|]+$")
-_LABEL_END = " :-\u2013\u2014|"  # _TRAILING_PUNCT's characters once whitespace is collapsed
-_FINAL_PUNCT = tuple('.!?"\')\u201d\u2019\u00bb]')
+_TRAILING_PUNCT = re.compile(r"[\s:\-\u2013\u2014|\uff1a\uff5c]+$")  # (also full-width ： and ｜)
+_LABEL_END = " :-\u2013\u2014|\uff1a\uff5c"  # _TRAILING_PUNCT's characters once whitespace is collapsed
+_FINAL_PUNCT = tuple('.!?"\')\u201d\u2019\u00bb]\u3002\uff01\uff1f\u061f\u06d4\u0964\u300d\u300f\uff09')  # (also 。！？؟۔।」』）)
 _ELLIPSIS = ("...", "\u2026")
 # A paragraph of prose (not a caption, byline or footnote) has at least this many words.
 PROSE_WORDS = 12
