@@ -70,8 +70,8 @@ class RedisArchive:
         self._crawl_id()
 
     def finish_crawl(self, crawl_id: int, status: str = "finished",
-                     complete_hosts: list[str] | None = None) -> dict:
-        """The writer finishes the crawls row; a worker only reports the counts so far."""
+                     complete_hosts: list[str] | None = None, note: str | None = None) -> dict:
+        """The writer finishes the crawls row (and its note); a worker only reports the counts so far."""
         return self.crawl_counts(crawl_id)
 
     def crawl_status(self, crawl_id: int) -> str | None:

@@ -5,6 +5,7 @@ worker or the writer dies."""
 from __future__ import annotations
 
 import collections
+import inspect
 import json
 import os
 import re
@@ -112,6 +113,7 @@ def test_three_workers_archive_what_one_process_does(tmp_path: Path, redis_url: 
             srv.clear_log()
             many = crawl(srv.url, "--db", str(dist), "--redis", redis_url + "/1", "--workers", "3", *FAST)
             assert many.returncode == 0, many.stderr
+            assert "exited" not in many.stderr and "Error" not in many.stderr, many.stderr  # (every worker too)
             requests = srv.requests
             asked = answered_paths(requests)
             assert asked and not [p for p, n in asked.items() if n > 1], "a page was requested twice"
@@ -207,3 +209,17 @@ def test_writer_restart_stores_each_entry_once(tmp_path: Path, redis_url: str) -
         assert sender.validators(url) == archive.validators(url) != (None, None)
         assert sender.links(url) == [f"http://127.0.0.1:1/list?from={path}", "http://127.0.0.1:1/"]
     archive.close()
+
+
+def test_the_workers_archive_takes_what_the_archive_takes() -> None:
+    """The crawler calls either with the same arguments (a worker had failed on finish_crawl(note=...))."""
+    from archive import Archive
+    from scraper.redis_worker import RedisArchive
+
+    archive_only = {"started_at", "finished_at"}  # (imports and tests date a crawl; the crawler never does)
+    shared = [name for name in vars(RedisArchive) if not name.startswith("_") and hasattr(Archive, name)]
+    assert {"finish_crawl", "store", "not_modified", "gone", "error", "remember_links"} <= set(shared)
+    for name in shared:
+        theirs = inspect.signature(getattr(Archive, name)).parameters
+        ours = inspect.signature(getattr(RedisArchive, name)).parameters
+        assert set(theirs) - set(ours) <= archive_only, (name, set(theirs) - set(ours))
