@@ -180,6 +180,14 @@ class Archive:
                          (status, at, note, crawl_id))
         return self.crawl_counts(crawl_id)
 
+    def crawl_running(self, crawl_id: int) -> bool:
+        """The crawl is 'running' and its process still runs (on another machine: assumed to)."""
+        with self._lock, translated(self.path):
+            row = self.conn.execute("SELECT status, pid, host FROM crawls WHERE id = ?", (crawl_id,)).fetchone()
+        if row is None or row[0] != "running":
+            return False
+        return row[1] is None or row[2] != _HOST or (row[1] != os.getpid() and _alive(row[1]))
+
     def crawl_status(self, crawl_id: int) -> str | None:
         """The crawl's status ('running' after a crawler that died without closing it), None if unknown."""
         with self._lock, translated(self.path):

@@ -18,7 +18,7 @@ from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 
-from archive import ArchiveError
+from archive import ArchiveError, CrawlRunning
 from archive.crawls import site_of
 from scraper.session import CrawlSession, gone_not_judged, incomplete_reason, session_for
 
@@ -86,6 +86,11 @@ class CrawlRecorder:
         crawl_id = self._kept_crawl_id()
         if crawl_id is None or self.session.archive.crawl_status(crawl_id) not in ("running", "abandoned"):
             return
+        if self.session.archive.crawl_running(crawl_id):
+            # The same command run again while the first still runs (a nightly crawl outlasting its
+            # day): refused before Scrapy opens the JOBDIR, whose queue is that crawl's.
+            raise CrawlRunning(f"crawl {crawl_id} kept in {self.id_file.parent} is still running: let it finish "
+                               "or stop it first")
         from scraper.run import clear_job_state  # late: run imports the crawler machinery
 
         assert self.id_file is not None

@@ -274,6 +274,32 @@ def test_a_resume_directory_of_another_sites_crawl_is_refused(tmp_path: Path) ->
     assert statuses(db) == {"/s/a": "live"}
 
 
+def test_the_same_command_again_while_its_crawl_runs_leaves_that_crawl_alone(tmp_path: Path) -> None:
+    """A nightly crawl outlasting its day: the next run of the same line (same --resume DIR) is refused
+    before it touches the DIR, whose queue is the running crawl's (it had wiped it: pages were lost)."""
+    db, jobdir = tmp_path / "a.db", tmp_path / "job"
+    paths = [f"/s/{n}" for n in range(12)]
+    site = Site({"/": ok(home(paths)), **{p: ok(summary(f"Study {p[3:]}")) for p in paths}}, delay=0.3)
+    with serve(site) as url:
+        args = [str(BIN / "summary-archive"), "crawl", url, "--db", str(db), "--resume", str(jobdir), *FAST,
+                "--concurrency", "1"]
+        first = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 60
+            while not (db.exists() and query(db, "SELECT count(*) FROM articles")[0][0]):  # under way
+                assert time.monotonic() < deadline and first.poll() is None, "the first crawl archived nothing"
+                time.sleep(0.1)
+            kept = {p.relative_to(jobdir) for p in jobdir.rglob("*")}
+            second = crawl(url, "--db", str(db), "--resume", str(jobdir), *FAST)
+            left = {p.relative_to(jobdir) for p in jobdir.rglob("*")}
+        finally:
+            _, first_err = first.communicate(timeout=120)
+    assert second.returncode == 1 and "crawl 1 kept in" in second.stderr and "still running" in second.stderr
+    assert "did not shut down cleanly" not in second.stderr and kept <= left and "requests.seen" in map(str, kept)
+    assert first.returncode == 0 and "Traceback" not in first_err, first_err
+    assert sorted(statuses(db)) == sorted(paths) and query(db, "SELECT id, status FROM crawls") == [(1, "finished")]
+
+
 def moves(db: Path) -> dict[str, tuple[str, str | None]]:
     return {path_of(url): (status, moved_to and path_of(moved_to))
             for url, status, moved_to in query(db, "SELECT url, status, moved_to FROM articles")}
