@@ -6,11 +6,12 @@ import json
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from archive import snapshots
 from archive.clock import normalise
 from archive.content import content_hash, related_hash
+from archive.crawls import site_of
 from archive.related import update_cards
 from archive.store import Archive
 from archive.versions import prepare_version, write_version
@@ -45,15 +46,25 @@ def _parse_batch(parse_fn: ParseFn, version_related: bool, items: list[tuple]) -
     return out
 
 
-def _batches(archive: Archive, size: int) -> Iterator[list[tuple]]:
+def _site_filter(archive: Archive, sites: Iterable[str] | None) -> tuple[str, list[str]]:
+    """SQL condition (and its parameters) for articles on `sites` ('host' or 'host:port'); all when None."""
+    if sites is None:
+        return "1", []
+    archive.conn.create_function("site_of", 1, site_of, deterministic=True)
+    wanted = sorted({site.lower() for site in sites})
+    return f"site_of(a.url) IN ({', '.join('?' * len(wanted))})", wanted
+
+
+def _batches(archive: Archive, size: int, where: tuple[str, list[str]]) -> Iterator[list[tuple]]:
     """Articles with a stored snapshot, in id order, `size` at a time (keyset paging: no fetchall)."""
     last = 0
+    condition, params = where
     while True:
         rows = archive.conn.execute(
             "SELECT a.id, a.url, s.body, s.encoding, s.headers, v.record, a.content_hash, a.related_hash"
             " FROM articles a JOIN snapshots s ON s.sha256 = a.snapshot_sha256"
             " LEFT JOIN versions v ON v.article_id = a.id AND v.version = a.current_version"
-            " WHERE a.id > ? ORDER BY a.id LIMIT ?", (last, size)).fetchall()
+            f" WHERE a.id > ? AND {condition} ORDER BY a.id LIMIT ?", (last, *params, size)).fetchall()
         if not rows:
             return
         last = rows[-1][0]
@@ -88,8 +99,9 @@ def _apply(archive: Archive, results: list[tuple], totals: dict[str, int]) -> No
 
 def reparse(path: str | Path, parse_fn: ParseFn, *, workers: int | None = None,
             progress: Callable[[int, int], None] | None = None, version_related: bool = False,
-            batch_size: int = BATCH) -> dict:
-    """Re-run `parse_fn(body, url, headers)` over every article's latest snapshot; returns counts.
+            batch_size: int = BATCH, sites: Iterable[str] | None = None) -> dict:
+    """Re-run `parse_fn(body, url, headers)` over every article's latest snapshot (only those on
+    `sites`, 'host' or 'host:port', when given: a profile fits one site); returns counts.
 
     Parsing runs in a process pool (workers=1 parses in this process); this process is the one
     writer. Each batch commits on its own, so an interrupted run keeps what it finished and a
@@ -98,8 +110,10 @@ def reparse(path: str | Path, parse_fn: ParseFn, *, workers: int | None = None,
     workers = workers or os.cpu_count() or 1
     totals = {"articles": 0, "changed": 0, "unchanged": 0, "failed": 0}
     with Archive(path, create=False, version_related=version_related) as archive:
+        where = _site_filter(archive, sites)
         total = archive.conn.execute(
-            "SELECT count(*) FROM articles a JOIN snapshots s ON s.sha256 = a.snapshot_sha256").fetchone()[0]
+            f"SELECT count(*) FROM articles a JOIN snapshots s ON s.sha256 = a.snapshot_sha256 WHERE {where[0]}",
+            where[1]).fetchone()[0]
         if progress:
             progress(0, total)
 
@@ -110,13 +124,13 @@ def reparse(path: str | Path, parse_fn: ParseFn, *, workers: int | None = None,
                 progress(totals["articles"], total)
 
         if workers == 1:
-            for batch in _batches(archive, batch_size):
+            for batch in _batches(archive, batch_size, where):
                 done(_parse_batch(parse_fn, version_related, batch))
             return totals
         pool = ProcessPoolExecutor(max_workers=workers)
         pending: set[Future[Any]] = set()
         try:
-            for batch in _batches(archive, batch_size):
+            for batch in _batches(archive, batch_size, where):
                 pending.add(pool.submit(_parse_batch, parse_fn, version_related, batch))
                 if len(pending) >= workers * 2:  # bounded: memory stays flat on any archive size
                     finished, pending = wait(pending, return_when=FIRST_COMPLETED)

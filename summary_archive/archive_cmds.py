@@ -78,15 +78,18 @@ def history_cmd(url: str, db: str, as_json: bool) -> None:
             click.echo(f"    {line}")
 
 
-def _parse_function(profile_path: str | None) -> tuple[Callable[..., dict], bool]:
-    """parsers.parse bound to the site profile (picklable), and whether cards are versioned."""
+def _parse_function(profile_path: str | None) -> tuple[Callable[..., dict], bool, list[str]]:
+    """parsers.parse bound to the site profile (picklable), whether cards are versioned, and the sites
+    the profile names (its start URLs')."""
     import parsers  # the CLI ties parser and archive together; archive itself never imports it
+    from archive.crawls import site_of
 
     try:
         profile = parsers.load_profile(profile_path)
     except parsers.ProfileError as exc:
         raise UsageProblem(str(exc)) from None
-    return functools.partial(parsers.parse, profile=profile), bool(profile.version_related)
+    sites = sorted({site_of(url) for url in profile.start_urls} - {""})
+    return functools.partial(parsers.parse, profile=profile), bool(profile.version_related), sites
 
 
 @click.command("reparse")
@@ -95,10 +98,15 @@ def _parse_function(profile_path: str | None) -> tuple[Callable[..., dict], bool
               help="Parser processes (default: every core).")
 @click.option("--profile", "profile_path", type=click.Path(dir_okay=False), default=None,
               help="Site profile TOML (labels, version_related).")
-def reparse_cmd(db: str, workers: int | None, profile_path: str | None) -> None:
+@click.option("--site", "sites", multiple=True, metavar="HOST[:PORT]",
+              help="Only this site's articles (repeatable; default: the profile's start URLs' sites, else all).")
+def reparse_cmd(db: str, workers: int | None, profile_path: str | None, sites: tuple[str, ...]) -> None:
     """Run today's parser over the stored snapshots; changed records become new versions."""
     _require(db)
-    parse_fn, version_related = _parse_function(profile_path)
+    parse_fn, version_related, profile_sites = _parse_function(profile_path)
+    chosen = list(sites) or profile_sites or None
+    if chosen:
+        click.echo(f"reparsing the articles of {', '.join(chosen)}", err=True)
     with contextlib.ExitStack() as stack:
         bars: list = []
 
@@ -111,7 +119,7 @@ def reparse_cmd(db: str, workers: int | None, profile_path: str | None) -> None:
 
         with _reported():
             totals = reparse(db, parse_fn, workers=workers, progress=progress,
-                             version_related=version_related)
+                             version_related=version_related, sites=chosen)
     click.echo(f"reparsed {totals['articles']} articles: {totals['changed']} changed (new versions), "
                f"{totals['unchanged']} unchanged, {totals['failed']} failed")
 

@@ -104,3 +104,39 @@ def test_reparse_updates_cards_without_a_version(tmp_path):
         assert [(r["url"], r["current"], r["first_seen"]) for r in rows] == [
             ("https://example.org/summaries/s1", 1, "2026-11-20T10:00:00Z")]
         assert json.loads(archive.db["versions"].get(1)["changed"]) == ["created"]
+
+
+def test_reparse_of_some_sites_leaves_the_others_alone(tmp_path):
+    """An archive of several sites, each crawled with its own profile: a profile fits one site, so a
+    reparse can be limited to it (it had turned another site's summaries into pages of type 'other')."""
+    path = tmp_path / "a.db"
+    urls = ["https://a.example/s/1", "https://a.example/s/2", "http://b.example:8080/s/1", "https://c.example/s/1"]
+    with Archive(path) as archive:
+        crawl = archive.start_crawl(["https://a.example/"])
+        for url in urls:
+            record = make_record(url)
+            archive.store(crawl, url, record, page_for(record), {"Content-Type": "text/html"})
+    totals = reparse(path, parse_v2, workers=1, sites=["a.example", "B.example:8080"])
+    assert totals == {"articles": 3, "changed": 3, "unchanged": 0, "failed": 0}
+    assert [len(history(path, url)) for url in urls] == [2, 2, 2, 1]
+
+
+def test_reparse_command_takes_the_profiles_sites_or_site_options(tmp_path):
+    from click.testing import CliRunner
+
+    from summary_archive.archive_cmds import reparse_cmd
+
+    path = tmp_path / "a.db"
+    urls = ["https://a.example/s/1", "https://c.example/s/1"]
+    with Archive(path) as archive:
+        crawl = archive.start_crawl(["https://a.example/"])
+        for url in urls:
+            record = make_record(url, title="Old title")  # (today's parser reads the page's own title)
+            archive.store(crawl, url, record, page_for(make_record(url)), {"Content-Type": "text/html"})
+    profile = tmp_path / "c.toml"
+    profile.write_text('[crawl]\nstart_urls = ["https://c.example/"]\n')
+    done = CliRunner().invoke(reparse_cmd, ["--db", str(path), "--profile", str(profile), "--workers", "1"])
+    assert done.exit_code == 0, done.output + done.stderr
+    assert "reparsing the articles of c.example" in done.stderr and "reparsed 1 articles" in done.output
+    done = CliRunner().invoke(reparse_cmd, ["--db", str(path), "--site", "a.example", "--workers", "1"])
+    assert done.exit_code == 0 and "reparsed 1 articles" in done.output, done.output + done.stderr
