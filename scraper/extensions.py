@@ -166,7 +166,7 @@ class CrawlRecorder:
         responses = self.crawler.stats.get_value("response_received_count", 0)
         rate = responses / elapsed if elapsed > 0 else 0.0
         lines = [
-            f"crawl {session.crawl_id} {status} ({reason}) after {_duration(elapsed)}: "
+            f"crawl {session.crawl_id} {status}{'' if status == 'failed' else f' ({reason})'} after {_duration(elapsed)}: "
             f"{responses} responses this run ({rate:.1f}/s)",
             "  " + ", ".join(f"{name} {counts.get(name, 0)}" for name in ("fetched", *_COUNTERS)),
         ]

@@ -282,6 +282,7 @@ def test_unreachable_start_url_fails_with_one_line(tmp_path: Path) -> None:
     lines = [line for line in proc.stderr.splitlines() if line.startswith("Error:")]
     assert len(lines) == 1 and "could not reach" in lines[0] and url in lines[0], proc.stderr
     assert "Traceback" not in proc.stderr and len(proc.stderr.splitlines()) <= 6, proc.stderr  # (robots.txt too)
+    assert "crawl 1 failed after" in proc.stderr, proc.stderr  # (not "failed (finished)": the failed line says why)
     [(status, note)] = query(tmp_path / "a.db", "SELECT status, note FROM crawls")
     assert status == "failed" and note.startswith("could not reach the start URL") and url in note
 
