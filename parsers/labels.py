@@ -57,8 +57,10 @@ class Labels:
         alternatives = "|".join(re.escape(collapse(n)) for n in sorted(self.ratings, key=len, reverse=True) if n.strip())
         # "Credibility: 4/5", "Interest level: High" - a rating label (and a filler word) followed by its value.
         # A hyphen joining letters makes one word: "Interest-based" names no rating.
+        # The name may carry its translation before the colon: "Credibility / Crédibilité: 4/5".
         self._rating_prefix = re.compile(
-            rf"^\s*({alternatives}){_WORD_END}(\s+(?:{_FILLERS}){_WORD_END})?\s*[:\-\u2013\u2014|\uff1a\uff5c]?\s*(.*)$", re.I | re.S
+            rf"^\s*({alternatives}){_WORD_END}(\s+(?:{_FILLERS}){_WORD_END})?(?:\s*/\s*[^\W\d][^:/|\d]{{0,40}}?(?=\s*[:\uff1a]))?"
+            rf"\s*[:\-\u2013\u2014|\uff1a\uff5c]?\s*(.*)$", re.I | re.S
         ) if alternatives else None
         # "Credibility: 3/5  Interest: 4/5" - another rating named (with its colon) inside a value.
         self._rating_inside = re.compile(

@@ -81,3 +81,11 @@ def test_a_summary_in_another_language_reads_whole_with_its_profile(case: str, t
     assert [s["heading"] for s in record["sections"]] == [labels["take"], labels["found"]]
     assert (record["source"]["journal"], record["source"]["published"]) == ("Neurology", "2025-03-12")
     assert [(c["date"], c["excerpt_truncated"]) for c in record["related"]] == [("2026-02-03", False)] * 2
+
+
+def test_a_rating_name_written_with_its_translation_is_read() -> None:
+    page = ("<html><body><h1>Title</h1><p>Credibility / Crédibilité: 4/5</p><p>Interest / Intérêt: High</p>"
+            "<h2>Key Takeaway / L'essentiel</h2><p>Text.</p></body></html>")
+    ratings = parse(page, URL)["ratings"]
+    assert {k: (r["value"], r["max"], r["label"]) for k, r in ratings.items()} == {
+        "credibility": (4, 5, None), "interest": (None, None, "High")}
