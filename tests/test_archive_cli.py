@@ -161,3 +161,24 @@ def test_crawl_refuses_seconds_that_are_not_a_finite_number(tmp_path, option):
     result = CliRunner().invoke(cli, ["crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "a.db"), *option])
     assert result.exit_code == 2 and f"Invalid value for '{option[0]}'" in result.output
     assert not (tmp_path / "a.db").exists()
+
+
+@pytest.mark.parametrize("args, names", [
+    (["stats", "--db", "{tmp}"], "Invalid value for '--db'"),
+    (["export", "--db", "{tmp}/a.db"], "Missing option '--table'"),
+    (["crawl", "http://127.0.0.1:9/", "--db", "{tmp}/a.db", "--max-pages", "many"], "'--max-pages'"),
+    (["stats", "--db", "{tmp}/a.db", "--colour"], "No such option '--colour'"),
+    (["stat", "--db", "{tmp}/a.db"], "No such command 'stat'"),
+])
+def test_a_usage_error_is_one_line_naming_the_problem_and_the_help(tmp_path, args, names):
+    """Click prints usage, hint and error over four lines; ours is one line like every other error."""
+    result = CliRunner().invoke(cli, [a.format(tmp=tmp_path) for a in args])
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert result.output.startswith("Error: ") and names in result.output and "--help'" in result.output
+    assert not (tmp_path / "a.db").exists()
+
+
+def test_help_still_shows_the_usage(tmp_path):
+    result = CliRunner().invoke(cli, ["crawl", "--help"])
+    assert result.exit_code == 0 and result.output.startswith("Usage: ")
