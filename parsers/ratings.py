@@ -15,9 +15,10 @@ from parsers.text import collapse, norm_label, text_of
 Rating = dict[str, Any]
 _NUM = r"(\d+(?:[.,]\d+)?)"
 _UNIT_WORDS = r"(?:stars?|points?|pts)\b"
-# Never a piece of a date: "11/2/2024" holds no "11/2".
-_OF = re.compile(rf"(?<![\d/.,]){_NUM}\s*(?:{_UNIT_WORDS}\s*)?(?:[/\u2044\u2215\uff0f]|(?:{OF_WORDS})(?!\w))\s*{_NUM}"
-                 rf"(?!\d|\s*/\s*\d)(?:\s*{_UNIT_WORDS})?", re.I)
+# Never a piece of a date: "11/2/2024" holds no "11/2". A slash after a value written with words is
+# its translation's: "4 out of 5 / 4 sur 5".
+_OF = re.compile(rf"(?<![\d/.,]){_NUM}\s*(?:{_UNIT_WORDS}\s*)?(?:(?P<slash>[/\u2044\u2215\uff0f])|(?:{OF_WORDS})(?!\w))"
+                 rf"\s*{_NUM}(?!\d)(?(slash)(?!\s*/\s*\d))(?:\s*{_UNIT_WORDS})?", re.I)
 _UNIT = re.compile(rf"{_NUM}\s*{_UNIT_WORDS}", re.I)
 _BARE = re.compile(rf"^\s*{_NUM}\s*$")
 # "80%" at the start of the value ("(80%)" too): the page states a number out of 100.
@@ -63,7 +64,7 @@ def _rating(value: Any, max_: Any, label: str | None, raw: str) -> Rating:
 def _strong(text: str) -> Rating | None:
     """'4 out of 5', '4/5', '4 of 5 stars' in the text; raw ends where that phrase ends."""
     for m in _OF.finditer(text):
-        value, top = _num(m.group(1)), _num(m.group(2))
+        value, top = _num(m.group(1)), _num(m.group(3))
         if 0 < top <= _MAX_SCALE and value <= top:
             return _rating(value, top, None, collapse(text[: m.end()]))
     return None

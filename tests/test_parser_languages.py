@@ -89,3 +89,17 @@ def test_a_rating_name_written_with_its_translation_is_read() -> None:
     ratings = parse(page, URL)["ratings"]
     assert {k: (r["value"], r["max"], r["label"]) for k, r in ratings.items()} == {
         "credibility": (4, 5, None), "interest": (None, None, "High")}
+
+
+@pytest.mark.parametrize("value, want", [
+    ("4 out of 5 / 4 sur 5", (4, 5, "4 out of 5")),
+    ("4 von 5 / 4 of 5", (4, 5, "4 von 5")),
+    ("4/5", (4, 5, "4/5")),
+    ("11/2/2024", (None, None, None)),  # a date, not "11 of 2"
+    ("4 / 5 / 2026", (None, None, None)),
+])
+def test_a_rating_value_written_with_its_translation_is_read(value: str, want: tuple) -> None:
+    page = (f"<html><body><h1>Title</h1><p>Credibility / Crédibilité: {value}</p>"
+            "<h2>Key Takeaway</h2><p>Text.</p></body></html>")
+    rating = parse(page, URL)["ratings"].get("credibility") or {}
+    assert (rating.get("value"), rating.get("max"), rating.get("raw") if rating.get("value") else None) == want
