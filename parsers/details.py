@@ -61,6 +61,8 @@ _FIELD_SEPARATOR = re.compile(r"\s+[\u00b7|\u2022]\s+")  # "Published: 2025-12 \
 _VANCOUVER = re.compile(r"\.\s+([A-Z][A-Za-z&:,' \-]{1,80}?)\.\s+((?:19|20)\d{2})(?:\s+([A-Z][a-z]{2})[a-z]*)?(?:\s+(\d{1,2}))?\s*;")
 _TEXT_URL = re.compile(r"https?://[^\s<>\"']+", re.I)
 _YEAR = re.compile(r"^\(?((?:19|20)\d{2}(?:-(?:0[1-9]|1[0-2]))?)\)?\.?$")
+# A journal issue named by its season: "Spring 2025", "Winter 2024" -> the year.
+_SEASON_YEAR = re.compile(r"^(?:spring|summer|fall|autumn|winter)\s+((?:19|20)\d{2})\.?$", re.I)
 _TRAILING_YEAR = re.compile(r"\s*[(\[]\s*(?:19|20)\d{2}\s*[)\]]\.?$")
 _MAX_JOURNAL_WORDS = 12
 _SCAN_CAP = 400
@@ -143,7 +145,8 @@ def _date(value: str) -> str | None:
     """A study date as ISO 8601: a day, a month ('2025-12'), or a year alone ('2024')."""
     if found := to_iso_date(value):
         return found
-    m = _YEAR.match(_FIELD_SEPARATOR.split(value.strip(), maxsplit=1)[0])
+    field = _FIELD_SEPARATOR.split(value.strip(), maxsplit=1)[0]
+    m = _YEAR.match(field) or _SEASON_YEAR.match(field)
     return m.group(1) if m else None
 
 
@@ -247,15 +250,17 @@ def column_pairs(tables: list[etree._Element]) -> list[tuple[str, str]]:
 def read_details(
     events: list[Event], links: list[etree._Element], base: str, page_host: str,
     cited: list[etree._Element] | None = None, tables: list[etree._Element] | None = None,
-) -> Source:
-    """Source fields from a details block's events, links, italic/cite elements and tables."""
+) -> tuple[Source, str | None]:
+    """Source fields from a details block's events, links, italic/cite elements and tables, and the
+    text of a labelled study date that reads as no date ("Published: Early view"), if any."""
     source = empty_source()
-    doi_link = None
+    doi_link = unread_date = None
     for key, value in column_pairs(tables or []) + _pairs(events):
         if _KEY_DOI.search(key) and not source["doi"]:
             source["doi"] = clean_doi(value)
         elif _KEY_DATE.search(key) and not _KEY_JOURNAL.search(key.replace("published", "")) and not source["published"]:
             source["published"] = _date(value)
+            unread_date = unread_date or (None if source["published"] else value.strip() or None)
         elif _KEY_JOURNAL.search(key) and not source["journal"] and not value.lower().startswith(("http", "www.", "doi")):
             source["journal"] = _journal(value)
     texts = [ev.text for ev in events if ev.kind != "boundary"]
@@ -290,7 +295,7 @@ def read_details(
     if not source["doi"]:
         # A DOI written out as text (a publisher URL's path was read above, with that link).
         source["doi"] = next((d for text in texts if (d := clean_doi(_OTHER_URL.sub(" ", text)))), None)
-    return source
+    return source, unread_date
 
 
 def _not_the_study(a: etree._Element, url: str) -> bool:

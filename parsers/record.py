@@ -196,8 +196,9 @@ def _related(
 def _details(
     hits: list[LabelHit], main_events: list[Event], labels: Labels, order: list[etree._Element],
     index: dict[Any, int], base: str, page_host: str,
-) -> tuple[dict[str, Any], bool, set[Any]]:
-    """Source fields from the More Details block (its own container when it has one), and its elements."""
+) -> tuple[dict[str, Any], bool, set[Any], str | None]:
+    """Source fields from the More Details block (its own container when it has one), its elements, and
+    a labelled study date there that reads as no date."""
     for hit in hits:
         if hit.kind != "details":
             continue
@@ -218,8 +219,9 @@ def _details(
         links = [el for el in order if el in scope and el.tag == "a"]
         cited = [el for el in order if el in scope and el.tag in ("cite", "i", "em")]
         tables = [el for el in order if el in scope and el.tag == "table"]
-        return read_details(events, links, base, page_host, cited, tables), True, scope
-    return empty_source(), False, set()
+        source, unread_date = read_details(events, links, base, page_host, cited, tables)
+        return source, True, scope, unread_date
+    return empty_source(), False, set(), None
 
 
 _RATING_ELEMENT_CHARS = 300
@@ -463,7 +465,7 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
             events = linearize(container, labels.kind, skip | _rating_labels(hits), panels)
             sections, empty_known = extract_sections(events, title, labels.kind, boiler)
     ratings, unread = extract_ratings(body, _inside_first(hits, container, body), profile.rating_scale, skip)
-    source, has_details, details_scope = _details(hits, events, labels, order, index, base, page_host)
+    source, has_details, details_scope, unread_date = _details(hits, events, labels, order, index, base, page_host)
     names_study = bool(source["journal"] or source["doi"] or source["published"])  # (before the boilerplate's journal)
     if not source["journal"] and boiler:
         source["journal"] = meta.get("journal") or boilerplate_journal(events, labels.kind, boiler) \
@@ -513,6 +515,8 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
     record["ratings"] = ratings  # type: ignore[typeddict-item]
     record["source"] = source  # type: ignore[typeddict-item]
     warnings.extend(_summary_warnings(record, profile, unread, empty_known))
+    if unread_date and not source["published"]:
+        warnings.append("unreadable study date")
     return record
 
 

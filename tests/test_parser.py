@@ -404,3 +404,19 @@ def test_progress_elements_and_stated_percentages_are_read(markup: str, rating: 
 def test_a_percentage_in_prose_or_past_100_is_no_rating(markup: str) -> None:
     body = f"<h1>T</h1><div><span>Credibility</span> {markup}</div><h2>Key Takeaway</h2><p>x.</p>"
     assert parse(body, "https://e.org/x")["ratings"] == {}
+
+
+@pytest.mark.parametrize("written, published, warned", [
+    ("Early view", None, True),
+    ("n.d.", None, True),
+    ("Spring 2025", "2025", False),  # a journal issue named by its season
+    ("March 2025", "2025-03", False),
+    ("", None, False),  # an empty field is a missing date, not an unreadable one
+])
+def test_a_labelled_study_date_that_reads_as_no_date_is_warned(written: str, published: str | None,
+                                                              warned: bool) -> None:
+    page = ("<html><body><h1>Title</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Text.</p>"
+            f"<h2>More Details</h2><p>Journal: Neurology</p><p>Published: {written}</p></body></html>")
+    record = parse(page, "https://example.org/summaries/a")
+    assert record["source"]["published"] == published
+    assert ("unreadable study date" in record["warnings"]) is warned
