@@ -10,6 +10,9 @@ import click
 from parsers import ProfileError, load_profile, parse
 from summary_archive.errors import UsageProblem
 
+# Fewer cards than this make a "listing" worth a second look: listings show a page of cards.
+FEW_CARDS = 4
+
 
 def _read(path: str) -> bytes:
     """The page bytes from a file, or standard input for '-'."""
@@ -43,6 +46,10 @@ def parse_command(path: str, url: str, profile_path: str | None) -> None:
         # does not know looks the same: say so where a person reads it, not in the record.
         click.echo("note: no summary or listing found on this page (page_type other); if its site names "
                    "its parts differently, give their labels with --profile", err=True)
+    elif record["page_type"] == "listing" and len(record["related"]) < FEW_CARDS:
+        # A summary in another language, read without its profile, is its related cards and nothing else.
+        click.echo(f"note: read as a listing of only {len(record['related'])} card(s); if this is a summary "
+                   "whose site names its parts differently, give their labels with --profile", err=True)
 
 
 COMMANDS: list[click.Command] = [parse_command]

@@ -94,3 +94,23 @@ def test_a_rating_scale_of_zero_is_refused(tmp_path: Path) -> None:
     profile.write_text("[labels]\nrating_scale = 0\n", encoding="utf-8")
     done = _run(str(PAGES / "listing.html"), "--url", "https://e.org/x", "--profile", str(profile))
     assert done.returncode == 2 and done.stderr.decode().strip() == "Error: rating_scale must be greater than 0"
+
+
+def test_a_summary_in_another_language_read_without_its_profile_gets_a_hint() -> None:
+    """Without its labels such a page is its related cards only: a 'listing' of a few cards."""
+    cards = "".join(f'<article><h3><a href="/summaries/s{n}">Studie {n} über Schlaf</a></h3>'
+                    f"<time>3/{n}/2026</time><p>Forschende fanden heraus, dass Schlaf hilft …</p></article>"
+                    for n in (1, 2, 3))
+    page = ("<html><body><h1>Neue Therapie senkt Schübe</h1><p>Glaubwürdigkeit: 4/5</p><h2>Das Wichtigste</h2>"
+            "<p>Eine neue Therapie senkte die Zahl der Schübe um ein Drittel.</p>"
+            f"<h2>Verwandte Artikel</h2>{cards}</body></html>").encode()
+    done = _run("-", "--url", "https://example.org/summaries/neu", stdin=page)
+    record = json.loads(done.stdout)
+    assert done.returncode == 0 and record["page_type"] == "listing" and len(record["related"]) == 3
+    assert "read as a listing of only 3 card(s)" in done.stderr.decode() and "--profile" in done.stderr.decode()
+
+
+def test_a_real_listing_gets_no_hint() -> None:
+    done = _run(str(PAGES / "listing.html"), "--url", "https://example.org/summaries/")
+    assert done.returncode == 0 and json.loads(done.stdout)["page_type"] == "listing"
+    assert done.stderr == b""
