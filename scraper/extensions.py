@@ -184,7 +184,25 @@ class CrawlRecorder:
             lines.append(f"  {gone_not_judged(_incomplete(session) or reason)}")
         if session.failure:
             lines.append(f"  failed: {session.failure}")
+        elif hint := self._no_summary_hint(counts):
+            lines.append(hint)
         print("\n".join(lines), file=self.out, flush=True)
+
+    def _no_summary_hint(self, counts: dict[str, Any]) -> str | None:
+        """When pages were read but none as a summary: the likeliest cause (labels the profile does not
+        know: another language, another site's wording) and what to do about it."""
+        if any(counts.get(name) for name in ("new", "changed", "unchanged")):
+            return None
+        stats, wanted = self.crawler.stats, self.session.profile.page_types
+        read = {kind: stats.get_value(f"archive/page_type/{kind}", 0) for kind in ("summary", "listing", "other")}
+        if any(read[kind] for kind in wanted if kind in read) or not any(read.values()):
+            return None  # (summaries read but not stored: skipped by --since, or over --max-pages)
+        seen = read
+        listings, others = seen["listing"], seen["other"]
+        return (f"  no page read as a summary ({listings} listing{'s' * (listings != 1)}, {others} other "
+                f"page{'s' * (others != 1)}): if this "
+                "site's summaries name their parts differently, give their labels with --profile (try it first "
+                "with `summary-archive parse PAGE.html --url URL --profile FILE`)")
 
 
 def _incomplete(session: CrawlSession) -> str | None:

@@ -105,6 +105,7 @@ class ArchivePipeline:
             archive.error(crawl_id, url, item["status"], (item.get("parse_error") or "not parsed")[:500],
                           fetched_at=at)
             return "error"
+        self.crawler.stats.inc_value(f"archive/page_type/{record.get('page_type')}")
         if record.get("page_type") not in self.session.profile.page_types and (title := soft_404(record)):
             archive.error(crawl_id, url, item["status"], f"soft 404: HTTP {item['status']} page titled "
                           f"{title[:200]!r}", fetched_at=at)

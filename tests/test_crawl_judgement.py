@@ -493,3 +493,30 @@ def test_a_redirect_for_good_to_a_page_that_is_no_summary_is_no_move(tmp_path: P
         second = crawl(url, "--db", str(db), *FAST)
         assert second.returncode == 0, second.stderr
     assert moves(db) == {"/s/a": ("live", None), "/s/b": ("gone", None)}
+
+
+def _zusammenfassung(title: str) -> str:
+    return (f"<html><body><h1>{title}</h1><p>Glaubwürdigkeit: 4/5</p><h2>Das Wichtigste</h2>"
+            f"<p>{title}: eine neue Therapie senkte die Zahl der Schübe.</p><h2>Was sie fanden</h2>"
+            "<p>Weniger Schübe nach zwei Jahren.</p><h2>Weitere Details</h2><p>Zeitschrift: Neurology</p>"
+            "</body></html>")
+
+
+def test_a_site_whose_summaries_have_unknown_labels_gets_the_profile_hint(tmp_path: Path) -> None:
+    """Read without its labels no page is a summary: the crawl says so and what to do, once it is
+    given a profile it archives them and says nothing of the kind."""
+    paths = [f"/artikel/{n}" for n in range(3)]
+    site = Site({"/": ok(home(paths)), **{p: ok(_zusammenfassung(f"Studie {p[-1]}")) for p in paths}})
+    profile = tmp_path / "de.toml"
+    profile.write_text('[labels]\nsections = ["Das Wichtigste", "Was sie fanden"]\nratings = ["Glaubwürdigkeit"]\n'
+                       'details = ["Weitere Details"]\n', encoding="utf-8")
+    with serve(site) as base:
+        plain = crawl(base + "/", "--db", str(tmp_path / "plain.db"), *FAST)
+        labelled = crawl(base + "/", "--db", str(tmp_path / "de.db"), "--profile", str(profile), *FAST)
+    assert plain.returncode == 0, plain.stderr
+    assert "no page read as a summary (1 listing, 3 other pages)" in plain.stderr, plain.stderr
+    assert "give their labels with --profile" in plain.stderr
+    assert query(tmp_path / "plain.db", "SELECT count(*) FROM articles") == [(0,)]
+    assert labelled.returncode == 0, labelled.stderr
+    assert "no page read as a summary" not in labelled.stderr
+    assert query(tmp_path / "de.db", "SELECT count(*) FROM articles WHERE page_type = 'summary'") == [(3,)]
