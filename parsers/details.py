@@ -11,26 +11,14 @@ from lxml import etree
 
 from parsers.blocks import Event
 from parsers.dates import DATE_PATTERN, revised_before, to_iso_date
+from parsers.field_names import KEY_COLON, KEY_DATE, KEY_DOI, KEY_JOURNAL, MAX_KEY_WORDS, is_key
 from parsers.headings import AFTER_ARTICLE, H_TAGS, is_hidden
-from parsers.sections import BOILERPLATE_WORDS, boilerplate_block, last_section_label
+from parsers.sections import BOILERPLATE_WORDS, boilerplate_block, last_section_label, study_subheading
 from parsers.urls import absolute
 from parsers.text import collapse, text_of
 
 Source = dict[str, Any]
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>]+)", re.I)
-# Field names, also as sites in other languages write them ("Zeitschrift:", "Revue :", "Fecha:", "発行日：").
-_KEY_JOURNAL = re.compile(r"journal|published in|publication\b(?!\s*date)|venue|periodical|source|zeitschrift|revue"
-                          r"|revista|rivista|tijdschrift|czasopismo|журнал|tidskrift|tidsskrift|lehti|dergi|περιοδικό"
-                          r"|مجلة|כתב (?:ה)?עת|期刊|雑誌|掲載誌|ジャーナル|학술지", re.I)
-_KEY_DOI = re.compile(r"\bdoi\b", re.I)
-_KEY_DATE = re.compile(r"date|published|year|issued|posted|presented|released|datum|fecha|\bdata\b|ver[öo]ffentlicht"
-                       r"|erschienen|publi[ée]|publicad[oa]|pubblicat[oa]|gepubliceerd|opublikowan|опубликован|дата"
-                       r"|publicerad|julkaistu|yay[ıi]n|تاريخ|תאריך|発行|発表|出版|发表|日付|日期", re.I)
-_KEY_URL = re.compile(r"link|url|study|article|paper|original|studie|étude|estudio|estudo|studio|onderzoek|badanie"
-                      r"|исследование|ссылка|lien|enlace|collegamento|קישור|رابط|論文|研究", re.I)
-_MAX_KEY_WORDS = 5
-# "Journal: X", "Study date: Y", and a key with its translation: "Journal / Revue : X".
-_KEY_COLON = re.compile(r"(?:^|(?<=\s))((?:[^\W\d][\w.'\-]*\s+(?:/\s+)?){0,3}[^\W\d][\w.'\-]*)(?:\s*:\s+|\s*\uff1a\s*)")
 _OTHER_URL = re.compile(r"(?:https?://|www\.)(?!(?:dx\.)?doi\.org)\S+", re.I)
 _DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org"})
 # A person's page ("Posted by <a href=https://www.blogger.com/profile/0123>"): never the study.
@@ -96,30 +84,25 @@ def _pairs(events: list[Event]) -> list[tuple[str, str]]:
             pairs.extend(found)
             continue
         nxt = events[i + 1] if i + 1 < len(events) else None
-        is_key = _is_key(text)
-        if nxt is not None and nxt.kind == "block" and len(text.split()) <= _MAX_KEY_WORDS and is_key:
+        names_field = is_key(text)
+        if nxt is not None and nxt.kind == "block" and len(text.split()) <= MAX_KEY_WORDS and names_field:
             pairs.append((text.rstrip(": "), nxt.text))
     return pairs
-
-
-def _is_key(text: str) -> bool:
-    """Names a source field (journal, DOI, date, link)."""
-    return any(k.search(text) for k in (_KEY_JOURNAL, _KEY_DOI, _KEY_DATE, _KEY_URL))
 
 
 def _inline_pairs(text: str) -> list[tuple[str, str]]:
     """'Journal: X DOI: Y' (lines joined by <br>) -> [(Journal, X), (DOI, Y)]."""
     marks: list[tuple[int, int, str]] = []  # (key start, value start, key)
-    for m in _KEY_COLON.finditer(text):
+    for m in KEY_COLON.finditer(text):
         words = m.group(1).split()
-        if m.start(1) == 0 and _is_key(m.group(1)):
+        if m.start(1) == 0 and is_key(m.group(1)):
             marks.append((0, m.end(), m.group(1)))
             continue
         # Later keys are the shortest run of trailing words that names a field ("... Neurologique DOI:" -> "DOI"),
         # grown over words that name a field themselves ("Journal: X Study date:" -> "Study date").
-        key = next((n for n in range(1, len(words) + 1) if _is_key(" ".join(words[-n:]))), None)
+        key = next((n for n in range(1, len(words) + 1) if is_key(" ".join(words[-n:]))), None)
         if key is not None:  # ("Multiple Sclerosis Journal. DOI:" - a word ending a sentence is the value's)
-            while key < len(words) and _is_key(words[-key - 1]) and not words[-key - 1].endswith((".", ",")):
+            while key < len(words) and is_key(words[-key - 1]) and not words[-key - 1].endswith((".", ",")):
                 key += 1
             key = " ".join(words[-key:])
         if key is None and words[-1][:1].isupper():
@@ -136,7 +119,7 @@ def _inline_pairs(text: str) -> list[tuple[str, str]]:
     pairs = []
     for (_, value_start, key), nxt in zip(marks, [*marks[1:], None], strict=True):
         value = text[value_start : nxt[0] if nxt else len(text)].strip()
-        if value and _is_key(key):
+        if value and is_key(key):
             pairs.append((key, value))
     return pairs
 
@@ -256,12 +239,12 @@ def read_details(
     source = empty_source()
     doi_link = unread_date = None
     for key, value in column_pairs(tables or []) + _pairs(events):
-        if _KEY_DOI.search(key) and not source["doi"]:
+        if KEY_DOI.search(key) and not source["doi"]:
             source["doi"] = clean_doi(value)
-        elif _KEY_DATE.search(key) and not _KEY_JOURNAL.search(key.replace("published", "")) and not source["published"]:
+        elif KEY_DATE.search(key) and not KEY_JOURNAL.search(key.replace("published", "")) and not source["published"]:
             source["published"] = _date(value)
             unread_date = unread_date or (None if source["published"] else value.strip() or None)
-        elif _KEY_JOURNAL.search(key) and not source["journal"] and not value.lower().startswith(("http", "www.", "doi")):
+        elif KEY_JOURNAL.search(key) and not source["journal"] and not value.lower().startswith(("http", "www.", "doi")):
             source["journal"] = _journal(value)
     texts = [ev.text for ev in events if ev.kind != "boundary"]
     source["published"] = source["published"] or _unlabelled_date(texts)
@@ -311,11 +294,12 @@ def details_range(events: list[Event], label_kind: Callable[[str], str | None]) 
     for i, ev in enumerate(events):
         if ev.kind == "heading" and label_kind(ev.text) == "details":
             out: list[Event] = []
-            for nxt in events[i + 1 : i + 1 + _SCAN_CAP]:
+            for k in range(i + 1, min(len(events), i + 1 + _SCAN_CAP)):
+                nxt = events[k]
                 if nxt.kind == "boundary":
                     break
-                if nxt.kind == "heading" and (nxt.rank < ev.rank or label_kind(nxt.text) not in (None, "details")
-                                              or AFTER_ARTICLE.match(nxt.text)):
+                if nxt.kind == "heading" and (label_kind(nxt.text) not in (None, "details") or AFTER_ARTICLE.match(nxt.text)
+                                              or (nxt.rank < ev.rank and not study_subheading(events, k, label_kind))):
                     break
                 out.append(nxt)
             return out

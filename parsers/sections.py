@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from parsers.blocks import Event
 from parsers.dates import DATE_PATTERN
+from parsers.field_names import KEY_COLON, MAX_KEY_WORDS, is_key
 from parsers.headings import AFTER_ARTICLE, FEEDBACK, WEAK_RANK, WIDGET
 from parsers.text import PROSE_WORDS, norm_label, strip_label_punct
 
@@ -108,6 +109,19 @@ def boilerplate_block(ev: Event, boilerplate: re.Pattern[str]) -> bool:
     return ev.kind == "block" and len(ev.text.split()) >= BOILERPLATE_WORDS and bool(boilerplate.search(ev.text))
 
 
+def study_subheading(events: list[Event], k: int, label_kind: Callable[[str], str | None]) -> bool:
+    """The heading at `k` names one study inside More Details ("Study 1", "About the study"), not a part
+    of the page: it is no label, and the study's fields follow it at once (a "Journal" key, "Journal: X")."""
+    ev = events[k]
+    if ev.kind != "heading" or label_kind(ev.text) is not None or k + 1 >= len(events):
+        return False
+    nxt = events[k + 1]
+    if nxt.kind == "heading":
+        return nxt.rank > ev.rank and len(nxt.text.split()) <= MAX_KEY_WORDS and is_key(nxt.text.rstrip(": "))
+    m = KEY_COLON.match(nxt.text) if nxt.kind == "block" else None
+    return m is not None and is_key(m.group(1))
+
+
 def _range_end(events: list[Event], i: int, label_kind: Callable[[str], str | None], title_key: str,
                boilerplate: re.Pattern[str] | None = None) -> int:
     """Index just past the text owned by the heading at `i` (the site's boilerplate paragraph ends it too)."""
@@ -121,7 +135,8 @@ def _range_end(events: list[Event], i: int, label_kind: Callable[[str], str | No
         if ev.kind == "heading" and (
             ev.linked or _is_title(ev.text, title_key) or AFTER_ARTICLE.match(ev.text) or WIDGET.match(ev.text)
             # Field names (dt, bold "Journal") under a More Details label of the same weak rank are its own.
-            or ev.rank < head.rank or (ev.rank == head.rank and not (head_kind == "details" and ev.rank == WEAK_RANK))
+            or (ev.rank < head.rank and not (head_kind == "details" and study_subheading(events, j, label_kind)))
+            or (ev.rank == head.rank and not (head_kind == "details" and ev.rank == WEAK_RANK))
             # Another label ends it, but not a lesser one of its own kind ("Original Study" in More
             # Details); each section label is a section of its own, whatever its level.
             or (kind := label_kind(ev.text)) is not None and (kind != head_kind or kind == "section")

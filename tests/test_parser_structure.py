@@ -1309,3 +1309,41 @@ def test_a_sidebar_badge_ahead_of_the_article_does_not_give_its_rating() -> None
                '<span class="badge">Credibility: 5/5</span></li></ol></aside>')
     record = parse(f"<body>{sidebar}<main>{SUMMARY}</main></body>", URL)
     assert record["ratings"]["credibility"]["value"] == 4
+
+
+_STUDY_FIELDS = ("<dl><dt>Journal</dt><dd>The New England Journal of Medicine</dd><dt>Published</dt><dd>4/8/2025</dd>"
+                 '<dt>DOI</dt><dd><a href="https://doi.org/10.1056/NEJMoa2415988">10.1056/NEJMoa2415988</a></dd></dl>')
+
+
+@pytest.mark.parametrize("details", [
+    f"<details><summary>More Details</summary><h3>Study 1</h3>{_STUDY_FIELDS}</details>",
+    f'<button aria-expanded="false" aria-controls="md">More Details</button><div id="md" hidden><h3>Study</h3>'
+    f"{_STUDY_FIELDS}</div>",
+    f"<p><strong>More Details</strong></p><h3>About the study</h3>{_STUDY_FIELDS}",
+    "<p><strong>More Details</strong></p><h4>Primary study</h4><p>Journal: The New England Journal of Medicine</p>"
+    "<p>Published: 4/8/2025</p>",
+    f"<details><summary>More Details</summary><h3>Study 1</h3>{_STUDY_FIELDS}<h3>Study 2</h3>{_STUDY_FIELDS}</details>",
+    f"<details><summary>More Details</summary>{_STUDY_FIELDS}</details>",  # (controls: no sub-heading,
+    f"<h2>More Details</h2><h3>Study 1</h3>{_STUDY_FIELDS}",               # a real heading over it)
+])
+def test_a_study_subheading_under_a_more_details_label_keeps_the_fields_in_the_source(details: str) -> None:
+    """A More Details label that is no h1-h6 (a <summary>, an accordion button, a bold line) over an h3
+    "Study 1": the study's fields are the source, not sections named "Journal" and "Published"."""
+    page = ("<html><body><article><h1>Smoking Speeds Up MS Progression</h1><p>Credibility: 4/5</p>"
+            "<h2>Key Takeaway</h2><p>People who kept smoking got worse faster.</p>"
+            f"<h2>What They Found</h2><p>Every extra year of smoking sped up progression.</p>{details}"
+            "</article></body></html>")
+    record = parse(page, URL)
+    assert [s["heading"] for s in record["sections"]] == ["Key Takeaway", "What They Found"]
+    assert (record["source"]["journal"], record["source"]["published"]) == (
+        "The New England Journal of Medicine", "2025-04-08")
+
+
+def test_an_unknown_heading_after_more_details_that_holds_prose_is_still_a_section() -> None:
+    """Only a heading over study fields joins More Details: one over sentences is the page's own."""
+    page = ("<html><body><h1>T</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Text.</p>"
+            f"<p><strong>More Details</strong></p>{_STUDY_FIELDS}<h3>What the experts said</h3>"
+            "<p>Two neurologists said the result fits what they see in clinic.</p></body></html>")
+    record = parse(page, URL)
+    assert [s["heading"] for s in record["sections"]] == ["Key Takeaway", "What the experts said"]
+    assert record["source"]["journal"] == "The New England Journal of Medicine"
