@@ -8,6 +8,7 @@ month facet share) keyed by SQL and parameters, and drops them all when the file
 changes size or modification time, which every commit does. Row counts (`select count(*) from`,
 such as a filtered page's) are kept the same way, and the row count of a page filtered only by a
 full-text search is counted in the full-text index, so even the first search stays fast.
+The first page of a sorted table gets the tie-breaker Datasette leaves out (archive.datasette.tie_break).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from datasette.database import Database
+
+from archive.datasette.tie_break import page_table, tie_broken
 
 # Every facet query (Datasette's column, array and date facets, archive.datasette.month_facet)
 # selects `... as value, count(*) as count from (<the page's SQL>)`.
@@ -41,6 +44,7 @@ class FacetCachingDatabase(Database):
         super().__init__(*args, **kwargs)
         self._facets: dict[tuple, Any] = {}
         self._signature: tuple | None = None
+        self._pks: dict[str, list[str] | None] = {}
 
     def file_signature(self) -> tuple:
         """Size and modification time of the file and its WAL: any commit changes one of them."""
@@ -56,6 +60,11 @@ class FacetCachingDatabase(Database):
 
     async def execute(self, sql: str, params: Any = None, *args: Any, **kwargs: Any) -> Any:
         """Datasette's execute; facet queries and counts from the cache when the file has not changed."""
+        if (table := page_table(sql)) is not None:
+            if table not in self._pks:  # (a view pages by offset and has no key to break ties with)
+                self._pks[table] = None if table in await self.view_names() else await self.primary_keys(table)
+            if self._pks[table] is not None:
+                sql = tie_broken(sql, self._pks[table])
         search_count = SEARCH_COUNT.fullmatch(sql)
         if search_count:
             fts = search_count["fts"]
