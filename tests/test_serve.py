@@ -206,6 +206,45 @@ async def test_recent_changes_and_its_atom_feed(ds, built):
     titles = [e.find("a:title", ns).text for e in entries]
     assert any("<script>" in t for t in titles)  # the hostile title is text inside the XML, escaped
     assert b"<script>" not in feed.content
+    # RFC 4287: every entry has an author (here the site), and the feed says it is Atom.
+    assert feed.headers["content-type"].startswith("application/atom+xml")
+    assert all(e.find("a:author/a:name", ns).text for e in entries)
+
+
+async def test_an_atom_feed_with_no_entries_is_a_valid_empty_feed(ds, built, tmp_path):
+    """datasette-atom had answered HTTP 500 (max() of no rows) for a new archive or a late `since`."""
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    late = await ds.client.get("/archive/recent_changes.atom?since=2999-01-01")
+    with Archive(tmp_path / "new.db"):
+        pass
+    fresh = make_datasette(tmp_path / "new.db")
+    try:
+        empty = await fresh.client.get("/archive/recent_changes.atom")
+    finally:
+        for db in fresh.databases.values():
+            db.close()
+    for feed in (late, empty):
+        assert feed.status_code == 200 and feed.headers["content-type"].startswith("application/atom+xml")
+        root = ET.fromstring(feed.content)
+        assert root.findall("a:entry", ns) == []
+        assert root.find("a:title", ns).text == "Recent changes" and root.find("a:author/a:name", ns).text
+        assert root.find("a:updated", ns).text and root.find("a:id", ns).text
+
+
+async def test_recent_changes_since_reads_any_iso_spelling_of_the_time(ds, built):
+    """The same instant written with a T, with a space, or with an offset gives the same versions."""
+    rows = await get_json(ds, "/archive/recent_changes.json?_shape=array")
+    moment = sorted({r["fetched_at"] for r in rows})[-1]  # e.g. 2026-11-24T18:13:42Z
+    day, time = moment[:10], moment[11:19]
+    hour = int(time[:2])
+    spellings = [f"{day}T{time}", f"{day} {time}", moment,
+                 f"{day}T{(hour + 1) % 24:02d}{time[2:]}+01:00" if hour < 23 else f"{day}T{time}+00:00"]
+    answers = []
+    for since in spellings:
+        found = await get_json(ds, "/archive/recent_changes.json?" + urlencode({"_shape": "array", "since": since}))
+        answers.append(sorted((r["article_id"], r["version"]) for r in found))
+    assert answers[0] and all(a == answers[0] for a in answers), spellings
+    assert len(answers[0]) < len(rows)
 
 
 async def test_article_history_by_url_and_by_id(ds, built):

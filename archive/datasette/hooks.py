@@ -13,6 +13,7 @@ import markupsafe
 from datasette import hookimpl
 
 from archive.datasette.article import DATABASE, article_by_url, article_page
+from archive.datasette.feed import complete_feed
 from archive.datasette.links import safe_href
 from archive.datasette.month_facet import MonthFacet
 from archive.datasette.search import facets_url, search_filter, search_wrapper
@@ -125,6 +126,14 @@ def extra_template_vars(view_name: str, request: Any, database: str) -> dict[str
     if view_name != "table" or database != DATABASE or request is None:
         return {}
     return {"search_facets_url": facets_url(request)}
+
+
+@hookimpl
+def startup(datasette: Any) -> None:
+    """The `.atom` renderer (datasette-atom's) answers an empty feed too, as application/atom+xml."""
+    if "atom" in datasette.renderers:
+        render, can_render = datasette.renderers["atom"]
+        datasette.renderers["atom"] = (complete_feed(render), can_render)
 
 
 @hookimpl
