@@ -6,7 +6,7 @@ import html
 import re
 import sqlite3
 from collections import Counter
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 
@@ -115,6 +115,15 @@ async def test_blank_search_shows_the_whole_table_with_its_facets(ds, built):
     data = (await ds.client.get("/archive/articles.json?_search=&_nofacet=search&_size=1")).json()
     assert data["filtered_table_rows_count"] == sql(built, "select count(*) from articles")[0][0]
     assert set(data["facet_results"]) == DEFAULT_FACETS
+
+
+@pytest.mark.parametrize("table", ["articles", "sections", "related"])
+@pytest.mark.parametrize("typed", ['"', '""', '"""', "' - ", "*"])
+async def test_a_search_of_only_quotes_or_marks_is_a_blank_search(ds, built, table, typed):
+    """What a person types to start a phrase had been an "Invalid SQL / fts5: syntax error" page."""
+    response = await ds.client.get(f"/archive/{table}.json?" + urlencode({"_search": typed, "_size": 1}))
+    assert response.status_code == 200, response.text[:300]
+    assert response.json()["filtered_table_rows_count"] == sql(built, f"select count(*) from {table}")[0][0]
 
 
 def test_rewrite_query_hands_the_search_over_and_marks_only_its_own_nofacet():

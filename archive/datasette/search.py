@@ -54,14 +54,15 @@ def rewrite_query(query: str) -> str | None:
     """The query string as Datasette should see it, or None when unchanged.
 
     `_search` becomes `_fulltext` (a new `_search` replaces a `_fulltext` copied along by a form);
-    a blank search (a search box submitted empty, an error in Datasette) is dropped; a search that
+    a blank search (a search box submitted empty, or only quotes and marks: an error in Datasette's
+    full-text query) is dropped; a search that
     names no facet gets `_nofacet=search`, and that mark goes once no search is left.
     """
     pairs = parse_qsl(query, keep_blank_values=True)
     searched_anew = any(key == SEARCH for key, _ in pairs)
     kept: Pairs = []
     for key, value in pairs:
-        if (_is_search(key) and not value.strip()) or (key == FULLTEXT and searched_anew):
+        if (_is_search(key) and not any(ch.isalnum() for ch in value)) or (key == FULLTEXT and searched_anew):
             continue
         kept.append((FULLTEXT if key == SEARCH else key, value))
     if any(_is_search(key) for key, _ in kept):
