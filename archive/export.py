@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import csv
 import json
+import re
 import sys
 from pathlib import Path
 from typing import IO, Any, Iterator
@@ -31,6 +32,7 @@ class ExportProblem(ArchiveError):
     """Bad export request: unknown table or format, or a WHERE clause SQLite rejects."""
 
 
+_ROWID = re.compile(r"\b(?:_rowid_|rowid|oid)\b", re.I)
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as a formula (OWASP's list)
 
 
@@ -52,8 +54,12 @@ def _rows(conn: Any, table: str, where: str | None) -> tuple[list[str], Iterator
     if table not in names:
         shown = sorted(n for n in names if "_fts" not in n)
         raise ExportProblem(f"no table named {table!r} (have: {', '.join(shown)})")
-    base = _CITED.get(table, 'SELECT * FROM "{}"'.format(table.replace('"', '""')))
-    sql = f"SELECT * FROM ({base})" + (f" WHERE {where}" if where else "")
+    quoted = '"{}"'.format(table.replace('"', '""'))
+    if table in _CITED and where and _ROWID.search(where):
+        # (SQLite gives a subquery's rows no rowid: the condition would be NULL and export nothing.)
+        raise ExportProblem(f"bad --where for {table}: use id instead of rowid (the same number here)")
+    sql = (f"SELECT * FROM ({_CITED[table]})" if table in _CITED else f"SELECT * FROM {quoted}") + (
+        f" WHERE {where}" if where else "")
     try:
         cursor = conn.execute(sql)
     except Exception as exc:  # sqlite3.Error from a user's WHERE clause

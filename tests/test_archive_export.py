@@ -160,3 +160,17 @@ def test_escape_formulas_makes_formula_text_plain_in_csv_only(tmp_path):
     assert exported(escape_formulas=True) == ([f"'{t}" for t in titles[:5]] + ["Plain"], ["1"] * 6)
     with pytest.raises(ExportProblem, match="for CSV"):
         export_rows(path, "articles", "jsonl", out=io.StringIO(), escape_formulas=True)
+
+
+@pytest.mark.parametrize("table", ["related", "crawls", "urls"])
+def test_where_on_rowid_filters_a_plain_table(archive_path, table):
+    """rowid had been NULL in the subquery the export read from: 'rowid < 5' exported nothing."""
+    out = io.StringIO()
+    export_rows(archive_path, table, "jsonl", where="rowid <= 2", out=out)
+    want = _table(archive_path, f"SELECT count(*) AS n FROM {table} WHERE rowid <= 2")[1][0]["n"]
+    assert want > 0 and len(out.getvalue().splitlines()) == want
+
+
+def test_where_on_rowid_of_a_cited_table_says_to_use_id(archive_path):
+    with pytest.raises(ExportProblem, match="use id instead of rowid"):
+        export_rows(archive_path, "articles", "csv", where="rowid < 5", out=io.StringIO())
