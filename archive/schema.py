@@ -199,6 +199,11 @@ def _v10_crawl_note(db: Database) -> None:
         db["crawls"].add_column("note", str)
 
 
+def _v11_moved_from_index(db: Database) -> None:
+    """Version 11: the articles that moved to a URL, found by an index (an article page names them)."""
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_moved_to ON articles (moved_to) WHERE moved_to IS NOT NULL")
+
+
 MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (1, _v1_core),
     (2, _v2_article_state),
@@ -210,6 +215,7 @@ MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (8, _v8_moved_to),
     (9, _v9_url_last_crawl),
     (10, _v10_crawl_note),
+    (11, _v11_moved_from_index),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

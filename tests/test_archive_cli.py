@@ -59,6 +59,8 @@ def test_history_json_is_machine_readable(db):
 def test_history_finds_the_article_under_the_spellings_the_crawler_treats_as_one(db, spelling):
     result = run("history", spelling, "--db", db)
     assert result.exit_code == 0 and "2 versions" in result.output
+    # The header names the URL as archived, and the spelling it was asked by.
+    assert result.output.startswith(f"{URL} (asked as {spelling}): 2 versions")
 
 
 def test_history_of_an_unknown_url_is_a_usage_error(db):

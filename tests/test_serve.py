@@ -513,6 +513,16 @@ async def test_a_moved_article_links_the_article_it_moved_to(tmp_path):
             db.close()
     assert "gone since" in html and f'class="moved-to" href="/-/article/{ids[new]}">{new}</a>' in html
     assert "moved to" not in target
+    # ... and the new URL's page says where its history began.
+    assert f'moved here from <a class="moved-from" href="/-/article/{ids[old]}">{old}</a>' in target
+    assert "moved here from" not in html
+
+
+@pytest.mark.parametrize("path", ["/-/article/9223372036854775808", "/-/article/99999999999999999999999",
+                                  "/-/article/999999", "/-/article/abc"])
+async def test_an_article_id_that_names_nothing_is_a_404(ds, path):
+    """An id past SQLite's integers had been a 500 ('Python int too large to convert')."""
+    assert (await ds.client.get(path)).status_code == 404
 
 
 async def test_the_article_page_counts_cards_no_longer_shown_in_words_that_agree(tmp_path):

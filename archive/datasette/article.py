@@ -11,6 +11,8 @@ from archive.datasette.links import safe_href
 from archive.datasette.worddiff import rating_text, record_changes
 
 DATABASE = "archive"
+# The largest integer SQLite stores (an id past it is no article, not an error).
+MAX_ID = 2**63 - 1
 # Ratings on a scale up to this many points are drawn as stars, larger scales as a bar.
 MAX_STARS = 10
 # Word diffs are drawn for this many of an article's newest versions (a page stays fast however
@@ -116,6 +118,8 @@ async def article_context(datasette: Any, article_id: int) -> dict[str, Any] | N
         from versions where article_id = ? order by version""", [article_id])
     moved = (await _dicts(db, "select id, title from articles where url = ?", [article["moved_to"]])
              if article.get("moved_to") else [])
+    moved_from = await _dicts(db, "select id, url from articles where moved_to = ? and id != ? order by gone_at limit 20",
+                              [article["url"], article_id])
     for card in cards:
         card["href"] = safe_href(card["url"])
     return {
@@ -129,6 +133,7 @@ async def article_context(datasette: Any, article_id: int) -> dict[str, Any] | N
         "former_cards": former,
         "linked_from": linked_from,
         "moved": moved[0] if moved else None,
+        "moved_from": moved_from,
         "versions": timeline(versions),
     }
 
@@ -139,6 +144,8 @@ async def article_page(request: Request, datasette: Any) -> Response:
         article_id = int(request.url_vars["id"])
     except (KeyError, ValueError):
         raise NotFound("No such article")
+    if article_id > MAX_ID:  # SQLite could not even look it up
+        raise NotFound(f"No article with id {article_id}")
     context = await article_context(datasette, article_id)
     if context is None:
         raise NotFound(f"No article with id {article_id}")
