@@ -81,7 +81,7 @@ def export_rows(source: "str | Path | object", table: str, fmt: str, where: str 
     with reading(source) as conn:
         columns, rows = _rows(conn, table, where)
         if fmt == "csv":
-            out.write("\ufeff")  # BOM: Excel then reads the file as UTF-8; pandas and csv skip it
+            out.write("\ufeff")  # BOM: Excel then reads the file as UTF-8 (pandas skips it; csv needs utf-8-sig)
             writer = csv.writer(out)
             writer.writerow(columns)
             for row in rows:
