@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from parsers.headings import BLOCK_TAGS, WEAK_RANK, heading_rank, is_bold, is_hidden, is_zone
+from parsers.headings import BLOCK_TAGS, H_TAGS, WEAK_RANK, heading_rank, is_bold, is_hidden, is_zone
 from parsers.text import collapse, text_of
 
 _MAX_BOLD_HEADING_WORDS = 12
@@ -203,9 +203,23 @@ def _text_block(el: etree._Element | None) -> bool:
     return el is not None and el.tag in _TEXT_TAGS and bool(text_of(el).strip())
 
 
-def _mid_text(el: etree._Element) -> bool:
-    """Between two paragraphs of one text (an aside, a form, a skipped rating line): inside a section, not its end."""
-    return _text_block(el.getprevious()) and _text_block(el.getnext())
+# What may come before a box set inside a text besides a paragraph: the text's heading, or a picture.
+_BEFORE_INLINE_BOX = frozenset({*H_TAGS, "figure", "picture", "img", "video", "iframe"})
+
+
+def _mid_text(el: etree._Element, box: bool = False) -> bool:
+    """Between two paragraphs of one text (an aside, a form, a skipped rating line): inside a section, not
+    its end; a `box` (aside, form) may also open the text under its heading or follow a figure in it."""
+    before = el.getprevious()
+    return _text_block(el.getnext()) and (_text_block(before) or (
+        box and before is not None and before.tag in _BEFORE_INLINE_BOX))
+
+
+def _holds_its_text(section: etree._Element) -> bool:
+    """A <section> that holds a heading and text after it: the heading's text ends where it ends (an
+    "Editor's note" box set after it is not the section's)."""
+    heading = next(section.iter(*H_TAGS), None)
+    return heading is not None and any(_text_block(el) for el in heading.itersiblings())
 
 
 def _image_text(heading: etree._Element) -> str:
@@ -235,7 +249,7 @@ def linearize(
         if leaving:
             if el.tag in BLOCK_TAGS:
                 flow.flush()
-            if panel_ends and el in panel_ends:
+            if (panel_ends and el in panel_ends) or (el.tag == "section" and el is not container and _holds_its_text(el)):
                 flow.events.append(Event("boundary", el=el))
             if bolded:
                 bold -= 1
@@ -250,7 +264,7 @@ def linearize(
             flow.add(tail, bold > 0, link > 0)
             continue
         if el in skip or (el is not container and is_zone(el)):
-            if (el in skip or el.tag in _INLINE_BOX_TAGS) and _mid_text(el):
+            if (el in skip or el.tag in _INLINE_BOX_TAGS) and _mid_text(el, box=el.tag in _INLINE_BOX_TAGS):
                 flow.add(tail, bold > 0, link > 0)
                 continue
             flow.flush()

@@ -94,7 +94,9 @@ def _date_of_run(run: str) -> tuple[str | None, str, str | None]:
 
 def _card_title(events: list[Event], links: list[etree._Element], root: etree._Element) -> tuple[str, str]:
     """The card's title, and what its heading holds beside the title link (a badge, a date, "4 min read")."""
-    heading = next((e for e in events if e.kind == "heading" and not is_read_more(e.text) and not only_a_date(e.text)), None)
+    headings = [e for e in events if e.kind == "heading" and not is_read_more(e.text) and not only_a_date(e.text)]
+    # A real heading over a bold line: <strong>Immunology</strong> (a topic badge) before <h3>Title</h3>.
+    heading = min(headings, key=lambda e: e.rank) if headings else None
     if heading is not None:
         title, beside = _title_link(heading.el, heading.text) if heading.el is not None else (heading.text, "")
         return _PRINTED_URL.sub("", title), beside

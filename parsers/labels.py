@@ -126,6 +126,9 @@ class Labels:
         return hit
 
     def _match(self, text: str) -> tuple[str, str, str] | None:
+        if (named := _FIRST_PERSON_OF.match(text)) and (found := self._match(f"{named['name']} {named['value']}")):
+            # "We rated the credibility of this study 3 out of 5." as "credibility 3 out of 5."
+            return found if found[0] == "rating" and len(found[2].split()) <= _PROSE_RATING_WORDS else None
         if (lead := _FIRST_PERSON.match(text)) and (found := self._match(text[lead.end():])):
             # "We rate this study's credibility 3 out of 5.", "Our interest rating: High.": the site's own
             # rating in a short sentence of its own (a longer one is the summary's prose).
@@ -147,6 +150,10 @@ class Labels:
 
 _FIRST_PERSON = re.compile(r"^\s*(?:we\s+(?:rate|rated|give|gave|score|scored)\s+(?:this|the)\s+"
                            r"(?:study|research|paper|summary|trial|article)(?:['\u2019]s)?|our)\s+(?=\w)", re.I)
+# "We rated the credibility of this study (as) 3 out of 5.": the name, then what it is of, then the value.
+_FIRST_PERSON_OF = re.compile(r"^\s*we\s+(?:rate|rated|give|gave|score|scored)\s+(?:the|its)\s+(?P<name>\w[\w ]{0,40}?)"
+                              r"\s+of\s+(?:this|the)\s+(?:study|research|paper|summary|trial|article)\s+(?:(?:as|at)\s+)?"
+                              r"(?P<value>\S.*)$", re.I | re.S)
 _PROSE_RATING_WORDS = 6
 # Bilingual sites write a label and its translation in one heading: the first part is the label.
 _TRANSLATED = re.compile(r"^\s*(.+?)\s+[/|]\s+\S.*$", re.S)

@@ -1347,3 +1347,56 @@ def test_an_unknown_heading_after_more_details_that_holds_prose_is_still_a_secti
     record = parse(page, URL)
     assert [s["heading"] for s in record["sections"]] == ["Key Takeaway", "What the experts said"]
     assert record["source"]["journal"] == "The New England Journal of Medicine"
+
+
+_PAGE_TOP = ("<html><body><main><article><h1>Exercise and Brain Shrinkage in MS</h1><p>Credibility: 4 out of 5</p>"
+             "<section><h2>Key Takeaway</h2><p>Exercise was linked to slower brain shrinkage.</p></section>")
+_GLOSSARY = "<aside><h3>Glossary</h3><p>Placebo means a dummy pill.</p></aside>"
+
+
+@pytest.mark.parametrize("found", [
+    f"<h2>What They Found</h2>{_GLOSSARY}<p>Liver problems were more common.</p>",
+    f'<h2>What They Found</h2><p>First paragraph.</p><figure><img src="a.jpg"></figure>{_GLOSSARY}'
+    "<p>Liver problems were more common.</p>",
+    f"<h2>What They Found</h2><p>First paragraph.</p>{_GLOSSARY}<p>Liver problems were more common.</p>",
+])
+def test_a_glossary_box_opening_a_section_or_after_its_figure_leaves_the_section_whole(found: str) -> None:
+    """An <aside> had ended the section unless it stood between two paragraphs."""
+    record = parse(f"{_PAGE_TOP}<section>{found}</section><section><h2>Who Should Care and Why</h2>"
+                   "<p>People with MS.</p></section></article></main></body></html>", URL)
+    text = {s["heading"]: s["text"] for s in record["sections"]}["What They Found"]
+    assert text.endswith("Liver problems were more common.") and "Placebo" not in text
+
+
+def test_a_box_after_a_section_element_is_not_its_text() -> None:
+    """<section><h2>..</h2><p>..</p></section><div role="note">Editor's note: ...</div>: the heading's
+    text ends where its <section> does."""
+    record = parse(f"{_PAGE_TOP}<section><h2>Important Considerations</h2><p>The study was small.</p></section>"
+                   "<div role=\"note\"><p><strong>Editor's note:</strong> A 2021 follow-up agreed.</p></div>"
+                   "<h2>More Details</h2><p>Journal: Brain</p></article></main></body></html>", URL)
+    assert record["sections"][-1] == {"heading": "Important Considerations", "text": "The study was small."}
+    assert record["source"]["journal"] == "Brain"
+
+
+def test_a_section_element_around_its_heading_alone_does_not_end_its_text() -> None:
+    record = parse(f"{_PAGE_TOP}<section><h2>What They Found</h2></section><p>Fewer relapses.</p>"
+                   "<h2>Important Considerations</h2><p>Small.</p></article></main></body></html>", URL)
+    assert {s["heading"]: s["text"] for s in record["sections"]}["What They Found"] == "Fewer relapses."
+
+
+@pytest.mark.parametrize("sentence", ["We rated the credibility of this study 3 out of 5.",
+                                      "We rated the credibility of the study as 3/5.",
+                                      "We rate this study's credibility 3 out of 5."])
+def test_a_rating_given_in_a_sentence_of_the_site_is_read(sentence: str) -> None:
+    record = parse(f"<html><body><h1>T</h1><p>{sentence}</p><h2>Key Takeaway</h2><p>Text.</p></body></html>", URL)
+    assert (record["ratings"]["credibility"]["value"], record["ratings"]["credibility"]["max"]) == (3, 5)
+
+
+def test_a_bold_topic_badge_on_a_card_is_not_its_title() -> None:
+    cards = "".join(f'<li><a href="/r/{n}"><img src="{n}.jpg" alt="{title}"><div><strong>{badge}</strong>'
+                    f"<h3>{title}</h3><p>12/31/2024</p><p>Learn how gut bacteria can worsen MS symptoms and dai</p>"
+                    "</div></a></li>" for n, (badge, title) in enumerate([("Immunology", "Gut Bacteria and MS"),
+                                                                         ("Lifestyle", "Smoking and MS")]))
+    record = parse(f"{_PAGE_TOP}<section><h2>You May Also Like</h2><ul>{cards}</ul></section>"
+                   "</article></main></body></html>", URL)
+    assert [c["title"] for c in record["related"]] == ["Gut Bacteria and MS", "Smoking and MS"]
