@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 
 import pytest
@@ -33,3 +34,11 @@ def full_size(config: pytest.Config) -> bool:
 def size(pytestconfig: pytest.Config) -> Size:
     """The size this run uses."""
     return FULL if full_size(pytestconfig) else CI
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The fuzzer's parse times at the end of the run (from this process: none under xdist's workers)."""
+    fuzz = sys.modules.get("tests.reliability.test_fuzz")
+    report = fuzz.parse_times_report() if fuzz is not None else None
+    if report:
+        terminalreporter.write_line(report)
