@@ -173,3 +173,22 @@ def test_dashboard_draws_its_charts(page, server):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
     assert "articles" in page.locator("#chart-articles-metric").inner_text()
+
+
+def test_search_all_tables_links_results_to_the_article_page(page, server, built):
+    """The home page's search shows a few columns per table, an article's title (or a section's or
+    card's article) links to its article page, long text is cut, and scraped markup stays text."""
+    path = built.edited[0]
+    title = built.site.expected(path, 2)["title"]
+    page.goto(f"{server}/-/search?q={rarest_word(built, title)}")
+    link = page.locator("#search-all-results a.article-link", has_text=title).first
+    link.wait_for(state="visible")
+    cells = page.locator("#search-all-results td").all_inner_texts()
+    assert cells and max(len(c) for c in cells) <= 241
+    headers = set(page.locator("#search-all-results th").all_inner_texts())
+    assert "record" not in headers and "url" not in headers  # not every column of the table
+    link.click()
+    page.wait_for_url(f"**/-/article/{article_id(built, BASE + path)}")
+    page.goto(f"{server}/-/search?q=Hostile")
+    page.locator("#search-all-results a.article-link", has_text="Hostile").first.wait_for(state="visible")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
