@@ -95,6 +95,8 @@ def read_metadata(root: etree._Element) -> dict[str, Any]:
             rels = (el.get("rel") or "").lower().split()
             if "canonical" in rels and el.get("href") and "canonical" not in out:
                 out["canonical"] = el.get("href").strip()
+            elif "alternate" in rels and el.get("hreflang") and el.get("href"):
+                out.setdefault("alternates", []).append((el.get("hreflang").strip().lower(), el.get("href").strip()))
         elif tag == "base" and el.get("href") and "base" not in out:
             out["base"] = el.get("href").strip()
         elif tag == "script" and (el.get("type") or "").strip().lower() == "application/ld+json":

@@ -429,6 +429,20 @@ def _parse(body_in: bytes | str, url: str, headers: Mapping[str, str] | None, pr
         return _read_page(root, meta, text, cut, url, fetched, profile)
 
 
+def _other_language(canonical: str, own: set[str | None], meta: dict[str, Any], base: str,
+                    drop: frozenset[str]) -> bool:
+    """The page lists itself and its canonical URL as alternates in different languages (hreflang):
+    the canonical names another language's version (sites that point every translation at the
+    original would otherwise make each crawl's English and French pages versions of one article)."""
+    langs: dict[str, set[str]] = {}
+    for lang, href in meta.get("alternates") or ():
+        if (target := absolute(href, base, drop)) is not None:
+            langs.setdefault(target, set()).add(lang)
+    mine = set().union(*(langs.get(u, set()) for u in own if u)) - {"x-default"}
+    theirs = langs.get(canonical, set()) - {"x-default"}
+    return bool(mine and theirs and not mine & theirs)
+
+
 def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool, url: str, fetched: str,
                profile: Profile) -> Record:
     """Every extractor over the page's tree (its metadata read), assembled into the record."""
@@ -436,7 +450,10 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
     body = body_of(root)
     base = absolute(meta.get("base"), fetched) or fetched
     drop = frozenset(p.lower() for p in profile.tracking_params)
-    page_url = absolute(meta.get("canonical"), base, drop) or absolute(url, url, drop) or url
+    own = absolute(url, url, drop) or url
+    page_url = absolute(meta.get("canonical"), base, drop) or own
+    if page_url != own and _other_language(page_url, {own, absolute(fetched, fetched, drop)}, meta, base, drop):
+        page_url = own  # a translation whose canonical names the original: its own article, not a version of it
     page_host = host_of(page_url)
     labels = Labels.of(profile)
     ad_labels: list[etree._Element] = []

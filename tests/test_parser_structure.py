@@ -1400,3 +1400,23 @@ def test_a_bold_topic_badge_on_a_card_is_not_its_title() -> None:
     record = parse(f"{_PAGE_TOP}<section><h2>You May Also Like</h2><ul>{cards}</ul></section>"
                    "</article></main></body></html>", URL)
     assert [c["title"] for c in record["related"]] == ["Gut Bacteria and MS", "Smoking and MS"]
+
+
+_ALTERNATES = ('<link rel="alternate" hreflang="en" href="https://example.org/en/s">'
+               '<link rel="alternate" hreflang="fr" href="https://example.org/fr/s">'
+               '<link rel="alternate" hreflang="x-default" href="https://example.org/en/s">')
+
+
+@pytest.mark.parametrize("fetched, canonical, alternates, want", [
+    # A translation whose canonical names the original (both listed as hreflang alternates): its own URL.
+    ("https://example.org/fr/s", "https://example.org/en/s", _ALTERNATES, "https://example.org/fr/s"),
+    ("https://example.org/en/s", "https://example.org/en/s", _ALTERNATES, "https://example.org/en/s"),
+    # Without alternates that say so, the canonical stands (a renamed slug, a tracking-free URL).
+    ("https://example.org/fr/s", "https://example.org/en/s", "", "https://example.org/en/s"),
+    ("https://example.org/en/old-slug", "https://example.org/en/s", _ALTERNATES, "https://example.org/en/s"),
+])
+def test_a_translation_pointing_its_canonical_at_the_original_stays_its_own_article(
+        fetched: str, canonical: str, alternates: str, want: str) -> None:
+    page = (f'<html><head><link rel="canonical" href="{canonical}">{alternates}</head><body><h1>T</h1>'
+            "<p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Text.</p></body></html>")
+    assert parse(page, fetched)["url"] == want
