@@ -19,7 +19,9 @@ _ZONE_TAGS = frozenset({"nav", "footer", "aside", "form", "button", "select", "d
 _ZONE_ROLES = frozenset({"navigation", "contentinfo", "banner", "search", "complementary", "dialog", "menu", "menubar"})
 # "entry-title", "card_title", "h3", "heading-text": the class name ends in the word; "title-meta" or
 # "et_pb_title_meta_container" is a byline's box beside a title.
-_HEADING_CLASS = re.compile(r"(?:^|[\s_-])(h[1-6]|heading|headline|title)(?=$|\s|[_-](?:text|inner)(?:$|\s))", re.I)
+# (Not a class that places an element after or before a heading: Medium's "graf-after--h4" on a list item.)
+_HEADING_CLASS = re.compile(r"(?:^|[\s_-])(?<!after-)(?<!after--)(?<!before-)(?<!before--)(h[1-6]|heading|headline|title)"
+                            r"(?=$|\s|[_-](?:text|inner)(?:$|\s))", re.I)
 _BOLD_CLASS = re.compile(r"(?:^|[\s_-])(?:font-(?:bold|semibold|extrabold|black)|fw-(?:bold|semibold)|bold|strong)(?:$|\s)", re.I)
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -28,7 +30,9 @@ _PAGE_FORM_HEADINGS = 3
 # Page widgets between or after the sections, whatever their markup: never summary text.
 WIDGET = re.compile(r"^\W*(?:was this (?:\w+ )?(?:helpful|useful)|did you find this (?:\w+ )?(?:helpful|useful)"
                     r"|print(?: this(?: \w+)?)?|email(?: this(?: \w+)?)?|download (?:as )?pdf"
-                    r"|listen to this (?:article|summary|story|post|page|episode))\W*$", re.I)
+                    r"|listen to this (?:article|summary|story|post|page|episode)"
+                    r"|table of contents|contents|on this page|in this (?:article|summary|post|page)|jump to(?: a section)?)\W*$",
+                    re.I)
 # The question of a feedback widget: never summary text, as a heading or a line (a lone "Print" or "Email"
 # line is a widget's only as a link: "Email" is also a list item of a study's reminder methods).
 FEEDBACK = re.compile(r"^\W*(?:was this|did you find this) (?:\w+ )?(?:helpful|useful)\W*$", re.I)
@@ -107,14 +111,14 @@ def _short_leaf(el: etree._Element) -> bool:
 
 
 def heading_rank(el: etree._Element) -> int | None:
-    """Rank 1-7 when the element reads as a heading (h1-h6, role=heading, dt, heading-like class)."""
+    """Rank 1-7 when the element reads as a heading (h1-h6, role=heading, dt, summary, heading-like class)."""
     tag = el.tag
     if tag in H_TAGS:
         return H_TAGS[tag]
     if el.get("role") == "heading":
         level = (el.get("aria-level") or "").strip()
         return int(level) if level.isdigit() and 1 <= int(level) <= 6 else 2
-    if tag == "dt":
+    if tag == "dt" or (tag == "summary" and _short_leaf(el)):  # (a <details> disclosure's visible name)
         return WEAK_RANK
     cls = el.get("class")
     if cls and tag not in ("a", "img", "body", "html") and (m := _HEADING_CLASS.search(cls)) and _short_leaf(el):

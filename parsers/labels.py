@@ -118,17 +118,25 @@ class Labels:
         return pairs
 
     def _lookup(self, text: str) -> tuple[str, str] | None:
-        """(kind, label) of a label text, also written with its translation ("More Details / Plus de détails")."""
+        """(kind, label) of a label text, also written with its translation ("More Details / Plus de détails"),
+        decorated ("📄 More Details", "5. More Details") or with a subtitle ("More Details — the study")."""
         hit = self.kinds.get(norm_label(text))
         if hit is None and ("/" in text or "|" in text) and (m := _TRANSLATED.match(text)):
             # Not a rating: "Interest | High" is a label and its value.
             hit = translated if (translated := self.kinds.get(norm_label(m.group(1)))) and translated[0] != "rating" else None
+        if hit is None and (lead := _DECORATION.match(text)):
+            hit = self._lookup(text[lead.end():])
+        if hit is None and len(text) <= _SUBTITLED_MAX and (m := _SUBTITLED.match(text)):
+            # Not a rating either: "Credibility - 4/5" is a rating and its value (read by match()).
+            hit = head if (head := self.kinds.get(norm_label(m.group(1)))) and head[0] != "rating" else None
         return hit
 
     def _match(self, text: str) -> tuple[str, str, str] | None:
         if (named := _FIRST_PERSON_OF.match(text)) and (found := self._match(f"{named['name']} {named['value']}")):
             # "We rated the credibility of this study 3 out of 5." as "credibility 3 out of 5."
             return found if found[0] == "rating" and len(found[2].split()) <= _PROSE_RATING_WORDS else None
+        if (lead := _DECORATION.match(text)) and (found := self._match(text[lead.end():])):
+            return found  # "⭐ Credibility: 3 out of 5"
         if (lead := _FIRST_PERSON.match(text)) and (found := self._match(text[lead.end():])):
             # "We rate this study's credibility 3 out of 5.", "Our interest rating: High.": the site's own
             # rating in a short sentence of its own (a longer one is the summary's prose).
@@ -155,6 +163,15 @@ _FIRST_PERSON_OF = re.compile(r"^\s*we\s+(?:rate|rated|give|gave|score|scored)\s
                               r"\s+of\s+(?:this|the)\s+(?:study|research|paper|summary|trial|article)\s+(?:(?:as|at)\s+)?"
                               r"(?P<value>\S.*)$", re.I | re.S)
 _PROSE_RATING_WORDS = 6
+# What sites set before a label: an emoji or symbol ("📄 More Details", "⭐ Credibility: 4/5"), a number
+# ("5. More Details", "3) Related"), a roman numeral ("II. Key Takeaway").
+# (Symbols and emoji only: a quote or bracket before a word is code or prose, not a label's decoration.)
+_DECORATION = re.compile(r"^\s*(?:[#*\u2022\u00b7\u2190-\u2bff\U0001f000-\U0001faff\ufe0f\u200d]{1,4}\s*"
+                         r"|\d{1,2}[.)]\s+|[IVX]{1,4}\.\s+)(?=[^\W\d_])")
+# A label and a subtitle after a dash or in brackets: "More Details — about the original study",
+# "You May Also Like (more summaries)"; short, as headings are.
+_SUBTITLED = re.compile(r"^\s*(.+?)\s+(?:[\u2013\u2014-]+\s+|\()\S.*$", re.S)
+_SUBTITLED_MAX = 100
 # Bilingual sites write a label and its translation in one heading: the first part is the label.
 _TRANSLATED = re.compile(r"^\s*(.+?)\s+[/|]\s+\S.*$", re.S)
 _UNSEEN = object()

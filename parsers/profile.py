@@ -28,7 +28,8 @@ class Profile:
     )
     ratings: tuple[str, ...] = ("Credibility", "Interest")
     related: tuple[str, ...] = ("You May Also Like", "You Might Also Like", "Related Articles", "Related Summaries",
-                                "Related Posts", "Related", "More like this", "Read Next")
+                                "Related Posts", "Related", "More like this", "Read Next", "Keep Reading",
+                                "More Summaries", "You Might Also Enjoy")
     details: tuple[str, ...] = ("More Details", "Original Study", "Study Details")
     boilerplate: tuple[str, ...] = ("Understanding MS Research",)
     # Regex with a (?P<journal>...) group: the journal the boilerplate names, a fallback for source.journal.

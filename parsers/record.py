@@ -473,8 +473,10 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
     panels = any(marker in text for marker in ("aria-controls", "aria-expanded", "tabpanel"))
     events = linearize(container, labels.kind, skip | _rating_labels(hits), panels)
     sections, empty_known = extract_sections(events, title, labels.kind, boiler)
-    if not related and any(labels.kind(s["heading"]) == "section" for s in sections):
-        # A summary whose related block has a name the profile does not know: found by its shape.
+    if not related and (any(labels.kind(s["heading"]) == "section" for s in sections)
+                        or (sections and any(h.kind == "rating" for h in hits))):
+        # A summary (a known section, or rated sections) whose related block has a name the profile does
+        # not know: found by its shape.
         stops = {h.el for h in hits if h.kind != "rating"}
         if found := unlabeled_related(order, index, labels.kind, stops, base, page_url, drop):
             heading, cards = found

@@ -11,7 +11,8 @@ from parsers.field_names import KEY_COLON, MAX_KEY_WORDS, is_key
 from parsers.headings import AFTER_ARTICLE, FEEDBACK, WEAK_RANK, WIDGET
 from parsers.text import PROSE_WORDS, norm_label, strip_label_punct
 
-_LINK_HEAVY = 0.8  # a block that is mostly link text is navigation ("Share", "Read more"), not prose
+_LINK_HEAVY = 0.8
+_CITED_DOI = re.compile(r"\b10\.\d{4,9}/\S")  # a block that is mostly link text is navigation ("Share", "Read more"), not prose
 # What a byline says besides its date: by whom, posted or updated when, how long a read.
 BYLINE_WORDS = re.compile(r"^\W*(?:by|written|reviewed|posted|published|updated|edited|\d+\s*min)\b|\bby\s+\w"
                           r"|\b(?:min(?:ute)?s?\s+read|reading time)\b", re.I)
@@ -150,8 +151,9 @@ def _own_text(ev: Event) -> bool:
     """A block of the section's own text: not a link list, a site line ("Tags: ..."), a widget, an ad's
     label, a disclaimer or a "Read also:" pointer."""
     text = ev.text
-    if ev.link_ratio >= _LINK_HEAVY or _SITE_LINE.match(text) or FEEDBACK.match(text) or _FURNITURE_LINE.match(text):
-        return False
+    if (ev.link_ratio >= _LINK_HEAVY and not _CITED_DOI.search(text)) or _SITE_LINE.match(text) or FEEDBACK.match(text) \
+            or _FURNITURE_LINE.match(text):
+        return False  # (a linked DOI, "See 10.1007/...", is a reference the text gives, not navigation)
     if ev.link_ratio >= _WIDGET_LINKS and WIDGET.match(text):
         return False
     if byline_line(text):

@@ -1420,3 +1420,74 @@ def test_a_translation_pointing_its_canonical_at_the_original_stays_its_own_arti
     page = (f'<html><head><link rel="canonical" href="{canonical}">{alternates}</head><body><h1>T</h1>'
             "<p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Text.</p></body></html>")
     assert parse(page, fetched)["url"] == want
+
+
+_RATED = ("<html><body><h1>Mindfulness Eases Anxiety</h1><p>Credibility: 3 out of 5</p><p>Interest: 4 out of 5</p>"
+          "<h2>Key Takeaway</h2><p>Mindfulness eased anxiety.</p>")
+_CARD = ('<div><h3><a href="/s/yoga">Yoga and Fatigue</a></h3><p>5/5/2025</p>'
+         "<p>Weekly yoga sessions reduced fatigue sco</p></div>")
+
+
+@pytest.mark.parametrize("heading", ["📄 More Details", "5. More Details", "More Details — about the original study",
+                                     "More Details <small>(from the journal)</small>", "More Details"])
+def test_a_decorated_more_details_heading_is_still_the_study_block(heading: str) -> None:
+    """An emoji, a number or a subtitle around a label had made the study block a section and left source empty."""
+    record = parse(f"{_RATED}<h2>{heading}</h2><dl><dt>Journal</dt><dd>Mindfulness</dd><dt>Published</dt>"
+                   "<dd>6/30/2025</dd></dl></body></html>", URL)
+    assert [s["heading"] for s in record["sections"]] == ["Key Takeaway"]
+    assert (record["source"]["journal"], record["source"]["published"]) == ("Mindfulness", "2025-06-30")
+
+
+@pytest.mark.parametrize("line", ["⭐ Credibility: 3 out of 5", "Credibility: 3 out of 5"])
+def test_a_rating_line_with_an_emoji_before_its_name_is_read(line: str) -> None:
+    record = parse(f"<html><body><h1>T</h1><p>{line}</p><h2>Key Takeaway</h2><p>Text.</p></body></html>", URL)
+    assert record["ratings"]["credibility"]["value"] == 3
+
+
+def test_a_quote_before_a_rating_name_is_no_decoration() -> None:
+    """Code on a page ('"Interest" ], "value": [ "4/5"') names no rating."""
+    record = parse('<html><body><h1>T</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Text.</p>'
+                   '<pre>"Interest" ], "value" : [ "4/5"</pre></body></html>', URL)
+    assert "interest" not in record["ratings"]
+
+
+@pytest.mark.parametrize("heading", ["📚 You May Also Like", "3. You May Also Like", "You May Also Like — more summaries"])
+def test_one_card_under_a_decorated_related_heading_is_read(heading: str) -> None:
+    record = parse(f"{_RATED}<h2>{heading}</h2>{_CARD}</body></html>", URL)
+    assert [c["title"] for c in record["related"]] == ["Yoga and Fatigue"]
+
+
+def test_cards_under_an_unknown_heading_of_a_rated_summary_with_no_known_section_are_read() -> None:
+    page = ("<html><body><h1>Mindfulness Eases Anxiety</h1><p>Credibility: 3 out of 5</p><h2>In Short</h2>"
+            "<p>Mindfulness eased anxiety.</p><h2>More From Us</h2>" + _CARD
+            + _CARD.replace("yoga", "cbt").replace("Yoga and Fatigue", "CBT for Insomnia") + "</body></html>")
+    record = parse(page, URL)
+    assert [c["title"] for c in record["related"]] == ["Yoga and Fatigue", "CBT for Insomnia"]
+    assert [s["heading"] for s in record["sections"]] == ["In Short"]
+
+
+def test_disclosure_sections_with_headings_no_profile_names_are_sections() -> None:
+    """<details><summary>Findings</summary>...: the summary element is the section's heading."""
+    record = parse("<html><body><h1>T</h1><p>Credibility: 3 out of 5</p>"
+                   "<details open><summary>Key Takeaways</summary><p>Mindfulness eased anxiety.</p></details>"
+                   "<details><summary>Findings</summary><p>Anxiety scores fell by a third.</p></details>"
+                   "<details><summary>Table of Contents</summary><ul><li>Rating</li><li>Score</li></ul></details>"
+                   "</body></html>", URL)
+    assert record["sections"] == [{"heading": "Key Takeaways", "text": "Mindfulness eased anxiety."},
+                                  {"heading": "Findings", "text": "Anxiety scores fell by a third."}]
+
+
+def test_a_paragraph_giving_a_linked_doi_stays_in_its_section() -> None:
+    record = parse(f"{_RATED}<h2>Important Considerations</h2><p>The sample was small.</p>"
+                   '<p>See <a href="https://doi.org/10.1007/s12671-025-02500-1">10.1007/s12671-025-02500-1</a></p>'
+                   '<p><a href="/share">Share this summary</a></p></body></html>', URL)
+    assert record["sections"][-1]["text"] == "The sample was small.\n\nSee 10.1007/s12671-025-02500-1"
+
+
+def test_a_class_placing_an_item_after_a_heading_makes_no_heading() -> None:
+    """Medium marks the list item after an h4 "graf-after--h4": a list item, not an h4."""
+    record = parse(f"{_RATED}<h4>More Details</h4><ul><li class=\"graf graf--li graf-after--h4\">Journal: Annals of "
+                   'neurology</li><li class="graf graf--li">DOI: <a href="https://doi.org/10.1002/ana.27140">'
+                   "10.1002/ana.27140</a></li></ul></body></html>", URL)
+    assert [s["heading"] for s in record["sections"]] == ["Key Takeaway"]
+    assert (record["source"]["journal"], record["source"]["doi"]) == ("Annals of neurology", "10.1002/ana.27140")
