@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -187,6 +188,11 @@ def test_search_all_tables_links_results_to_the_article_page(page, server, built
     assert cells and max(len(c) for c in cells) <= 241
     headers = set(page.locator("#search-all-results th").all_inner_texts())
     assert "record" not in headers and "url" not in headers  # not every column of the table
+    page.wait_for_function("[...document.querySelectorAll('.search-all-table')].every(s => s.textContent.trim())")
+    groups = [re.search(r"archive: (\w+)", text).group(1)
+              for text in page.locator(".search-all-table").all_inner_texts()]
+    assert groups == ["articles", "sections", "related"]  # in one order, whichever answer comes first
+    assert page.get_attribute("#search-all-q", "aria-label")
     link.click()
     page.wait_for_url(f"**/-/article/{article_id(built, BASE + path)}")
     page.goto(f"{server}/-/search?q=Hostile")

@@ -180,6 +180,13 @@ async def test_full_text_search_on_articles_and_sections(ds, built):
 
 # -- canned queries ---------------------------------------------------------------------------------
 
+async def test_a_canned_query_page_is_titled_by_its_name_and_the_home_search_is_labelled(ds):
+    page = (await ds.client.get("/archive/crawl_changes?crawl=1")).text
+    assert "<title>What changed in a crawl (archive)</title>" in page
+    home = (await ds.client.get("/")).text
+    assert 'id="search-all-q"' in home and 'aria-label="Search titles, sections and related cards"' in home
+
+
 async def test_every_canned_query_is_listed_and_documented(ds):
     queries = load_metadata()["databases"]["archive"]["queries"]
     assert set(CANNED) <= set(queries)
@@ -268,6 +275,11 @@ async def test_crawl_changes_lists_what_a_crawl_changed(ds, built):
     assert all(r["version"] == 2 for r in rows if r["outcome"] == "changed")
     first = await get_json(ds, "/archive/crawl_changes.json?_shape=array&crawl=1&_size=max")
     assert {r["outcome"] for r in first} == {"new"} and len(first) == len(built.epoch1) + 1
+    # The way the query's description gives for a crawl of more than 1,000 rows lists the same pages.
+    streamed = await ds.client.get("/archive/fetches.csv?crawl_id=2&outcome__in=new,changed,gone,held&_stream=on")
+    assert streamed.status_code == 200
+    assert sorted((r["outcome"], r["url"]) for r in csv.DictReader(io.StringIO(streamed.text))) == sorted(
+        (r["outcome"], r["url"]) for r in rows)
 
 
 async def test_articles_by_rating_range(ds, built):
