@@ -10,7 +10,8 @@ from sqlite_utils import Database
 from archive.clock import utc_now
 
 # Outcome codes of `fetch_log.outcome`; the `fetches` view turns them back into words.
-OUTCOMES = ("unchanged", "new", "changed", "gone", "error", "held")
+# "back": a gone article answering again with the content it had (counted as unchanged in `crawls`).
+OUTCOMES = ("unchanged", "new", "changed", "gone", "error", "held", "back")
 OUTCOME_CODE = {name: code for code, name in enumerate(OUTCOMES)}
 
 FTS_COLUMNS = {
@@ -85,7 +86,13 @@ def _v1_core(db: Database) -> None:
           PRIMARY KEY (crawl_id, seq)
         ) WITHOUT ROWID
     """)
+    _fetches_view(db)
+
+
+def _fetches_view(db: Database) -> None:
+    """The `fetches` view: the compact fetch log with its URLs, times and outcomes in words."""
     outcome_case = " ".join(f"WHEN {code} THEN '{name}'" for name, code in OUTCOME_CODE.items())
+    db.execute("DROP VIEW IF EXISTS fetches")
     db.create_view("fetches", f"""
         SELECT f.crawl_id, f.seq, u.url, strftime('%Y-%m-%dT%H:%M:%SZ', f.at, 'unixepoch') AS at,
                f.http_status, s.sha256 AS snapshot_sha256, CASE f.outcome {outcome_case} END AS outcome,
@@ -204,6 +211,11 @@ def _v11_moved_from_index(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_moved_to ON articles (moved_to) WHERE moved_to IS NOT NULL")
 
 
+def _v12_back_outcome(db: Database) -> None:
+    """Version 12: the `fetches` view says 'back' for a gone article that answered again unchanged."""
+    _fetches_view(db)
+
+
 MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (1, _v1_core),
     (2, _v2_article_state),
@@ -216,6 +228,7 @@ MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (9, _v9_url_last_crawl),
     (10, _v10_crawl_note),
     (11, _v11_moved_from_index),
+    (12, _v12_back_outcome),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

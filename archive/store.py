@@ -287,7 +287,8 @@ class Archive:
             url_id, repeat = self._url_id(conn, url, article_id, crawl_id)
             if key != url:
                 self._url_id(conn, key, article_id, crawl_id)
-            self._log(conn, crawl_id, url_id, at, http_status, snap_id, outcome)
+            back = outcome == "unchanged" and state is not None and state["status"] == "gone"
+            self._log(conn, crawl_id, url_id, at, http_status, snap_id, "back" if back else outcome)
             if self.count_each_fetch or not repeat:
                 self._count(conn, crawl_id, outcome)
             if links is not None:
@@ -406,7 +407,7 @@ class Archive:
             touch_cards(conn, state["id"], at)
             snap_id = snapshots.snapshot_id(conn, state["snapshot_sha256"]) if state["snapshot_sha256"] else None
             url_id, repeat = self._url_id(conn, url, state["id"], crawl_id)
-            self._log(conn, crawl_id, url_id, at, 304, snap_id, "unchanged")
+            self._log(conn, crawl_id, url_id, at, 304, snap_id, "back" if state["status"] == "gone" else "unchanged")
             if self.count_each_fetch or not repeat:
                 self._count(conn, crawl_id, "unchanged")
         return "unchanged"

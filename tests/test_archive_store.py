@@ -219,7 +219,13 @@ def test_gone_and_back(archive):
     assert archive.gone(crawl2, "https://example.org/never-archived", 410) == "error"
     assert one(archive, "SELECT error, http_status FROM fetch_errors") == ("HTTP 410", 410)
     outcomes = [r[0] for r in archive.conn.execute("SELECT outcome FROM fetches ORDER BY crawl_id, seq")]
-    assert outcomes == ["new", "gone", "unchanged"]
+    assert outcomes == ["new", "gone", "back"]  # back: visible in what the crawl changed, counted unchanged
+    assert one(archive, "SELECT unchanged FROM crawls WHERE id = ?", crawl2) == (1,)
+    # ... and the same when it answers 304 after being gone.
+    assert archive.gone(crawl2, URL, 410, fetched_at=T2) == "gone"
+    crawl3 = archive.start_crawl([URL])
+    assert archive.not_modified(crawl3, URL, {}, fetched_at=T3) == "unchanged"
+    assert one(archive, "SELECT outcome FROM fetches WHERE crawl_id = ?", crawl3) == ("back",)
 
 
 def test_complete_crawl_marks_unseen_articles_gone(archive):
