@@ -523,6 +523,10 @@ async def test_a_moved_article_links_the_article_it_moved_to(tmp_path):
         crawl = archive.start_crawl([BASE + "/"])
         for url in (old, new):
             archive.store(crawl, url, parse(page.format("Moving Study"), url), page.format("Moving Study"), {})
+        citing = BASE + "/s/citing"
+        cited = page.format("Citing Study").replace("</body>", '<h2>You May Also Like</h2><div><h3><a href="/s/old">'
+                                                    "Moving Study</a></h3><p>1/2/2025</p><p>An excerpt</p></div></body>")
+        archive.store(crawl, citing, parse(cited, citing), cited, {})
         assert archive.moved(crawl, old, new, 301) == "gone"
         assert archive.moved(crawl, new, new, 301) == "skipped"  # a redirect to itself moves nothing
         ids = dict(archive.conn.execute("select url, id from articles"))
@@ -530,6 +534,7 @@ async def test_a_moved_article_links_the_article_it_moved_to(tmp_path):
     try:
         html = (await datasette.client.get(f"/-/article/{ids[old]}")).text
         target = (await datasette.client.get(f"/-/article/{ids[new]}")).text
+        card = (await datasette.client.get(f"/-/article/{ids[citing]}")).text
     finally:
         for db in datasette.databases.values():
             db.close()
@@ -538,6 +543,8 @@ async def test_a_moved_article_links_the_article_it_moved_to(tmp_path):
     # ... and the new URL's page says where its history began.
     assert f'moved here from <a class="moved-from" href="/-/article/{ids[old]}">{old}</a>' in target
     assert "moved here from" not in html
+    # A card pointing at the old URL says where its article moved, not just "(gone)".
+    assert f'(moved: <a class="card-moved" href="/-/article/{ids[new]}">' in card and "(gone)" not in card
 
 
 @pytest.mark.parametrize("path", ["/-/article/9223372036854775808", "/-/article/99999999999999999999999",

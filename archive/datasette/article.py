@@ -104,8 +104,10 @@ async def article_context(datasette: Any, article_id: int) -> dict[str, Any] | N
         [article_id])
     cards = await _dicts(db, """
         select r.position, r.title, r.url, r.date, r.excerpt, r.excerpt_truncated, r.target_id,
-               r.first_seen, r.last_seen, t.title as target_title, t.status as target_status
+               r.first_seen, r.last_seen, t.title as target_title, t.status as target_status,
+               m.id as moved_id
         from related r left join articles t on t.id = r.target_id
+        left join articles m on m.url = t.moved_to
         where r.article_id = ? and r.current = 1 order by r.position""", [article_id])
     former = (await db.execute(
         "select count(*) from related where article_id = ? and coalesce(current, 0) = 0",
