@@ -605,3 +605,15 @@ async def test_paging_a_sorted_table_shows_every_row_once_when_sort_values_tie(t
     finally:
         for db in datasette.databases.values():
             db.close()
+
+
+@pytest.mark.parametrize("chart", ["credibility", "interest"])
+def test_the_dashboard_orders_word_ratings_by_level_after_the_numbers(chart):
+    """Words had come in alphabetical order: High, Low, Medium, Very high."""
+    query = load_metadata()["plugins"]["datasette-dashboards"]["overview"]["charts"][chart]["query"]
+    conn = sqlite3.connect(":memory:")
+    conn.execute(f"create table articles ({chart}, {chart}_max, {chart}_label, status, page_type)")
+    conn.executemany("insert into articles values (?, ?, ?, 'live', 'summary')",
+                     [(None, None, "High"), (None, None, "Low"), (None, None, "Very high"), (None, None, "Medium"),
+                      (4, 5, None), (9, 10, None), (None, None, None)])
+    assert [row[0] for row in conn.execute(query)] == ["4.0", "4.5", "Low", "Medium", "High", "Very high", "not rated"]
