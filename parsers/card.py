@@ -17,6 +17,7 @@ Card = dict[str, Any]
 _READ_MORE = re.compile(
     r"^(?:read|continue|learn|see|view|more|details|full)\b.{0,25}$|^(?:\u00bb|\u2192|>|\.\.\.|\u2026)$|more\W*$", re.I
 )
+_SENTENCE_WORDS = 4
 _READ_MORE_LEAD = re.compile(r"^(?:read|learn|see|view)\s+more\b|^continue\s+reading\b", re.I)
 _DATES_LINE_WORDS = 8  # "Updated Feb 2, 2026 · Published": a line of dates, not an excerpt that cites one
 _MARKED_DATES = etree.XPath("descendant-or-self::*[@itemprop='datePublished' or @itemprop='dateCreated']"
@@ -33,7 +34,11 @@ _PRINTED_URL = re.compile(r"\s*[(\[]\s*https?://[^\s()\[\]]+\s*[)\]]$")
 
 def is_read_more(text: str) -> bool:
     """'Read More', 'Continue reading', '»': a link that repeats a card's target, not its title."""
-    return not text or bool(_READ_MORE.search(text))
+    if not text:
+        return True
+    if len(text.split()) >= _SENTENCE_WORDS and text.rstrip().endswith((".", "?", "!")) and not _READ_MORE_LEAD.match(text):
+        return False  # a sentence that opens with "Learn how ..." is an excerpt, not a button
+    return bool(_READ_MORE.search(text))
 
 
 def build_card(root: etree._Element, links: list[etree._Element], url: str,
@@ -182,19 +187,40 @@ def _runs(root: etree._Element) -> list[str]:
             if el is not root and el.tail:
                 buf.append(el.tail)
             continue
-        breaks = el.tag in BLOCK_TAGS or el.tag == "br"
+        # (Inside a paragraph a <br> is whitespace, and a link after some of its words is one of them.)
+        soft_break = el.tag == "br" and _parent_tag(el) == "p"
+        breaks = el.tag in BLOCK_TAGS or (el.tag == "br" and not soft_break)
         heading = heading_rank(el) is not None
+        word_link = el.tag == "a" and _word_link(el)
         inline_link = el.tag == "a" and not any(d.tag in BLOCK_TAGS for d in el.iterdescendants()) \
-            and not _linked_excerpt(el)
+            and not _linked_excerpt(el) and not word_link
+        if soft_break:
+            buf.append(" ")
         mute = muted or inline_link or (el is not root and heading)
         if breaks or mute != muted:
             flush()
         if el.text and not mute:
             buf.append(el.text)
-        stack.append((el, True, muted, breaks or el.tag == "a" or heading))
+        stack.append((el, True, muted, breaks or (el.tag == "a" and not word_link) or heading))
         stack.extend((child, False, mute, False) for child in reversed(el))
     flush()
     return runs
+
+
+def _parent_tag(el: etree._Element) -> str | None:
+    parent = el.getparent()
+    return parent.tag if parent is not None else None
+
+
+def _word_link(a: etree._Element) -> bool:
+    """A link set among a paragraph's words ("how gut <a>bacteria</a> worsen"): part of the excerpt,
+    not the card's title or its Read More (a paragraph that opens with its link is a title line)."""
+    parent = a.getparent()
+    if parent is None or parent.tag != "p":
+        return False
+    before = (parent.text or "") + "".join(text_of(sib) + (sib.tail or "") for sib in a.itersiblings(preceding=True))
+    text = collapse(text_of(a))
+    return bool(before.strip()) and bool(text) and not is_read_more(text) and not _READ_MORE_LEAD.match(text)
 
 
 def _linked_excerpt(a: etree._Element) -> bool:

@@ -246,6 +246,14 @@ def strip_junk(root: etree._Element) -> None:
     # (Marked, then removed by lxml in one pass each: the text after a removed element stays.)
     etree.strip_elements(root, *_JUNK, _DROPPED, with_tail=False)
     etree.strip_tags(root, _SHOWN)
+    _space_line_breaks(root)
+
+
+def _space_line_breaks(root: etree._Element) -> None:
+    """A <br> is whitespace: a space after each, so the text of a heading or title broken over two
+    lines ("Gut Study<br>Title") keeps its words apart wherever it is read (itertext gives <br> nothing)."""
+    for br in root.iter("br"):
+        br.tail = " " + (br.tail or "")
 
 
 def drop_elements(root: etree._Element, elements: list[etree._Element]) -> None:

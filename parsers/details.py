@@ -268,7 +268,8 @@ def read_details(
         host = host_of(url)
         # A doi.org link fills source.doi; source.url prefers another outside link (PubMed, publisher).
         if host in _DOI_HOSTS:
-            source["doi"] = source["doi"] or clean_doi(url)
+            # (Its path is the DOI: a "?utm_source=..." after it is the link's, a DOI's own "?" is %3F.)
+            source["doi"] = source["doi"] or clean_doi(urlsplit(url).path)
             doi_link = doi_link or url
         elif not source["url"] and host != page_host and not _PROFILE_PATH.search(urlsplit(url).path):
             source["url"] = url

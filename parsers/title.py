@@ -102,6 +102,28 @@ def _headings(body: etree._Element, aria: bool) -> Iterator[tuple[etree._Element
             yield el, rank
 
 
+_LOOK_AHEAD = 20
+_RATINGS_BLOCK_CHARS = 300
+
+
+def _heads_ratings(heading: etree._Element, label_kind: Callable[[str], str | None]) -> bool:
+    """The heading and a short block that opens with a rating's label are a box of their own: the heading
+    names the ratings block (not a title over the whole summary, whose body may open with the ratings)."""
+    after, box = heading.getnext(), heading.getparent()
+    if after is None or not isinstance(after.tag, str) or next(after.iter(*H_TAGS), None) is not None \
+            or len(text_of(after)) > _RATINGS_BLOCK_CHARS:
+        return False
+    if box is None or sum(isinstance(child.tag, str) for child in box) != 2:
+        return False  # (a box of their own: a title followed by a rating line on the page is still the title)
+    for n, el in enumerate(after.iter()):
+        if n >= _LOOK_AHEAD:
+            return False
+        text = collapse(el.text)
+        if text:
+            return label_kind(text.split(":")[0]) == "rating"
+    return False
+
+
 def _without_subtitle(text: str, keys: list[str]) -> str:
     """'Title Subtitle' from an h1 holding a subtitle span: the part the metadata title names."""
     folded = norm_label(text)
@@ -127,6 +149,8 @@ def find_title(
             text = collapse(text_of(el))
             if not text or label_kind(text) or in_chrome(el) or _links_home(el, text) or only_a_date(text):
                 continue  # (a blog's date header over its post's title is no title)
+            if rank > 1 and _heads_ratings(el, label_kind):
+                continue  # "Ratings" over Credibility / Interest names that block, not the page
             if _matches(text, keys, tag_title):
                 return text, el
             if best is None or rank < best[0]:

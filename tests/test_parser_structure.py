@@ -1491,3 +1491,55 @@ def test_a_class_placing_an_item_after_a_heading_makes_no_heading() -> None:
                    "10.1002/ana.27140</a></li></ul></body></html>", URL)
     assert [s["heading"] for s in record["sections"]] == ["Key Takeaway"]
     assert (record["source"]["journal"], record["source"]["doi"]) == ("Annals of neurology", "10.1002/ana.27140")
+
+
+def _cards_page(excerpt_html: str) -> str:
+    return ("<html><body><h1>Gut Study Title</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Text.</p>"
+            "<h2>You May Also Like</h2>"
+            f'<article><h3><a href="/s/a">Gut Bacteria and MS</a></h3><time>12/31/2026</time><p>{excerpt_html}</p>'
+            '<a href="/s/a">Read More</a></article>'
+            '<article><h3><a href="/s/b">Second Card</a></h3><time>5/1/2026</time><p>Study finds CD29 marks blood'
+            ' B cells that can enter the brain and become</p><a href="/s/b">Read More</a></article></body></html>')
+
+
+@pytest.mark.parametrize("excerpt_html, excerpt, truncated", [
+    ("Learn how certain gut bacteria can worsen MS<br>symptoms and what this means for daily li",
+     "Learn how certain gut bacteria can worsen MS symptoms and what this means for daily li", True),
+    ("Learn how certain gut bacteria can worsen MS symptoms<br>in adults.",
+     "Learn how certain gut bacteria can worsen MS symptoms in adults.", False),
+    ('Learn how certain gut <a href="/g">bacteria</a> can worsen MS symptoms and what this means for daily li',
+     "Learn how certain gut bacteria can worsen MS symptoms and what this means for daily li", True),
+    ("Learn how gut bacteria worsen.", "Learn how gut bacteria worsen.", False),
+    ("Learn how certain gut <b>bacteria</b> can worsen MS.", "Learn how certain gut bacteria can worsen MS.", False),
+])
+def test_a_cards_excerpt_reads_its_paragraph_whole(excerpt_html: str, excerpt: str, truncated: bool) -> None:
+    """A <br> in the excerpt's paragraph is whitespace and a link among its words is one of them (either had
+    cut the excerpt to one piece); a sentence opening with "Learn how" is no Read More button."""
+    card = parse(_cards_page(excerpt_html), URL)["related"][0]
+    assert (card["title"], card["excerpt"], card["excerpt_truncated"]) == ("Gut Bacteria and MS", excerpt, truncated)
+
+
+def test_a_br_inside_a_heading_keeps_the_words_apart() -> None:
+    page = ("<html><body><h1>Gut Study<br>Title</h1><p>Credibility: 4/5</p><h2>Key<br>Takeaway</h2><p>Text.</p>"
+            '<h2>You May Also Like</h2><div><h3><a href="/s/a">Gut Bacteria<br>and MS</a></h3><p>12/31/2026</p>'
+            "<p>An excerpt that was cut</p></div></body></html>")
+    record = parse(page, URL)
+    assert record["title"] == "Gut Study Title"
+    assert [s["heading"] for s in record["sections"]] == ["Key Takeaway"]
+    assert record["related"][0]["title"] == "Gut Bacteria and MS"
+
+
+def test_a_doi_link_with_a_query_string_gives_the_doi_alone() -> None:
+    page = ('<html><body><h1>T</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Text.</p><h2>More Details</h2>'
+            '<p>Journal: Annals of Neurology</p><p><a href="https://doi.org/10.1002/ana.27001?utm_source=x">'
+            "The study</a></p></body></html>")
+    assert parse(page, URL)["source"]["doi"] == "10.1002/ana.27001"
+
+
+@pytest.mark.parametrize("ratings_heading", ['<h2 class="visually-hidden">Ratings</h2>', "<h2>Our ratings</h2>"])
+def test_a_heading_over_the_ratings_box_is_not_the_title(ratings_heading: str) -> None:
+    """No h1: the <title> names the page, not the ratings block's heading."""
+    page = ("<html><head><title>Gut Study Title</title></head><body><main><article>"
+            f"<section>{ratings_heading}<dl><dt>Credibility</dt><dd>4/5</dd><dt>Interest</dt><dd>High</dd></dl></section>"
+            "<section><h2>Key Takeaway</h2><p>The immune system differs.</p></section></article></main></body></html>")
+    assert parse(page, URL)["title"] == "Gut Study Title"
