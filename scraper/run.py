@@ -94,8 +94,13 @@ def _close_forced(options: CrawlOptions, stats: Any) -> None:
         counts = {}
     stats.set_value("archive/status", "interrupted")
     stats.set_value("archive/counts", counts)
+    if options.resume:
+        # Scrapy wrote no queue index, and requests.seen names the requests it dropped in flight: resuming
+        # that state would skip them for good. The resume continues this crawl with its requests started over.
+        clear_job_state(Path(options.resume), keep_crawl_id=True)
     print(f"crawl {crawl_id} interrupted (forced shutdown)\n  "
-          + ", ".join(f"{name} {counts.get(name, 0)}" for name in ("fetched", "new", "changed", "unchanged", "gone", "errors")),
+          + ", ".join(f"{name} {counts.get(name, 0)}" for name in ("fetched", "new", "changed", "unchanged", "gone", "errors"))
+          + ("\n  the same --resume DIR continues it with its requests started over" if options.resume else ""),
           file=sys.stderr, flush=True)
 
 
