@@ -5,6 +5,8 @@ session of their crawler here, keyed weakly by the Crawler, so the spider object
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 import weakref
 from dataclasses import dataclass, field
@@ -41,8 +43,13 @@ def start_urls_of(value: object) -> list[str]:
 
 def judgement_of(profile: Profile) -> str:
     """How a crawl decides which pages to archive: a page it followed but did not archive is trusted
-    to stay that way (its 304 followed, never stored) only by a crawl that decides the same way."""
-    return f"parser {PARSER_VERSION}; archives {', '.join(sorted(profile.page_types))}"
+    to stay that way (its 304 followed, never stored) only by a crawl that decides the same way: the
+    same parser, page types and labels (a site crawled without its profile, then with it, must have
+    its pages read again, not answered 304 as the pages that were no summaries)."""
+    labels = json.dumps([profile.sections, profile.ratings, profile.related, profile.details, profile.boilerplate,
+                         profile.journal_pattern, profile.rating_scale], ensure_ascii=False)
+    return (f"parser {PARSER_VERSION}; archives {', '.join(sorted(profile.page_types))}; "
+            f"labels {hashlib.sha256(labels.encode()).hexdigest()[:12]}")
 
 
 def open_archive(db: str, profile: Profile) -> Archive:

@@ -48,6 +48,7 @@ class Site:
         self.log: list[tuple[str, int]] = []
         self.asked: list[tuple[str, dict[str, str]]] = []  # path, request headers
         self.times: list[tuple[str, float]] = []
+        self.headers: dict[str, str] = {}  # the request being answered
 
     def answer(self, path: str) -> Answer:
         route = self.routes.get(path.split(";", 1)[0])
@@ -66,6 +67,7 @@ def serve(site: Site, host: str = "127.0.0.1") -> Iterator[str]:
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - stdlib name
+            site.headers = dict(self.headers)  # (for a route that answers conditional requests)
             status, headers, body = site.answer(self.path)
             if site.delay:
                 time.sleep(site.delay)
@@ -506,17 +508,28 @@ def test_a_site_whose_summaries_have_unknown_labels_gets_the_profile_hint(tmp_pa
     """Read without its labels no page is a summary: the crawl says so and what to do, once it is
     given a profile it archives them and says nothing of the kind."""
     paths = [f"/artikel/{n}" for n in range(3)]
-    site = Site({"/": ok(home(paths)), **{p: ok(_zusammenfassung(f"Studie {p[-1]}")) for p in paths}})
+
+    def conditional(body: str) -> Callable[[], Answer]:
+        """200 with an ETag, 304 to a request that sends it back (as the probe's site did)."""
+        tag = f'"{abs(hash(body))}"'
+        return lambda: (304, {"ETag": tag}, "") if site.headers.get("If-None-Match") == tag else (200, {"ETag": tag}, body)
+
+    site = Site({"/": ok(home(paths)), **{p: conditional(_zusammenfassung(f"Studie {p[-1]}")) for p in paths}})
     profile = tmp_path / "de.toml"
     profile.write_text('[labels]\nsections = ["Das Wichtigste", "Was sie fanden"]\nratings = ["Glaubwürdigkeit"]\n'
                        'details = ["Weitere Details"]\n', encoding="utf-8")
     with serve(site) as base:
         plain = crawl(base + "/", "--db", str(tmp_path / "plain.db"), *FAST)
+        assert query(tmp_path / "plain.db", "SELECT count(*) FROM articles") == [(0,)]
         labelled = crawl(base + "/", "--db", str(tmp_path / "de.db"), "--profile", str(profile), *FAST)
+        # Following the hint on the same archive: the pages are read again with the labels, not
+        # answered 304 as the pages that were no summaries under the default labels.
+        followed = crawl(base + "/", "--db", str(tmp_path / "plain.db"), "--profile", str(profile), *FAST)
     assert plain.returncode == 0, plain.stderr
     assert "no page read as a summary (1 listing, 3 other pages)" in plain.stderr, plain.stderr
     assert "give their labels with --profile" in plain.stderr
-    assert query(tmp_path / "plain.db", "SELECT count(*) FROM articles") == [(0,)]
     assert labelled.returncode == 0, labelled.stderr
     assert "no page read as a summary" not in labelled.stderr
     assert query(tmp_path / "de.db", "SELECT count(*) FROM articles WHERE page_type = 'summary'") == [(3,)]
+    assert followed.returncode == 0, followed.stderr
+    assert query(tmp_path / "plain.db", "SELECT count(*) FROM articles WHERE page_type = 'summary'") == [(3,)]
