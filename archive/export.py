@@ -33,6 +33,7 @@ class ExportProblem(ArchiveError):
 
 
 _ROWID = re.compile(r"\b(?:_rowid_|rowid|oid)\b", re.I)
+_QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"")  # SQL string literals (and quoted names)
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as a formula (OWASP's list)
 
 
@@ -50,14 +51,16 @@ def _plain(value: Any) -> Any:
 
 
 def _rows(conn: Any, table: str, where: str | None) -> tuple[list[str], Iterator[tuple]]:
-    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    kinds = dict(conn.execute("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view')"))
+    names = set(kinds)
     if table not in names:
         shown = sorted(n for n in names if "_fts" not in n)
         raise ExportProblem(f"no table named {table!r} (have: {', '.join(shown)})")
     quoted = '"{}"'.format(table.replace('"', '""'))
-    if table in _CITED and where and _ROWID.search(where):
-        # (SQLite gives a subquery's rows no rowid: the condition would be NULL and export nothing.)
-        raise ExportProblem(f"bad --where for {table}: use id instead of rowid (the same number here)")
+    if (table in _CITED or kinds[table] == "view") and where and _ROWID.search(_QUOTED.sub("''", where)):
+        # (SQLite gives a subquery's or a view's rows no rowid: the condition would be NULL and export nothing.)
+        hint = "use id instead of rowid (the same number here)" if table in _CITED else "a view's rows have no rowid"
+        raise ExportProblem(f"bad --where for {table}: {hint}")
     sql = (f"SELECT * FROM ({_CITED[table]})" if table in _CITED else f"SELECT * FROM {quoted}") + (
         f" WHERE {where}" if where else "")
     try:

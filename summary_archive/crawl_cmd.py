@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import math
 
 import click
@@ -24,13 +25,46 @@ class Seconds(click.FloatRange):
 
 
 def _settings_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
+    """--set NAME=VALUE pairs; a value that cannot be what the setting's default is (a number, a
+    true/false) is refused here, in one line, not by a traceback once the crawler reads it."""
     extra = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             raise UsageProblem(f"--set wants NAME=VALUE, got {pair!r}")
-        extra[name.strip()] = value
+        name = name.strip()
+        if (problem := _setting_problem(name, value)) is not None:
+            raise UsageProblem(f"--set {name}={value}: {problem}")
+        extra[name] = value
     return extra
+
+
+# ARCHIVE_ settings read with a default of their own where they are used (scraper.settings has none):
+# a value of each one's kind (tests/test_archive_cli.py checks that every one read is listed).
+ARCHIVE_SETTING_KINDS: dict[str, object] = {
+    "ARCHIVE_MAX_PAGES": 0, "ARCHIVE_CRAWL_ID": 0, "ARCHIVE_PARSE_WORKERS": 0, "ARCHIVE_WARC_MAX_BYTES": 0,
+    "ARCHIVE_REDIS_MAX_BACKLOG": 0, "ARCHIVE_OBEY_CRAWL_DELAY": True, "ARCHIVE_REDIS_HEARTBEAT": 0.0,
+    "ARCHIVE_REDIS_POLL": 0.0, "ARCHIVE_REDIS_WAIT": 0.0, "ARCHIVE_REDIS_WORKER_TIMEOUT": 0.0,
+}
+
+
+def _setting_problem(name: str, value: str) -> str | None:
+    """Why `value` cannot be the setting `name` (typed like its default in Scrapy's or our settings)."""
+    from scrapy.settings import default_settings
+
+    from scraper import settings as ours
+
+    default = getattr(ours, name, getattr(default_settings, name, ARCHIVE_SETTING_KINDS.get(name)))
+    if isinstance(default, bool):
+        return None if value.strip() in ("True", "False", "true", "false", "1", "0") else "not true or false"
+    kind = int if isinstance(default, int) else float if isinstance(default, float) else None
+    if kind is None:
+        return None
+    try:
+        kind(value)
+    except ValueError:
+        return f"not {'a whole number' if kind is int else 'a number'}"
+    return None
 
 
 @click.command("crawl")
@@ -78,6 +112,8 @@ def crawl(urls: tuple[str, ...], db: str, profile: str | None, delay: float | No
         except ValueError:
             raise UsageProblem(f"--since wants a date like 2026-01-31, got {since!r}") from None
     extra = _settings_pairs(set_)
+    if log_file and not os.path.isdir(os.path.dirname(os.path.abspath(log_file))):
+        raise UsageProblem(f"--log-file {log_file}: directory {os.path.dirname(os.path.abspath(log_file))} does not exist")
     if warc_dir:
         extra.setdefault("ARCHIVE_WARC_DIR", warc_dir)
     _check_distributed(db, resume, redis_url, workers, max_pages)

@@ -184,3 +184,32 @@ def test_a_usage_error_is_one_line_naming_the_problem_and_the_help(tmp_path, arg
 def test_help_still_shows_the_usage(tmp_path):
     result = CliRunner().invoke(cli, ["crawl", "--help"])
     assert result.exit_code == 0 and result.output.startswith("Usage: ")
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("DOWNLOAD_DELAY=abc", "not a number"), ("CONCURRENT_REQUESTS=1.5", "not a whole number"),
+    ("ARCHIVE_MAX_PAGES=abc", "not a whole number"), ("ARCHIVE_PARSE=yes", "not true or false"),
+    ("ARCHIVE_RETRY_BACKOFF=soon", "not a number"),
+])
+def test_a_set_value_of_the_wrong_kind_is_a_one_line_usage_error(tmp_path, setting, message):
+    """It had been a traceback (or 'crawl failed: ValueError'), exit 1, once the crawler read it."""
+    result = CliRunner().invoke(cli, ["crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "a.db"), "--set", setting])
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
+    assert message in result.output and not (tmp_path / "a.db").exists()
+
+
+def test_every_archive_setting_read_as_a_number_or_flag_has_a_known_kind():
+    import re as regex
+
+    from scraper import settings as defaults
+    from summary_archive.crawl_cmd import ARCHIVE_SETTING_KINDS
+
+    read = {m for path in (Path(__file__).resolve().parents[1] / "scraper").rglob("*.py")
+            for m in regex.findall(r'get(?:int|float|bool)\("(ARCHIVE_[A-Z_]+)"', path.read_text())}
+    assert read and read <= set(ARCHIVE_SETTING_KINDS) | set(vars(defaults))
+
+
+def test_a_log_file_in_a_missing_directory_is_a_one_line_usage_error(tmp_path):
+    result = CliRunner().invoke(cli, ["crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "a.db"),
+                                      "--log-file", str(tmp_path / "no" / "x.log")])
+    assert result.exit_code == 2 and "does not exist" in result.output and len(result.output.strip().splitlines()) == 1

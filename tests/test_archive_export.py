@@ -174,3 +174,9 @@ def test_where_on_rowid_filters_a_plain_table(archive_path, table):
 def test_where_on_rowid_of_a_cited_table_says_to_use_id(archive_path):
     with pytest.raises(ExportProblem, match="use id instead of rowid"):
         export_rows(archive_path, "articles", "csv", where="rowid < 5", out=io.StringIO())
+
+
+def test_the_rowid_check_ignores_the_word_inside_quoted_text_and_covers_views(archive_path):
+    export_rows(archive_path, "articles", "csv", where="title = 'oid' or title like '%rowid%'", out=io.StringIO())
+    with pytest.raises(ExportProblem, match="a view's rows have no rowid"):
+        export_rows(archive_path, "fetches", "csv", where="rowid < 3", out=io.StringIO())
