@@ -121,6 +121,8 @@ def reparse_cmd(db: str, workers: int | None, profile_path: str | None, sites: t
         with _reported():
             totals = reparse(db, parse_fn, workers=workers, progress=progress,
                              version_related=version_related, sites=chosen)
+    if chosen and not totals["articles"]:  # (a mistyped --site had reparsed nothing and said nothing)
+        raise UsageProblem(f"no archived article is on {', '.join(chosen)}: nothing reparsed")
     click.echo(f"reparsed {totals['articles']} articles: {totals['changed']} changed (new versions), "
                f"{totals['unchanged']} unchanged, {totals['failed']} failed")
 

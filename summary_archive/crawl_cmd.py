@@ -106,8 +106,10 @@ def crawl(urls: tuple[str, ...], db: str, profile: str | None, delay: float | No
     for url in start_urls:
         if host_key(url) is None:
             raise UsageProblem(f"not an http(s) URL: {url}")
-    if since:
+    if since is not None:  # (an empty --since is a mistake, not "no --since": it would judge gone pages)
         try:
+            if not since.strip():
+                raise ValueError
             parse_since(since)
         except ValueError:
             raise UsageProblem(f"--since wants a date like 2026-01-31, got {since!r}") from None

@@ -213,3 +213,11 @@ def test_a_log_file_in_a_missing_directory_is_a_one_line_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "a.db"),
                                       "--log-file", str(tmp_path / "no" / "x.log")])
     assert result.exit_code == 2 and "does not exist" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("since", ["", "  ", "yesterday"])
+def test_a_since_that_is_no_date_is_a_usage_error(tmp_path, since):
+    """An empty --since had been taken as none: a full crawl that may mark pages gone."""
+    result = CliRunner().invoke(cli, ["crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "a.db"), "--since", since])
+    assert result.exit_code == 2 and "--since wants a date" in result.output
+    assert not (tmp_path / "a.db").exists()

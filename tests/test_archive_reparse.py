@@ -140,3 +140,6 @@ def test_reparse_command_takes_the_profiles_sites_or_site_options(tmp_path):
     assert "reparsing the articles of c.example" in done.stderr and "reparsed 1 articles" in done.output
     done = CliRunner().invoke(reparse_cmd, ["--db", str(path), "--site", "a.example", "--workers", "1"])
     assert done.exit_code == 0 and "reparsed 1 articles" in done.output, done.output + done.stderr
+    # A site with no archived article is a one-line error, not "reparsed 0 articles" (a mistyped --site).
+    done = CliRunner().invoke(reparse_cmd, ["--db", str(path), "--site", "b.example", "--workers", "1"])
+    assert done.exit_code == 2 and "no archived article is on b.example" in done.output + done.stderr
