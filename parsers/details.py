@@ -11,7 +11,7 @@ from lxml import etree
 
 from parsers.blocks import Event
 from parsers.dates import DATE_PATTERN, revised_before, to_iso_date
-from parsers.field_names import KEY_COLON, KEY_DATE, KEY_DOI, KEY_JOURNAL, MAX_KEY_WORDS, is_key
+from parsers.field_names import KEY_COLON, KEY_DATE, KEY_DOI, KEY_JOURNAL, MAX_KEY_WORDS, is_key, names_only_a_field
 from parsers.headings import AFTER_ARTICLE, H_TAGS, is_hidden
 from parsers.sections import BOILERPLATE_WORDS, boilerplate_block, last_section_label, study_subheading
 from parsers.urls import absolute
@@ -84,7 +84,8 @@ def _pairs(events: list[Event]) -> list[tuple[str, str]]:
             pairs.extend(found)
             continue
         nxt = events[i + 1] if i + 1 < len(events) else None
-        names_field = is_key(text)
+        # (A journal's name on its own line, "Multiple Sclerosis Journal", holds a field word too.)
+        names_field = names_only_a_field(text.rstrip(": "))
         if nxt is not None and nxt.kind == "block" and len(text.split()) <= MAX_KEY_WORDS and names_field:
             pairs.append((text.rstrip(": "), nxt.text))
     return pairs

@@ -22,3 +22,21 @@ KEY_COLON = re.compile(r"(?:^|(?<=\s))((?:[^\W\d][\w.'\-]*\s+(?:/\s+)?){0,3}[^\W
 def is_key(text: str) -> bool:
     """Names a source field (journal, DOI, date, link)."""
     return any(k.search(text) for k in (KEY_JOURNAL, KEY_DOI, KEY_DATE, KEY_URL))
+
+
+# Words a field's name may carry besides its key words ("Link to the study", "Journal name").
+_FIELD_FILLER = frozenset({"name", "title", "info", "information", "details", "where", "when", "full", "text",
+                           "publication", "online", "print"})
+_FILLER_LEN = 3  # short function words in any language: "of", "the", "de", "la", "der", "del"
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def names_only_a_field(text: str) -> bool:
+    """A line that is a field's name alone ("Journal", "Original study", "Link to the study"), not a
+    value holding a field word ("Multiple Sclerosis Journal", "The Journal of Pain", "Published 3/1/2025")."""
+    if not is_key(text) or any(ch.isdigit() for ch in text):
+        return False
+    rest = text
+    for key in (KEY_JOURNAL, KEY_DOI, KEY_DATE, KEY_URL):
+        rest = key.sub(" ", rest)
+    return all(len(w) <= _FILLER_LEN or w in _FIELD_FILLER for w in _WORD.findall(rest.casefold()))

@@ -1543,3 +1543,22 @@ def test_a_heading_over_the_ratings_box_is_not_the_title(ratings_heading: str) -
             f"<section>{ratings_heading}<dl><dt>Credibility</dt><dd>4/5</dd><dt>Interest</dt><dd>High</dd></dl></section>"
             "<section><h2>Key Takeaway</h2><p>The immune system differs.</p></section></article></main></body></html>")
     assert parse(page, URL)["title"] == "Gut Study Title"
+
+
+@pytest.mark.parametrize("line", ["<p>Multiple Sclerosis Journal</p>", "<p><em>The Journal of Pain</em></p>",
+                                  "<p>Published 3/1/2025</p>"])
+def test_a_journal_name_on_its_own_line_is_no_field_label(line: str) -> None:
+    """A short line holding a field word ("Journal") had been read as a label, and the next line (a
+    link's text, "Read the study") as the journal."""
+    page = (f"{_RATED}<h2>More Details</h2>{line}"
+            '<p><a href="https://doi.org/10.1177/13524585241234567">Read the study</a></p></body></html>')
+    source = parse(page, URL)["source"]
+    assert source["journal"] != "Read the study" and source["doi"] == "10.1177/13524585241234567"
+
+
+@pytest.mark.parametrize("label", ["Journal", "Original publication date", "Link to the study", "Journal name"])
+def test_a_field_name_on_its_own_line_still_names_the_next(label: str) -> None:
+    value = "June 2, 2025" if "date" in label else "https://journals.example.net/paper" if "Link" in label else "Neurology"
+    page = f"{_RATED}<h2>More Details</h2><p>{label}</p><p>{value}</p></body></html>"
+    source = parse(page, URL)["source"]
+    assert value in (source["journal"], source["url"]) or source["published"] == "2025-06-02", source
