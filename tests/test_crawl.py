@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -212,6 +213,18 @@ def test_interrupted_crawl_resumes_without_duplicates(tmp_path: Path, signum: in
     assert not (jobdir / "requests.seen").exists() and not (jobdir / "archive_crawl.json").exists()
 
 
+def ctrl_c_twice(proc: subprocess.Popen, started: Callable[[], bool]) -> str:
+    """Once `started()` holds (or after a minute), two Ctrl-Cs 0.3 s apart: Scrapy's forced shutdown.
+    Returns the crawler's stderr once it has exited."""
+    deadline = time.monotonic() + 60
+    while not started() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    return proc.communicate(timeout=60)[1]
+
+
 def test_a_crawl_stopped_by_two_ctrl_cs_resumes_and_misses_nothing(tmp_path: Path) -> None:
     """A second Ctrl-C stops Scrapy at once: no queue index is written and the requests it dropped in
     flight are in requests.seen. The resume had finished 'complete' with 25 of 80 articles missing."""
@@ -221,13 +234,7 @@ def test_a_crawl_stopped_by_two_ctrl_cs_resumes_and_misses_nothing(tmp_path: Pat
         args = [str(BIN / "summary-archive"), "crawl", server.url, "--db", str(db), "--resume", str(jobdir),
                 "--delay", "0.2", "--concurrency", "1", "--quiet", "--set", "ARCHIVE_PARSE_WORKERS=1"]
         proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 60
-        while len(server.requests) < 12 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGINT)
-        time.sleep(0.3)
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
+        err = ctrl_c_twice(proc, lambda: len(server.requests) >= 12)
         assert proc.returncode == 1 and "forced shutdown" in err and "started over" in err, err
         resume = [a if a != "0.2" else "0" for a in args]  # (the rest at full speed)
         again = subprocess.run(resume, cwd=ROOT, capture_output=True, text=True, timeout=120)

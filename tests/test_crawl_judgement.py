@@ -7,7 +7,6 @@ pointing home, and a crawl stopped by two Ctrl-Cs."""
 from __future__ import annotations
 
 import http.server
-import signal
 import socket
 import sqlite3
 import subprocess
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_crawl import BIN, FAST, ROOT, crawl, path_of, query
+from tests.test_crawl import BIN, FAST, ROOT, crawl, ctrl_c_twice, path_of, query
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -220,13 +219,7 @@ def test_two_ctrl_cs_end_the_crawl_as_interrupted(tmp_path: Path) -> None:
     with serve(site) as url:
         proc = subprocess.Popen([str(BIN / "summary-archive"), "crawl", url, "--db", str(db), *FAST], cwd=ROOT,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 60
-        while len(site.log) < 6 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGINT)
-        time.sleep(0.3)
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
+        err = ctrl_c_twice(proc, lambda: len(site.log) >= 6)
     assert proc.returncode == 1, err
     assert "interrupted" in err
     assert query(db, "SELECT status FROM crawls") == [("interrupted",)]
