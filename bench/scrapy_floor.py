@@ -5,8 +5,10 @@
 The requests are those an unchanged recrawl of the archive's site makes: every remembered page with
 its validators (answered 304) and every URL that failed in the archive's first crawl (the site's dead
 links, answered 404 again). No discovery, no robots.txt, no archive, none of our middlewares: what is
-left is Scrapy's per-request cost (scheduler, downloader, middlewares, signals). bench_crawl.py runs
-it in a subprocess to say how far the real recrawl is from it; prints one JSON line.
+left is Scrapy's per-request cost (scheduler, downloader, middlewares, signals). It shares the crawler's
+CONCURRENT_ITEMS: Scrapy's default (100) starts 100 asyncio tasks per response and alone makes a bare
+spider 1.6x slower, which would flatter the recrawl. bench_crawl.py runs it in a subprocess to say how
+far the real recrawl is from it; prints one JSON line.
 """
 
 from __future__ import annotations
@@ -15,12 +17,17 @@ import argparse
 import json
 import resource
 import sqlite3
+import sys
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from scrapy import Request, Spider
 from scrapy.crawler import CrawlerProcess
 from scrapy.http import Response
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from scraper import settings as crawler_settings  # noqa: E402 - after the path set-up
 
 
 def recrawl_requests(db_path: str) -> list[tuple[str, str | None, str | None]]:
@@ -63,6 +70,7 @@ def main() -> None:
         "CONCURRENT_REQUESTS": opts.concurrency * 2, "CONCURRENT_REQUESTS_PER_DOMAIN": opts.concurrency,
         "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False,
+        "CONCURRENT_ITEMS": crawler_settings.CONCURRENT_ITEMS,
     })
     process.crawl(FloorSpider, requests=todo)
     process.start()
