@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
@@ -140,8 +142,38 @@ def _links_away(el: etree._Element, text: str) -> bool:
     return bool(link_text) and collapse(link_text) == text
 
 
-_CONTROLS = etree.XPath("descendant-or-self::*[@aria-controls]")
-_ANY_PANEL = etree.XPath("boolean(descendant-or-self::*[@aria-controls or @aria-expanded or @role='tabpanel'])")
+# What makes panels, by the word that gives it away in the markup (panel_markers): a control that
+# opens one (aria-controls), an accordion header (aria-expanded), a block labelled by a heading or tab
+# (aria-labelledby), a tab panel, a tab (ARIA's role="tab", or Bootstrap's data-toggle="tab" naming its
+# panel by href="#id").
+_PANEL_TESTS = {"controls": "@aria-controls", "expanded": "@aria-expanded", "labelledby": "@aria-labelledby",
+                "tabpanel": "@role='tabpanel'", "tab": "@role='tab' or @data-toggle or @data-bs-toggle"}
+PANEL_MARKERS = frozenset(_PANEL_TESTS)
+# (Apart: one pattern with all the alternatives costs ten times as much as these.)
+_ARIA_PANEL = re.compile(r"aria-(controls|expanded|labelledby)")
+_TAB_TOGGLE = re.compile(r"=[\"']?(?:tab|pill)\b")  # role="tab", data-toggle="tab", data-bs-toggle="pill"
+
+
+def panel_markers(markup: str) -> frozenset[str]:
+    """Which of the panel makers the page's markup names (a string search costs a fraction of an
+    XPath walk, and each attribute an XPath tests costs as much as the walk)."""
+    found = set(_ARIA_PANEL.findall(markup))
+    if "tabpanel" in markup:
+        found.add("tabpanel")
+    if _TAB_TOGGLE.search(markup):
+        found.add("tab")
+    return frozenset(found)
+
+
+@lru_cache(maxsize=32)
+def _panel_parts(markers: frozenset[str]) -> etree.XPath:
+    return etree.XPath(f"descendant-or-self::*[{' or '.join(_PANEL_TESTS[m] for m in sorted(markers))}]")
+
+
+_WITH_ID = etree.XPath("descendant-or-self::*[@id]")
+_OWN_ID = etree.XPath("boolean(descendant::*[@id = $id])")
+_TAB_TOGGLES = frozenset({"tab", "pill"})
+
 _PANEL_RANK = 2
 
 
@@ -149,24 +181,70 @@ class _Panels:
     """Tabs and accordions: their hidden panels hold the page's text (a reader opens them), and a
     tab panel's heading is its tab, written elsewhere in a tablist."""
 
-    def __init__(self, container: etree._Element) -> None:
-        """Index the panels that controls (tabs, accordion buttons) in `container` open."""
+    def __init__(self, container: etree._Element, markers: Collection[str] = PANEL_MARKERS) -> None:
+        """Index the panels that controls (tabs, accordion buttons) in `container` open; `markers`:
+        the kinds of panel markup the page has (panel_markers)."""
         self.ids: set[str] = set()
         self.tab_names: dict[str, str] = {}
-        self.active = bool(_ANY_PANEL(container))
+        self.tablists: set[etree._Element] = set()
+        self.named: dict[etree._Element, str] = {}  # a block whose heading stands elsewhere (aria-labelledby)
+        parts = _panel_parts(frozenset(markers))(container) if markers else []
+        self.active = bool(parts)
         if not self.active:
             return
-        for control in _CONTROLS(container):
-            for panel_id in (control.get("aria-controls") or "").split():
+        tabs_by_id: dict[str, etree._Element] = {}
+        labelled: list[etree._Element] = []
+        opened = False  # an accordion header or a tab panel: panels even when no control names them
+        for el in parts:
+            self.ids.update((el.get("aria-controls") or "").split())
+            opened = opened or el.get("aria-expanded") is not None or el.get("role") == "tabpanel"
+            if el.get("aria-labelledby") and el is not container:
+                labelled.append(el)
+            toggle = (el.get("data-toggle") or el.get("data-bs-toggle") or "").lower()
+            if el.get("role") != "tab" and toggle not in _TAB_TOGGLES:
+                continue
+            self._add_tablist(el)
+            if el.get("id"):
+                tabs_by_id[el.get("id")] = el
+            href = el.get("href") or ""
+            panel_ids = (el.get("aria-controls") or "").split() or ([href[1:]] if href.startswith("#") else [])
+            name = collapse(text_of(el))
+            for panel_id in panel_ids:
                 self.ids.add(panel_id)
-                if control.get("role") == "tab" and (name := collapse(text_of(control))):
+                if name:
                     self.tab_names.setdefault(panel_id, name)
+        by_id: dict[str, etree._Element] | None = None
+        for block in labelled:
+            ref = (block.get("aria-labelledby") or "").split()[0]
+            if _OWN_ID(block, id=ref):
+                continue  # (mostly: a <section> labelled by its own heading, read in order)
+            if by_id is None:
+                by_id = {el.get("id"): el for el in _WITH_ID(container)}
+            named = by_id.get(ref)
+            if named is None or not (name := collapse(text_of(named))):
+                continue
+            if named in tabs_by_id.values() and block.get("id"):
+                self.tab_names.setdefault(block.get("id"), name)  # a panel naming its tab, the tab naming nothing
+                self.ids.add(block.get("id"))
+            elif heading_rank(named) is not None:
+                # <section aria-labelledby="kt"> whose <h2 id="kt"> stands in a list of headings elsewhere
+                self.named[block] = name
+                self.tablists.add(named)
+        # (a page whose only such markup is <section aria-labelledby> around its own heading has no panels)
+        self.active = bool(self.ids or self.named or opened)
+
+    def _add_tablist(self, tab: etree._Element) -> None:
+        """The list holding a tab (its role="tablist", or the <ul> of a Bootstrap nav)."""
+        for _, anc in zip(range(3), tab.iterancestors()):
+            if anc.get("role") == "tablist" or anc.tag in ("ul", "ol", "nav"):
+                self.tablists.add(anc)
+                return
 
     def is_panel(self, el: etree._Element) -> bool:
         """A tab panel, a panel a control opens, or the body right after an accordion's header."""
         if not self.active:
             return False
-        if el.get("role") == "tabpanel" or el.get("id") in self.ids:
+        if el.get("role") == "tabpanel" or el.get("id") in self.ids or el in self.named:
             return True
         before = el.getprevious()
         return before is not None and isinstance(before.tag, str) and (
@@ -174,11 +252,13 @@ class _Panels:
 
     def heading(self, el: etree._Element) -> str | None:
         """The tab naming this panel, when its tablist is elsewhere."""
-        return self.tab_names.get(el.get("id") or "") if el.get("role") == "tabpanel" else None
+        if el in self.named:
+            return self.named[el]
+        return self.tab_names.get(el.get("id") or "") if el.get("id") in self.ids or el.get("role") == "tabpanel" else None
 
     def is_tablist(self, el: etree._Element) -> bool:
         """A tablist whose tabs name panels: read as those panels' headings instead."""
-        return bool(self.tab_names) and el.get("role") == "tablist"
+        return bool(self.tab_names or self.named) and (el.get("role") == "tablist" or el in self.tablists)
 
 
 class _NoPanels(_Panels):
@@ -186,7 +266,7 @@ class _NoPanels(_Panels):
 
     def __init__(self) -> None:
         """Inactive: nothing is a panel."""
-        self.ids, self.tab_names, self.active = set(), {}, False
+        self.ids, self.tab_names, self.tablists, self.named, self.active = set(), {}, set(), {}, False
 
 
 _NO_PANELS = _NoPanels()
@@ -231,12 +311,13 @@ def linearize(
     container: etree._Element,
     label_kind: Callable[[str], str | None],
     skip: Collection[etree._Element] = (),
-    panels: bool = True,
+    panels: Collection[str] = PANEL_MARKERS,
 ) -> list[Event]:
     """Reading-order events for `container`; `skip` elements (e.g. related cards) become boundaries;
-    `panels`: read hidden tab and accordion panels (a page's body; a card has none)."""
+    `panels`: the kinds of tab and accordion markup whose hidden panels to read (panel_markers of a
+    page's body; a card has none)."""
     flow = _Flow(label_kind)
-    tabs = _Panels(container) if panels else _NO_PANELS
+    tabs = _Panels(container, panels) if panels else _NO_PANELS
     with_panels = tabs.active  # most pages have none: then no per-element panel checks
     panel_ends: set[etree._Element] = set()
     bold = 0

@@ -45,7 +45,7 @@ def build_card(root: etree._Element, links: list[etree._Element], url: str,
                after: Sequence[etree._Element] = ()) -> Card:
     """One card's fields from its root element (and the siblings `after` it that continue a flat
     card), read in reading order like the page itself."""
-    events = linearize(root, _no_labels, panels=False)
+    events = linearize(root, _no_labels, panels=())
     title, beside_title = _card_title(events, links, root)
     date = _marked_up_date((root, *after)) or (to_iso_date(beside_title) if only_a_date(beside_title) else None)
     excerpt = ""

@@ -243,10 +243,32 @@ def strip_junk(root: etree._Element) -> None:
     _undecorate_headings(root)
     _drop_signup_boxes(root)
     _join_split_runs(root)
+    _blocks_of_custom_elements(root)
     # (Marked, then removed by lxml in one pass each: the text after a removed element stays.)
     etree.strip_elements(root, *_JUNK, _DROPPED, with_tail=False)
     etree.strip_tags(root, _SHOWN)
     _space_line_breaks(root)
+
+
+_CUSTOM_ELEMENTS = etree.XPath("//*[contains(local-name(), '-')]")
+# Where an element sits in a line of text, however it stands among its siblings.
+_INLINE_CONTEXT = frozenset({"p", *_HEADINGS, "span", "a", "b", "strong", "em", "i", "u", "small", "label", "button",
+                             "code", "q", "cite", "time", "sup", "sub", "mark", "abbr", "font", "summary", "dt", "th"})
+
+
+def _blocks_of_custom_elements(root: etree._Element) -> None:
+    """Web components rendered on the server (<summary-section>, <x-rating>) are blocks where they
+    stand alone, with no text beside them: their stylesheet, which we do not read, makes them so
+    (unstyled, a browser would run "Credibility", "High" and "Key Takeaway" into one line). One in
+    a line of text (<x-term>) stays inline."""
+    for el in _CUSTOM_ELEMENTS(root):
+        if el.tag in (_DROPPED, _SHOWN):
+            continue
+        parent = el.getparent()
+        if parent is None or parent.tag in _INLINE_CONTEXT or (parent.text or "").strip() or any(
+                (sibling.tail or "").strip() for sibling in parent):
+            continue
+        el.tag = "div"
 
 
 def _space_line_breaks(root: etree._Element) -> None:

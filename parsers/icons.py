@@ -81,7 +81,7 @@ def _group_states(icons: list[tuple[str, str]]) -> list[str]:
 
 def _icon_groups(region: list[etree._Element]) -> list[list[str]]:
     """Icons (unmarked ones too) grouped by tag and their words other than state, as lists of states."""
-    groups: dict[tuple[str, frozenset[str]], list[tuple[str, str]]] = {}
+    icons: list[tuple[etree._Element, list[etree._Element]]] = []  # (icon, the wrappers it fills alone)
     for el in region:
         # Icon fonts draw with private-use glyphs: text without letters or digits is still an icon.
         # An svg's innards are gone by now (clean.strip_junk): it is one mark like an <img>.
@@ -89,32 +89,47 @@ def _icon_groups(region: list[etree._Element]) -> list[list[str]]:
         if el.tag not in _ICON_TAGS or len(el) or (any(ch.isalnum() for ch in text) and not (
                 text.isdigit() and _class_state(_tokens(el)))):  # (Drupal's first star holds the value: "4")
             continue
+        icons.append((el, [] if _class_state(_tokens(el)) else _wrappers(el)))
+    # <span class="star filled"><svg/></span>: the wrapper says it. The unlit stars' wrappers, alike
+    # but for the state word (<span class="star"><svg/></span>), hold their icons the same way.
+    stating = {el: holder for el, wrappers in icons
+               if (holder := next((w for w in wrappers if _class_state(_tokens(w))), None)) is not None}
+    holder_kinds = {(h.tag, _base(h)) for h in stating.values()}
+    groups: dict[tuple[str, frozenset[str]], list[tuple[str, str]]] = {}
+    for el, wrappers in icons:
+        holder = stating.get(el)
+        if holder is None and holder_kinds:
+            holder = next((w for w in wrappers if (w.tag, _base(w)) in holder_kinds), None)
+        if holder is not None:
+            el = holder
         tokens = _tokens(el)
-        if not _class_state(tokens) and (holder := _icon_holder(el)) is not None:
-            el, tokens = holder, _tokens(holder)  # <span class="star filled"><svg/></span>: the span says it
-        # A class that says the state is what groups the icons: their files may differ as they like
-        # ("star star--on" a.svg beside "star star--off" b.svg is one row of five).
-        own = set(_TOKEN.findall((el.get("class") or "").lower()))
-        words = own if _class_state(own) else tokens
-        # (without generated names: a builder's "framer-afc07b" beside "framer-2738cb" is one row)
-        base = frozenset(w for w in words - _FILLED - _EMPTY - _HALF - _NOT_BASE if w.isalpha())
         fill = _fill_state(el) if el.tag == "svg" else ""
-        groups.setdefault((el.tag, base), []).append((_class_state(tokens), fill))
-    return [_group_states(icons) for icons in groups.values()]
+        groups.setdefault((el.tag, _base(el)), []).append((_class_state(tokens), fill))
+    return [_group_states(states) for states in groups.values()]
 
 
-def _icon_holder(icon: etree._Element) -> etree._Element | None:
-    """The nearest of up to three wrappers the icon fills alone (no other child, no text) that says
-    filled or empty: <div data-name="Star Filled"><div><svg/></div></div>."""
+def _base(el: etree._Element) -> frozenset[str]:
+    """An icon's words but its state, which group it with its row: a class that says the state is
+    what groups them (their files may differ as they like: "star star--on" a.svg beside "star
+    star--off" b.svg is one row of five), without generated names (a builder's "framer-afc07b"
+    beside "framer-2738cb" is one row)."""
+    own = set(_TOKEN.findall((el.get("class") or "").lower()))
+    words = own if _class_state(own) else _tokens(el)
+    return frozenset(w for w in words - _FILLED - _EMPTY - _HALF - _NOT_BASE if w.isalpha())
+
+
+def _wrappers(icon: etree._Element) -> list[etree._Element]:
+    """Up to three wrappers the icon fills alone (no other child, no text): <div data-name="Star
+    Filled"><div><svg/></div></div>."""
+    found = []
     el = icon
     for _ in range(_HOLDER_LEVELS):
         parent = el.getparent()
         if parent is None or len(parent) != 1 or parent.tag not in _ICON_TAGS or collapse(parent.text) or collapse(el.tail):
-            return None
-        if _class_state(_tokens(parent)):
-            return parent
+            break
+        found.append(parent)
         el = parent
-    return None
+    return found
 
 
 def count_icons(region: list[etree._Element]) -> tuple[int | float, int] | None:

@@ -294,8 +294,6 @@ def _loose(hit: LabelHit, holders: list[etree._Element], text: str) -> Rating | 
         return _rating(weak[0], None, None, weak[1])
     if not text:  # a word drawn as an image (<img alt="High">) or said to screen readers only
         text = next((collapse(el.get("alt")) for el in holders if el.tag == "img" and el is not hit.el and el.get("alt")), "")
-        if not text and (said := _attribute_word(hit, holders)):
-            return _rating(None, None, said[0], said[1])
     text = text.rstrip(".;,!")  # "Interest: High."
     if len({w.casefold() for w in text.split()} & _LEVEL_WORDS) > 1:
         return None  # "High Medium Low": the scale's legend, not a value
@@ -339,8 +337,13 @@ def read_rating(
             if any(value != found["value"] for value in values):
                 return None
             return found
+    # The drawing's own name for screen readers (<div role="img" aria-label="High"> around lit bars):
+    # the word the page states, beside the number its icons draw.
+    said = _attribute_word(hit, holders) if not text else None
     if found := _drawn(text, region, scale):
-        return found
+        return {**found, "label": said[0]} if said else found
+    if said:
+        return _rating(None, None, said[0], said[1])
     if strict:
         return _rating(None, None, text, text) if _level_word(text) else None
     return _loose(hit, holders, text)
@@ -392,6 +395,8 @@ def extract_ratings(
         if key in ratings or any(a in skip for a in hit.el.iterancestors()):
             continue
         column = _column_below(hit, label_cells)
+        if column is None and (pictured := _captioned(hit)) is not None:
+            column = pictured  # (the value, an image, comes before its caption)
         if column is not None:
             found, region = read_rating(hit, column, scale, stops - {hit.el}), column
         else:
@@ -463,6 +468,20 @@ def _column_below(hit: LabelHit, label_cells: set[Any]) -> list[etree._Element] 
     if column >= len(values):
         return None
     return [el for el in values[column].iter() if isinstance(el.tag, str)]
+
+
+def _captioned(hit: LabelHit) -> list[etree._Element] | None:
+    """A label that captions a figure (<figure><img alt="3 out of 5 stars"><figcaption>Credibility</figcaption>):
+    the figure's other elements, the caption below or above them."""
+    if hit.rest or hit.in_tail:
+        return None
+    caption = next((el for _, el in zip(range(3), hit.el.iterancestors()) if el.tag == "figcaption"),
+                   hit.el if hit.el.tag == "figcaption" else None)
+    figure = caption.getparent() if caption is not None else None
+    if figure is None or figure.tag != "figure":
+        return None
+    inside = set(caption.iter())
+    return [el for el in figure.iter() if isinstance(el.tag, str) and el is not figure and el not in inside] or None
 
 
 def _value_part(

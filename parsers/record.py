@@ -10,7 +10,7 @@ from urllib.parse import urldefrag
 from lxml import etree
 
 from parsers.ads import ad_box
-from parsers.blocks import Event, linearize
+from parsers.blocks import Event, linearize, panel_markers
 from parsers.clean import MAX_TAGS, body_of, build_tree, cap_markup, drop_elements, strip_junk
 from parsers.dates import byline_date, date_order, find_date_text, only_a_date, page_day_first, revised_before, to_iso_date
 from parsers.decode import decode_body
@@ -29,7 +29,7 @@ from parsers.title import find_title
 from parsers.urls import absolute
 
 # Bumped whenever the same page gives a different record: `reparse` and crawls know what to redo.
-PARSER_VERSION = "9"
+PARSER_VERSION = "10"
 
 
 class Rating(TypedDict):
@@ -141,6 +141,7 @@ def _journal_regex(profile: Profile) -> re.Pattern[str] | None:
         return re.compile(profile.journal_pattern, re.I)
     except re.error:
         return None
+
 
 
 def _main_container(body: etree._Element, hits: list[LabelHit]) -> etree._Element:
@@ -468,9 +469,8 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
     title, _title_el = find_title(body, meta, labels.kind)
     container = _main_container(body, hits)
     boiler = _journal_regex(profile)
-    # Tabs and accordions are looked for only on pages that have their attributes (a string search
-    # of the markup costs a fraction of a tree walk).
-    panels = any(marker in text for marker in ("aria-controls", "aria-expanded", "tabpanel"))
+    # Tabs and accordions are looked for only on pages that have their attributes, only those.
+    panels = panel_markers(text)
     events = linearize(container, labels.kind, skip | _rating_labels(hits), panels)
     sections, empty_known = extract_sections(events, title, labels.kind, boiler)
     if not related and (any(labels.kind(s["heading"]) == "section" for s in sections)

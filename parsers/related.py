@@ -124,6 +124,8 @@ def find_cards(
 ) -> list[tuple[etree._Element, Card]]:
     """Cards among `scope` elements: one per distinct target URL, rooted at its largest own element."""
     by_url = _card_links(scope, base, page_url, drop)
+    for url in _shared_targets(by_url, scope):
+        del by_url[url]
     # Cards that title themselves with headings are found first, growing past the other links in
     # them (author, category, tags); those links are then the cards' own, never cards. Any other
     # target (an image-only card, a plain link list) is a card of its own, as before.
@@ -150,6 +152,27 @@ def find_cards(
     # Bare link lists are kept only when no card around them has a date or an excerpt.
     rich = [c for c in cards if c[1]["date"] or c[1]["excerpt"]]
     return _on_site(_dated_series(rich if rich else cards), page_url)
+
+
+def _shared_targets(by_url: dict[str, list[etree._Element]], scope: list[etree._Element]) -> list[str]:
+    """Targets linked between two links of another card, in two or more cards (a category or author
+    link that every card of a blog's block repeats between its image and title links): a card's own
+    links, never a card. (A carousel's clone of a slide sits between different cards: not one.)"""
+    if len(by_url) < 3:
+        return []
+    target = {a: url for url, links in by_url.items() for a in links}
+    order = [target[el] for el in scope if el in target]
+    before: list[str | None] = []  # the nearest link to another target before each link
+    for i, url in enumerate(order):
+        before.append(None if i == 0 else order[i - 1] if order[i - 1] != url else before[i - 1])
+    after: list[str | None] = [None] * len(order)
+    for i in range(len(order) - 2, -1, -1):
+        after[i] = order[i + 1] if order[i + 1] != order[i] else after[i + 1]
+    inside: dict[str, set[str]] = {}
+    for i, url in enumerate(order):
+        if before[i] is not None and before[i] == after[i]:
+            inside.setdefault(url, set()).add(before[i])
+    return [url for url, cards in inside.items() if len(cards) >= 2]
 
 
 def _dated_series(cards: list[tuple[etree._Element, Card]]) -> list[tuple[etree._Element, Card]]:

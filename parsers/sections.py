@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import takewhile
 
 from parsers.blocks import Event
 from parsers.dates import DATE_PATTERN
@@ -77,7 +78,11 @@ def is_subtitle(events: list[Event], i: int, title_key: str, label_kind: Callabl
     """The heading at `i` is the title's subtitle (a dek): it comes right after the title, names no
     part, and only a byline follows it (no paragraph of prose) before the next heading."""
     ev = events[i]
-    if ev.kind != "heading" or i == 0 or not title_key or label_kind(ev.text) is not None:
+    if ev.kind != "heading" or i == 0 or label_kind(ev.text) is not None:
+        return False
+    if byline_field(events, i) and not any(e.kind == "heading" and label_kind(e.text) for e in events[:i]):
+        return True  # (before the summary's parts: past them, "Published" / a date is the study's)
+    if not title_key:
         return False
     k = i - 1
     while k > 0 and events[k].kind == "block" and events[k].link_ratio >= _LINK_HEAVY:
@@ -95,6 +100,22 @@ def is_subtitle(events: list[Event], i: int, title_key: str, label_kind: Callabl
     # A byline box (by whom, when, "Category: ...", "Hits: 412") may follow; a short sentence alone under
     # an unknown heading is that section's text.
     return not blocks or any(map(_byline_like, blocks))
+
+
+# The names of a byline box's rows (Quarto's title block: "Author" / a name, "Published" / a date).
+_BYLINE_FIELD = re.compile(r"(?:authors?|written by|reviewed by|edited by|published(?: on)?|publication date"
+                           r"|date(?: published)?|posted(?: on)?|(?:last )?updated(?: on)?|modified|reading time"
+                           r"|categories|category|tags|affiliations?)\W*", re.I)
+_FIELD_VALUE_WORDS = 12
+
+
+def byline_field(events: list[Event], i: int) -> bool:
+    """The heading at `i` names a row of a byline box, its value a line or two below it, not a part
+    of the summary."""
+    if not _BYLINE_FIELD.fullmatch(events[i].text):
+        return False
+    values = list(takewhile(lambda ev: ev.kind == "block", events[i + 1:]))
+    return 0 < len(values) <= 2 and all(len(ev.text.split()) < _FIELD_VALUE_WORDS for ev in values)
 
 
 def _byline_like(ev: Event) -> bool:

@@ -8,7 +8,8 @@ from functools import lru_cache
 from urllib.parse import SplitResult, parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
 
 _TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
-_REDIRECTORS = {"www.google.com": "q", "google.com": "q", "l.facebook.com": "u", "lm.facebook.com": "u"}
+_REDIRECTORS = {"www.google.com": "q", "google.com": "q", "l.facebook.com": "u", "lm.facebook.com": "u", "t.umblr.com": "z"}
+_REDIRECTOR_PATHS = ("/url", "/l.php", "/redirect")
 # A click-through redirect's path ends in one of these words; the target is in one of the parameters.
 _REDIRECT_PATH = re.compile(r"(?:^|/)(?:redir(?:ect)?|url|out(?:going)?|away|exit|leave|link|click)(?:\.\w+)?/?$", re.I)
 _TARGET_KEYS = frozenset({"url", "u", "q", "target", "dest", "destination", "to", "link", "href", "redirect"})
@@ -62,17 +63,22 @@ def _absolute(href: str, base: str, drop: frozenset[str]) -> str | None:
 def _redirect_target(parts: SplitResult) -> str | None:
     """Where a click-through redirect goes: Google Docs and search wrap every link in google.com/url?q=,
     Facebook in l.facebook.com/l.php?u=, Outlook in safelinks ...?url=; others (LinkedIn's
-    /redir/redirect?url=, a forum's /out?url=) name the page in a redirect-like path's parameter."""
+    /redir/redirect?url=, a forum's /out?url=, Tumblr's t.umblr.com/redirect?z=) name the page in a
+    redirect-like path's parameter: a known key first, else the one parameter that is a URL."""
     if "http" not in parts.query:  # (most links: no target to look for)
         return None
     host = (parts.hostname or "").lower()
     key = _REDIRECTORS.get(host) or ("url" if host.endswith(".safelinks.protection.outlook.com") else None)
-    if key is not None and host in _REDIRECTORS and parts.path not in ("/url", "/l.php"):
+    if key is not None and host in _REDIRECTORS and parts.path not in _REDIRECTOR_PATHS:
         return None
     if key is None:
         if not _REDIRECT_PATH.search(parts.path):
             return None
-        target = next((v for k, v in parse_qsl(parts.query) if k.lower() in _TARGET_KEYS), "")
+        params = parse_qsl(parts.query)
+        target = next((v for k, v in params if k.lower() in _TARGET_KEYS), "")
+        if not target:
+            urls = [v for _, v in params if v.lower().startswith(("http://", "https://"))]
+            target = urls[0] if len(urls) == 1 else ""
     else:
         target = next((v for k, v in parse_qsl(parts.query) if k == key), "")
     return target if target.lower().startswith(("http://", "https://")) else None

@@ -807,6 +807,11 @@ def test_click_through_redirects_give_their_target() -> None:
     assert absolute("https://forum.example.net/out?url=https://doi.org/10.1/x", URL) == "https://doi.org/10.1/x"
     login = "https://example.org/login?redirect=https://example.org/s/a"  # a login page, not a redirect
     assert absolute(login, URL) == login
+    # Tumblr's wraps every outbound link, naming the post too; a redirect path's one URL parameter.
+    tumblr = ("https://t.umblr.com/redirect?z=https%3A%2F%2Fdoi.org%2F10.1%2Fx&t=ZmM4&"
+              "p=https%3A%2F%2Fa.tumblr.com%2Fpost%2F1&m=1")
+    assert absolute(tumblr, URL) == "https://doi.org/10.1/x"
+    assert absolute("https://go.example.net/away?r=https%3A%2F%2Fdoi.org%2F10.1%2Fy", URL) == "https://doi.org/10.1/y"
 
 
 def test_a_card_date_given_only_as_microdata() -> None:
@@ -1562,3 +1567,100 @@ def test_a_field_name_on_its_own_line_still_names_the_next(label: str) -> None:
     page = f"{_RATED}<h2>More Details</h2><p>{label}</p><p>{value}</p></body></html>"
     source = parse(page, URL)["source"]
     assert value in (source["journal"], source["url"]) or source["published"] == "2025-06-02", source
+
+
+# -- round 35/36: markups whose structure says what a label or value belongs to ---------------------
+
+_TAB_PAGE = ("<h1>Title</h1><p>Credibility: 4/5</p>{tabs}"
+             '<div class="tab-content"><div class="tab-pane active" id="p0" {labelled0}><p>Text one.</p></div>'
+             '<div class="tab-pane" id="p1" {labelled1}><p>Text two.</p></div></div>')
+
+
+@pytest.mark.parametrize("tabs, labelled", [
+    # Bootstrap 3/4 with no ARIA: a nav list of data-toggle="tab" links naming the panels by href
+    ('<ul class="nav nav-tabs"><li><a href="#p0" data-toggle="tab">Key Takeaway</a></li>'
+     '<li><a href="#p1" data-toggle="tab">What They Found</a></li></ul>', ("", "")),
+    # ARIA tabs that name nothing, the panels naming their tabs
+    ('<div role="tablist"><button role="tab" id="t0">Key Takeaway</button>'
+     '<button role="tab" id="t1">What They Found</button></div>',
+     ('role="tabpanel" aria-labelledby="t0"', 'role="tabpanel" aria-labelledby="t1" hidden')),
+])
+def test_tabs_linked_to_their_panels_by_href_or_by_the_panel_are_the_sections(tabs: str, labelled: tuple[str, str]) -> None:
+    page = _TAB_PAGE.format(tabs=tabs, labelled0=labelled[0], labelled1=labelled[1])
+    assert parse(page, URL)["sections"] == [{"heading": "Key Takeaway", "text": "Text one."},
+                                           {"heading": "What They Found", "text": "Text two."}]
+
+
+def test_a_section_labelled_by_a_heading_elsewhere_takes_that_heading() -> None:
+    page = ('<h1>Title</h1><p>Credibility: 4/5</p><ol><li><h2 id="a">Key Takeaway</h2></li>'
+            '<li><h2 id="b">What They Found</h2></li></ol><section aria-labelledby="a"><p>Text one.</p></section>'
+            '<section aria-labelledby="b"><p>Text two.</p></section>')
+    record = parse(page, URL)
+    assert record["sections"] == [{"heading": "Key Takeaway", "text": "Text one."},
+                                  {"heading": "What They Found", "text": "Text two."}]
+    assert not any(w.startswith("empty section") for w in record["warnings"])
+
+
+def test_a_section_labelled_by_its_own_heading_reads_as_before() -> None:
+    page = ('<h1>Title</h1><p>Credibility: 4/5</p><section aria-labelledby="a"><h2 id="a">Key Takeaway</h2>'
+            '<p>Text one.</p></section><section aria-labelledby="b"><h2 id="b">What They Found</h2><p>Text two.</p></section>')
+    assert parse(page, URL)["sections"] == [{"heading": "Key Takeaway", "text": "Text one."},
+                                           {"heading": "What They Found", "text": "Text two."}]
+
+
+def test_web_components_standing_alone_are_blocks_and_one_in_a_sentence_is_a_word() -> None:
+    page = ("<h1>Title</h1><x-ratings><x-rating><x-label>Credibility</x-label><x-value>4 out of 5</x-value></x-rating>"
+            "<x-rating><x-label>Interest</x-label><x-value>High</x-value></x-rating></x-ratings>"
+            "<x-section><x-title>Key Takeaway</x-title><p>The <x-term>immune</x-term> system differs.</p></x-section>"
+            "<x-details><x-title>More Details</x-title><x-row><x-label>Journal</x-label>"
+            "<x-value>Annals of neurology</x-value></x-row></x-details>")
+    record = parse(page, URL)
+    assert record["sections"] == [{"heading": "Key Takeaway", "text": "The immune system differs."}]
+    assert record["ratings"]["interest"]["label"] == "High"
+    assert record["source"]["journal"] == "Annals of neurology"
+
+
+def test_a_rating_image_captioned_below_is_read_from_its_own_figure() -> None:
+    page = ('<h1>Title</h1><figure><img src="/3.png" alt="3 out of 5 stars"><figcaption>Credibility</figcaption></figure>'
+            '<figure><img src="/5.png" alt="5 out of 5 stars"><figcaption>Interest</figcaption></figure>'
+            "<h2>Key Takeaway</h2><p>Text one.</p>")
+    ratings = parse(page, URL)["ratings"]
+    assert {name: (r["value"], r["max"]) for name, r in ratings.items()} == {"credibility": (3, 5), "interest": (5, 5)}
+
+
+def test_unlit_stars_in_wrappers_like_the_lit_ones_count_in_the_row() -> None:
+    star = '<span class="{}star"><svg viewBox="0 0 24 24"><path d="M1 1"/></svg></span>'
+    page = ("<h1>Title</h1><p>Credibility</p><div>" + star.format("star-active ") * 4 + star.format("")
+            + "</div><h2>Key Takeaway</h2><p>Text one.</p>")
+    credibility = parse(page, URL)["ratings"]["credibility"]
+    assert (credibility["value"], credibility["max"]) == (4, 5)
+
+
+def test_a_word_said_to_screen_readers_is_the_label_beside_the_lit_bars() -> None:
+    page = ('<h1>Title</h1><p>Credibility: 4/5</p><div><span>Interest</span><div role="img" aria-label="High">'
+            '<span class="bar on"></span><span class="bar on"></span><span class="bar on"></span></div></div>'
+            "<h2>Key Takeaway</h2><p>Text one.</p>")
+    assert parse(page, URL)["ratings"]["interest"]["label"] == "High"
+
+
+def test_a_category_link_in_every_card_is_no_card_and_keeps_the_first() -> None:
+    card = ('<div><div><a href="/blog/{0}"><img src="/{0}.jpg" alt="Card {0}"></a></div><div>'
+            '<div><a href="/blog?category=Research">Research</a></div><div><a href="/blog/{0}">Card {0}</a></div>'
+            "<time>5/1/2026</time><p>An excerpt cut mid-wo</p><a href=\"/blog/{0}\">Read More</a></div></div>")
+    page = SUMMARY + "<h2>You May Also Like</h2>" + "".join(card.format(slug) for slug in "abc")
+    assert [c["title"] for c in parse(page, URL)["related"]] == ["Card a", "Card b", "Card c"]
+
+
+def test_a_byline_box_of_field_rows_is_no_section_and_gives_the_date() -> None:
+    page = ("<h1>Title</h1><div><div><h3>Author</h3><div><p>Priya Raman</p></div></div>"
+            '<div><h3>Published</h3><div><p class="date">September 2, 2025</p></div></div></div>'
+            "<p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Text one.</p>")
+    record = parse(page, URL)
+    assert [s["heading"] for s in record["sections"]] == ["Key Takeaway"]
+    assert record["published"] == "2025-09-02"
+
+
+def test_a_published_row_past_the_summary_parts_is_not_dropped_as_a_byline() -> None:
+    # (a study's fields under a heading no label names: the date is kept, if only as section text)
+    page = SUMMARY + "<h2>About the Study</h2><h3>Journal</h3><p>Neurology</p><h3>Published</h3><p>3/3/2025</p>"
+    assert {"heading": "Published", "text": "3/3/2025"} in parse(page, URL)["sections"]
