@@ -11,7 +11,8 @@ from parsers.headings import is_hidden
 from parsers.text import collapse
 
 # Never visible text; removing them first is most of why parsing costs less than a full bs4 soup.
-_JUNK = ("script", "style", "noscript", "template", "iframe", "object", "embed", "canvas", "head")
+_JUNK = ("script", "style", "noscript", "template", "iframe", "object", "embed", "canvas", "head",
+         "annotation", "annotation-xml", "del")  # (MathML's TeX source; text the page marks as struck out)
 # A lazy-loading page puts the real image (a rating's stars) or text in <noscript>, what a reader
 # without scripts sees; its placeholder image beside it carries the address in one of these.
 _LAZY_ATTRS = ("data-src", "data-srcset", "data-lazy-src", "data-original", "data-lazy")
@@ -233,8 +234,9 @@ def _has_text(el: etree._Element) -> bool:
     return any(part.strip() for part in el.itertext())
 
 
-def strip_junk(root: etree._Element) -> None:
-    """Remove invisible elements in place; SVGs keep their attributes (ratings drawn as icons) but no innards."""
+def strip_junk(root: etree._Element, markup: str | None = None) -> None:
+    """Remove invisible elements in place; SVGs keep their attributes (ratings drawn as icons) but no
+    innards. `markup`, the page's text, spares a search for what it does not name."""
     for svg in root.iter("svg"):
         _keep_svg_state(svg)
         for child in list(svg):
@@ -243,11 +245,34 @@ def strip_junk(root: etree._Element) -> None:
     _undecorate_headings(root)
     _drop_signup_boxes(root)
     _join_split_runs(root)
-    _blocks_of_custom_elements(root)
+    _drop_screen_reader_text(root, markup)
     # (Marked, then removed by lxml in one pass each: the text after a removed element stays.)
     etree.strip_elements(root, *_JUNK, _DROPPED, with_tail=False)
     etree.strip_tags(root, _SHOWN)
+    _blocks_of_custom_elements(root)
     _space_line_breaks(root)
+
+
+# Text for screen readers only, by the class names every framework and CMS gives it: WordPress's
+# "screen-reader-text", Bootstrap's "sr-only"/"visually-hidden", Drupal's "element-invisible",
+# Foundation's "show-for-sr", GOV.UK's "govuk-visually-hidden", Tailwind's "sr-only".
+_SCREEN_READER = re.compile(r"sr-only|screen-?reader|visually-?hidden|visuallyhidden|element-invisible|show-for-sr"
+                            r"|assistive-text|a11y-hidden", re.I)
+_SCREEN_READER_CLASSES = etree.XPath("//*[@class]")
+# What such text says that a rating needs (the stars beside it are aria-hidden): kept.
+_RATING_WORDS = re.compile(r"\d|\b(?:out of|stars?|rat(?:ed|ing)|score|credibility|interest|high|medium|moderate|low)\b",
+                           re.I)
+
+
+def _drop_screen_reader_text(root: etree._Element, markup: str | None) -> None:
+    """Text only a screen reader says ("(opens in a new tab)", "Continue reading <title>", "Section:")
+    is none of the text a reader sees: not in sections, headings, titles or excerpts. The value of a
+    rating drawn for the eye ("4 out of 5" beside aria-hidden stars) stays: it is the rating."""
+    if markup is not None and not _SCREEN_READER.search(markup):
+        return
+    for el in _SCREEN_READER_CLASSES(root):
+        if _SCREEN_READER.search(el.get("class") or "") and not _RATING_WORDS.search(" ".join(el.itertext())):
+            el.tag = _DROPPED
 
 
 _CUSTOM_ELEMENTS = etree.XPath("//*[contains(local-name(), '-')]")
@@ -262,8 +287,6 @@ def _blocks_of_custom_elements(root: etree._Element) -> None:
     (unstyled, a browser would run "Credibility", "High" and "Key Takeaway" into one line). One in
     a line of text (<x-term>) stays inline."""
     for el in _CUSTOM_ELEMENTS(root):
-        if el.tag in (_DROPPED, _SHOWN):
-            continue
         parent = el.getparent()
         if parent is None or parent.tag in _INLINE_CONTEXT or (parent.text or "").strip() or any(
                 (sibling.tail or "").strip() for sibling in parent):

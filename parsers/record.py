@@ -447,7 +447,7 @@ def _other_language(canonical: str, own: set[str | None], meta: dict[str, Any], 
 def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool, url: str, fetched: str,
                profile: Profile) -> Record:
     """Every extractor over the page's tree (its metadata read), assembled into the record."""
-    strip_junk(root)
+    strip_junk(root, text)
     body = body_of(root)
     base = absolute(meta.get("base"), fetched) or fetched
     drop = frozenset(p.lower() for p in profile.tracking_params)

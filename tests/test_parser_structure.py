@@ -1664,3 +1664,27 @@ def test_a_published_row_past_the_summary_parts_is_not_dropped_as_a_byline() -> 
     # (a study's fields under a heading no label names: the date is kept, if only as section text)
     page = SUMMARY + "<h2>About the Study</h2><h3>Journal</h3><p>Neurology</p><h3>Published</h3><p>3/3/2025</p>"
     assert {"heading": "Published", "text": "3/3/2025"} in parse(page, URL)["sections"]
+
+
+# -- round 37: the text a reader sees ----------------------------------------------------------------
+
+def test_text_for_screen_readers_only_is_not_the_page_text_but_a_rating_drawn_beside_it_is() -> None:
+    new_tab = '<span class="screen-reader-text">(opens in a new tab)</span>'
+    page = ('<h1>Title</h1><p>Credibility: <span aria-hidden="true">★★★★☆</span><span class="sr-only">4 out of 5</span></p>'
+            f'<h2><span class="visually-hidden">Section: </span>Key Takeaway</h2><p>A study in <a href="/n">Neurology{new_tab}</a>.</p>'
+            '<h2>You May Also Like</h2>'
+            + "".join(f'<div><h3><a href="/s/{s}">Card {s}{new_tab}</a></h3><p>1/2/2026</p><p>Cooler on hot days.</p>'
+                      f'<a href="/s/{s}">Continue reading<span class="screen-reader-text"> Card {s}</span></a></div>'
+                      for s in "ab"))
+    record = parse(page, URL)
+    assert record["sections"] == [{"heading": "Key Takeaway", "text": "A study in Neurology."}]
+    assert [(c["title"], c["excerpt"], c["excerpt_truncated"]) for c in record["related"]] == [
+        ("Card a", "Cooler on hot days.", False), ("Card b", "Cooler on hot days.", False)]
+    assert (record["ratings"]["credibility"]["value"], record["ratings"]["credibility"]["max"]) == (4, 5)
+
+
+def test_struck_out_text_and_a_formula_source_are_not_read() -> None:
+    page = ("<h1>Title</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>It rose in <del>84</del><ins>86</ins> people.</p>"
+            '<p>The model was <math><semantics><mi>x</mi><annotation encoding="application/x-tex">\\alpha</annotation>'
+            "</semantics></math>.</p>")
+    assert parse(page, URL)["sections"][0]["text"] == "It rose in 86 people.\n\nThe model was x."
