@@ -400,10 +400,13 @@ class Archive:
                 self._count(conn, crawl_id, "errors")
                 return "error"
             conn.execute(
-                "UPDATE articles SET last_seen = ?, status = 'live', gone_at = NULL, moved_to = NULL,"
-                " last_crawl_id = ?, etag = coalesce(?, etag), last_modified = coalesce(?, last_modified)"
-                " WHERE id = ?",
+                "UPDATE articles SET last_seen = ?, last_crawl_id = ?, etag = coalesce(?, etag),"
+                " last_modified = coalesce(?, last_modified) WHERE id = ?",
                 (at, crawl_id, hdrs.get("etag"), hdrs.get("last-modified"), state["id"]))
+            # (Apart, and only when it changes anything: SQLite rewrites the index entries of every
+            # column an UPDATE sets, and three indexes hold these.)
+            conn.execute("UPDATE articles SET status = 'live', gone_at = NULL, moved_to = NULL WHERE id = ?"
+                         " AND (status != 'live' OR gone_at IS NOT NULL OR moved_to IS NOT NULL)", (state["id"],))
             touch_cards(conn, state["id"], at)
             snap_id = snapshots.snapshot_id(conn, state["snapshot_sha256"]) if state["snapshot_sha256"] else None
             url_id, repeat = self._url_id(conn, url, state["id"], crawl_id)
@@ -485,9 +488,10 @@ class Archive:
         if row is None:
             return int(conn.execute("INSERT INTO urls (url, article_id, last_crawl_id) VALUES (?, ?, ?)",
                                     (url, article_id, crawl_id)).lastrowid), False
-        if (article_id is not None and row[1] != article_id) or (crawl_id is not None and row[2] != crawl_id):
-            conn.execute("UPDATE urls SET article_id = coalesce(?, article_id),"
-                         " last_crawl_id = coalesce(?, last_crawl_id) WHERE id = ?", (article_id, crawl_id, row[0]))
+        if article_id is not None and row[1] != article_id:
+            conn.execute("UPDATE urls SET article_id = ? WHERE id = ?", (article_id, row[0]))
+        if crawl_id is not None and row[2] != crawl_id:  # (apart: article_id is indexed, last_crawl_id not)
+            conn.execute("UPDATE urls SET last_crawl_id = ? WHERE id = ?", (crawl_id, row[0]))
         return int(row[0]), crawl_id is not None and row[2] == crawl_id
 
     @staticmethod

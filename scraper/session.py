@@ -84,11 +84,19 @@ class CrawlSession:
     started: float = field(default_factory=time.monotonic)
     linked: set[str] = field(default_factory=set)  # URLs recently met in links (see first_link)
     revisited: list[str] | None = None  # archived pages asked for again before the crawl ended (None: not yet)
+    robots: dict[str, object] = field(default_factory=dict)  # netloc -> its parsed robots.txt (see robots_forbid)
 
     @property
     def limited(self) -> bool:
         """True when limits may leave pages unvisited, so absence from this crawl proves nothing."""
         return bool(self.max_pages or self.depth or self.since)
+
+    def robots_forbid(self, url: str, netloc: str, user_agent: str) -> bool:
+        """True for a link its host's robots.txt, already read, disallows: the spider drops it before it
+        is a request (a site's disallowed pages are often linked from every page: each would go
+        through the scheduler to be dropped by RobotsTxtMiddleware, which still decides the rest)."""
+        parser = self.robots.get(netloc)
+        return parser is not None and not parser.allowed(url, user_agent)  # type: ignore[attr-defined]
 
     def first_link(self, url: str) -> bool:
         """False for a URL (in canonical form) this run recently met in a link or sitemap, so the spider skips it.

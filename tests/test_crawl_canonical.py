@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 from scrapy import Request
 
+from scraper import canonical
 from scraper.canonical import CanonicalFingerprinter, canonical_url, clean_url
 from scraper.fetched import http_date, iso_date
 from scraper.scope import Scope, host_key
@@ -23,6 +27,31 @@ TRACKING = ("utm_source", "utm_medium", "ref")
 ])
 def test_spelling_variants_share_one_canonical_url(variant: str) -> None:
     assert canonical_url(variant, TRACKING) == "http://example.org/summaries/gut-bacteria"
+
+
+def test_plain_urls_take_a_short_cut_to_the_same_canonical_form(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path for plain URLs gives what w3lib's canonicalize_url gives, and lets the rest through."""
+    rng = random.Random(7)
+    urls = [f"http{rng.choice(['', 's'])}://a-b.example{rng.choice(['', ':80', ':443', ':8080', ':65536', ':0', ':080'])}/"
+            + "".join(rng.choice("ab-._~/AZ09") for _ in range(rng.randint(0, 14))) for _ in range(3000)]
+    urls += ["http://example.org", "http://example.org/s/../x", "http://example.org/./x", "http://Example.org/x",
+             "http://example.org/x?page=2", "http://example.org/%7Ex", "http://example.org/x;jsessionid=1"]
+
+    def each(fast: bool) -> list[str]:
+        monkeypatch.setattr(canonical, "_PLAIN", canonical._PLAIN if fast else re.compile(r"(?!)"))
+        canonical._canonical_url.cache_clear()
+        out = []
+        for url in urls:
+            try:
+                out.append(canonical_url(url, TRACKING))
+            except ValueError as exc:  # (a port out of range: the request fails alike)
+                out.append(f"ValueError: {exc}")
+        return out
+
+    shortcut = sum(bool(canonical._PLAIN.fullmatch(url)) for url in urls)
+    assert shortcut > 1000  # (most of them take it)
+    assert each(fast=True) == each(fast=False)
+    canonical._canonical_url.cache_clear()
 
 
 def test_meaningful_differences_survive_canonicalisation() -> None:

@@ -20,6 +20,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.settings import BaseSettings
 from scrapy.utils.gz import gunzip, gzip_magic_number
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import get_meta_refresh
 from scrapy.utils.sitemap import Sitemap
 from twisted.internet.defer import CancelledError
@@ -164,6 +165,7 @@ class SummariesSpider(Spider):
     def robots_parsed(self, robotparser: Any, request: Request) -> None:
         """Queue the sitemaps a robots.txt names (on in-scope hosts; the dupefilter drops repeats)."""
         session = session_for(self.crawler)
+        session.robots[urlparse_cached(request).netloc] = robotparser
         robots = f"{urlsplit(request.url).scheme}://{urlsplit(request.url).netloc}/robots.txt"
         for url in (urljoin(robots, each.strip()) for each in getattr(robotparser, "sitemaps", ())):
             if session.scope.allows(url):
@@ -173,11 +175,18 @@ class SummariesSpider(Spider):
         session = session_for(self.crawler)
         scope = session.scope
         tracking = session.profile.tracking_params
+        settings = self.crawler.settings
+        agent = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT")
         for url in urls:
             # The cheap set look-up first: most links repeat ones this crawl already followed or refused
             # (in the dupefilter's own spelling: "/a/", "/a#top" and "/a?utm_source=x" are "/a").
-            if session.first_link(canonical_url(url, tracking)) and scope.allows(url) and not _binary(url):
-                yield self._page(url)
+            if not (session.first_link(canonical_url(url, tracking)) and scope.allows(url) and not _binary(url)):
+                continue
+            target = clean_url(url, tracking)
+            if session.robots and session.robots_forbid(target, urlsplit(target).netloc, agent):
+                self.crawler.stats.inc_value("robotstxt/forbidden")
+                continue
+            yield self._page(url)
 
     # -- callbacks: every outcome becomes an item for the single archive writer (the pipeline) ---
 
