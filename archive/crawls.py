@@ -5,13 +5,11 @@ crawler's scope draws it."""
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_SITE = re.compile(r"^(\[[^\]]*\]|[^:]*)(?::\d+)?$")
 
 
 def site_of(url: str) -> str:
@@ -26,12 +24,6 @@ def site_of(url: str) -> str:
         return ""
     host = f"[{host}]" if ":" in host else host  # an IPv6 address, bracketed as in a URL
     return host if port is None or port == _DEFAULT_PORTS.get(parts.scheme.lower()) else f"{host}:{port}"
-
-
-def _host(site: str) -> str:
-    """The host name of a site, as articles.host holds it (an IPv6 address without brackets)."""
-    m = _SITE.match(site)
-    return m.group(1).strip("[]") if m else site
 
 
 def running_overlap(conn: sqlite3.Connection, start_urls: Iterable[str], machine: str, pid: int,
@@ -57,13 +49,21 @@ def unseen_live(conn: sqlite3.Connection, sites: Iterable[str], crawl_id: int) -
 
 
 def unseen_live_urls(conn: sqlite3.Connection, sites: Iterable[str], crawl_id: int) -> list[tuple[int, str]]:
-    """(id, url) of live articles on `sites` ('host' or 'host:port') that crawl `crawl_id` did not see."""
+    """(id, URL to ask) of live articles on `sites` ('host' or 'host:port') that crawl `crawl_id` did
+    not see: the URL it was last fetched from on one of those sites, else its own. (A page whose
+    canonical link names another host, scheme or spelling, /s/a/ archived as /s/a, is asked for
+    where it was found: its canonical URL may never have been served.)"""
     wanted = {site.lower() for site in sites}
-    hosts = sorted({_host(site) for site in wanted})
-    if not hosts:
+    if not wanted:
         return []
-    marks = ",".join("?" * len(hosts))
-    rows = conn.execute(f"SELECT id, url FROM articles WHERE status = 'live' AND host IN ({marks})"
-                        " AND (last_crawl_id IS NULL OR last_crawl_id != ?) ORDER BY id",
-                        (*hosts, crawl_id)).fetchall()
-    return [(article_id, url) for article_id, url in rows if site_of(url) in wanted]
+    rows = conn.execute("SELECT a.id, a.url, u.url FROM articles a LEFT JOIN urls u ON u.article_id = a.id"
+                        " WHERE a.status = 'live' AND (a.last_crawl_id IS NULL OR a.last_crawl_id != ?)"
+                        " ORDER BY a.id, u.last_crawl_id DESC, u.id", (crawl_id,)).fetchall()
+    fetched_from: dict[int, list[str]] = {}
+    own_url: dict[int, str] = {}
+    for article_id, own, fetched in rows:  # (each article's fetched spellings, the latest first)
+        own_url[article_id] = own
+        if fetched and site_of(fetched) in wanted:
+            fetched_from.setdefault(article_id, []).append(fetched)
+    return [(article_id, fetched_from[article_id][0] if article_id in fetched_from else own)
+            for article_id, own in own_url.items() if article_id in fetched_from or site_of(own) in wanted]

@@ -285,8 +285,8 @@ class Archive:
                 outcome = self._update(conn, crawl_id, url, state, record, raw, digest, chash, rhash,
                                        at, hdrs, http_status, cause)
             url_id, repeat = self._url_id(conn, url, article_id, crawl_id)
-            if key != url:
-                self._url_id(conn, key, article_id, crawl_id)
+            if key != url:  # (the record's own URL, not fetched: no crawl fetched it)
+                self._url_id(conn, key, article_id, None)
             back = outcome == "unchanged" and state is not None and state["status"] == "gone"
             self._log(conn, crawl_id, url_id, at, http_status, snap_id, "back" if back else outcome)
             if self.count_each_fetch or not repeat:

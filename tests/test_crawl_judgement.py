@@ -534,3 +534,61 @@ def test_a_site_whose_summaries_have_unknown_labels_gets_the_profile_hint(tmp_pa
     assert query(tmp_path / "de.db", "SELECT count(*) FROM articles WHERE page_type = 'summary'") == [(3,)]
     assert followed.returncode == 0, followed.stderr
     assert query(tmp_path / "plain.db", "SELECT count(*) FROM articles WHERE page_type = 'summary'") == [(3,)]
+
+
+# -- crawler round 7: the end-of-crawl question is asked where the page was found ---------------------
+
+@pytest.mark.parametrize("spelling", ["another host", "https", "trailing slash"])
+def test_an_unlinked_article_is_asked_for_where_it_was_fetched_not_at_its_canonical_url(
+        tmp_path: Path, spelling: str) -> None:
+    """A page whose canonical link names another spelling of its URL (localhost for 127.0.0.1, https for
+    an http site, /s/a for /s/a/) is asked for again at the URL it was fetched from: there it is still
+    there (live) or gone (404); its canonical URL may never have been served."""
+    db = tmp_path / "a.db"
+    site = Site({})
+    with serve(site) as url:
+        port = url.rstrip("/").rsplit(":", 1)[1]
+        page = {"another host": "/s/b", "https": "/s/b", "trailing slash": "/s/b/"}[spelling]
+        canonical = {"another host": f"http://localhost:{port}/s/b", "https": f"https://127.0.0.1:{port}/s/b",
+                     "trailing slash": None}[spelling]
+        site.routes.update({"/": ok(home(["/s/a", "/s/c", page])), "/s/a": ok(summary("Alpha")),
+                            page: ok(summary("Beta", canonical)), "/s/c": ok(summary("Gamma", canonical and
+                                                                                    canonical.replace("/s/b", "/s/c")))})
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes["/"] = ok(home(["/s/a"]))  # neither linked now: Beta still served, Gamma removed
+        del site.routes["/s/c"]
+        site.log.clear()
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+    assert page in site.paths and "/s/c" in site.paths
+    assert sorted(statuses(db).values()) == ["gone", "live", "live"]
+    assert query(db, "SELECT count(*) FROM fetch_errors WHERE crawl_id = 2")[0][0] == 0
+    gone = query(db, "SELECT url FROM articles WHERE status = 'gone'")[0][0]
+    assert gone.endswith("/s/c")
+
+
+def test_a_move_for_good_that_ends_in_a_temporary_redirect_to_a_login_page_is_no_move(tmp_path: Path) -> None:
+    """301 to /members/e, then 302 to a login page: the site sends readers there for now, as a direct
+    302 would; the article stays live and an error says why (it had been marked gone)."""
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/e", "/s/f"])), "/s/e": ok(summary("Echo")), "/s/f": ok(summary("Foxtrot"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes.update({"/": ok(home(["/s/f"])), "/s/e": (301, {"Location": "/members/e"}, ""),
+                            "/members/e": (302, {"Location": "/login?next=/members/e"}, ""),
+                            "/login?next=/members/e": ok("<html><body><h1>Sign in</h1><form><input></form></body></html>")})
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+    assert moves(db) == {"/s/e": ("live", None), "/s/f": ("live", None)}
+    errors = query(db, "SELECT url, error FROM fetch_errors WHERE crawl_id = 2")
+    assert [(path_of(u), "for now (HTTP 302)" in e) for u, e in errors] == [("/s/e", True)]
+
+
+def test_a_start_url_redirecting_off_site_is_named_as_given(tmp_path: Path) -> None:
+    """localhost/start 301s to 127.0.0.1 (as example.org to www.example.org): out of the start URL's
+    scope, a one-line failure naming the start URL as given and the redirect's target as off-site."""
+    site = Site({})
+    with serve(site) as url:
+        start = url.replace("127.0.0.1", "localhost").rstrip("/") + "/start"
+        site.routes["/start"] = (301, {"Location": url}, "")
+        result = crawl(start, "--db", str(tmp_path / "a.db"), *FAST)
+    assert result.returncode != 0
+    assert f"could not reach the start URL {start}: OffsiteRequest: off-site: {url}" in result.stderr

@@ -42,6 +42,7 @@ _PROFILE_SETTINGS = {
 }
 _SKIPPED_EXTENSIONS = frozenset(IGNORED_EXTENSIONS)
 _PERMANENT = (301, 308)  # redirects that say a page moved for good
+_TEMPORARY = (302, 303, 307)
 _SITEMAP_MAXSIZE = 50 * 1024 * 1024  # sitemaps.org: at most 50 MB uncompressed
 # Scrapy imports a component that its setting turns off only to hear it say so: RemoteControl alone
 # imports aiohttp's web server (~0.2 s of every crawl's start). Off, they are not loaded at all.
@@ -60,11 +61,21 @@ def _binary(url: str) -> bool:
 
 def _moved_from(meta: dict[str, Any]) -> list[tuple[str, int]]:
     """(URL, status) of the redirects for good (301, 308, a meta refresh: 200) on the way to this
-    response, starting with the archived page whose move was followed here."""
-    return [*meta.get("archive_moved_from", ()),
+    response, starting with the archived page whose move was followed here (unless a temporary
+    redirect on the way makes it no move: see _sent_on_for_now)."""
+    return [*(() if _sent_on_for_now(meta) else meta.get("archive_moved_from", ())),
             *((url, reason if isinstance(reason, int) else 200)
               for url, reason in zip(meta.get("redirect_urls", ()), meta.get("redirect_reasons", ()))
               if reason in _PERMANENT or reason == "meta refresh")]
+
+
+def _sent_on_for_now(meta: dict[str, Any]) -> int | None:
+    """The status of a temporary redirect (302, 303, 307) on the way from an archived page's redirect
+    for good to this response (301 to /members/a, then 302 to a login page): that page is where the
+    site sends readers for now, not where the article moved."""
+    if not meta.get("archive_moved_from"):
+        return None
+    return next((r for r in meta.get("redirect_reasons", ()) if r in _TEMPORARY), None)
 
 
 def project_version() -> str:
@@ -195,6 +206,13 @@ class SummariesSpider(Spider):
         once), its links followed, and the page handed on with its record and body."""
         item: dict[str, Any] = {"url": response.url, "status": response.status, "fetched_at": utc_now(),
                                 "start": bool(response.meta.get("archive_start"))}
+        if status_for_now := _sent_on_for_now(response.meta):
+            # Not moved, refused for now (a login wall): the site still answers for the article.
+            first = (response.meta.get("redirect_urls") or [response.url])[0]
+            for old, status in response.meta["archive_moved_from"]:
+                yield {"kind": "error", "url": old, "status": status, "fetched_at": item["fetched_at"], "seen": True,
+                       "error": f"HTTP {status} to {first}, which sends readers for now (HTTP {status_for_now}) "
+                                f"to {response.url}"[:500]}
         status = response.status
         if status == 304 and not (response.request.headers.get(b"If-None-Match")
                                   or response.request.headers.get(b"If-Modified-Since")):
@@ -332,8 +350,9 @@ class SummariesSpider(Spider):
                 failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage()):
             # Not a fetch failure (robots.txt, scope): nothing to record, but a start URL must say why.
             # (Other IgnoreRequests, e.g. a body over DOWNLOAD_MAXSIZE once decompressed, are errors.)
-            if start:
-                yield {"kind": "ignored", "url": request.url, "start": True, "error": message}
+            if start:  # (named as given: the off-site URL is a redirect's target, in the message)
+                yield {"kind": "ignored", "url": (request.meta.get("redirect_urls") or [request.url])[0], "start": True,
+                       "error": message}
             elif request.meta.get("archive_revisit"):  # not allowed to look is no sign it is gone
                 yield {"kind": "error", "url": request.url, "status": None, "fetched_at": utc_now(),
                        "error": f"not asked again: {message}"[:500], "seen": True}
