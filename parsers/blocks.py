@@ -179,66 +179,79 @@ _PANEL_RANK = 2
 
 class _Panels:
     """Tabs and accordions: their hidden panels hold the page's text (a reader opens them), and a
-    tab panel's heading is its tab, written elsewhere in a tablist."""
+    tab panel's heading is its tab, written elsewhere in a tablist (or beside it, as Elementor's
+    accordions put each tab over its panel inside one role="tablist")."""
 
     def __init__(self, container: etree._Element, markers: Collection[str] = PANEL_MARKERS) -> None:
         """Index the panels that controls (tabs, accordion buttons) in `container` open; `markers`:
         the kinds of panel markup the page has (panel_markers)."""
         self.ids: set[str] = set()
         self.tab_names: dict[str, str] = {}
-        self.tablists: set[etree._Element] = set()
         self.named: dict[etree._Element, str] = {}  # a block whose heading stands elsewhere (aria-labelledby)
+        self.elsewhere: set[etree._Element] = set()  # tabs, read as their panels' headings (and lists of them)
         parts = _panel_parts(frozenset(markers))(container) if markers else []
         self.active = bool(parts)
         if not self.active:
             return
-        tabs_by_id: dict[str, etree._Element] = {}
+        self._by_id: dict[str, etree._Element] | None = None
+        self._container = container
+        tabs: list[tuple[etree._Element, list[str]]] = []  # (tab, the ids of the panels it opens)
+        buttons: list[tuple[etree._Element, list[str]]] = []
         labelled: list[etree._Element] = []
         opened = False  # an accordion header or a tab panel: panels even when no control names them
         for el in parts:
-            self.ids.update((el.get("aria-controls") or "").split())
+            controls = (el.get("aria-controls") or "").split()
+            self.ids.update(controls)
             opened = opened or el.get("aria-expanded") is not None or el.get("role") == "tabpanel"
             if el.get("aria-labelledby") and el is not container:
                 labelled.append(el)
-            toggle = (el.get("data-toggle") or el.get("data-bs-toggle") or "").lower()
-            if el.get("role") != "tab" and toggle not in _TAB_TOGGLES:
-                continue
-            self._add_tablist(el)
-            if el.get("id"):
-                tabs_by_id[el.get("id")] = el
             href = el.get("href") or ""
-            panel_ids = (el.get("aria-controls") or "").split() or ([href[1:]] if href.startswith("#") else [])
-            name = collapse(text_of(el))
+            toggle = (el.get("data-toggle") or el.get("data-bs-toggle") or "").lower()
+            if el.get("role") == "tab" or toggle in _TAB_TOGGLES:
+                tabs.append((el, controls or ([href[1:]] if href.startswith("#") and len(href) > 1 else [])))
+            elif controls:
+                buttons.append((el, controls))
+        # A button opening a role="tabpanel" is that panel's tab, whatever it calls itself.
+        tabs += [(el, ids) for el, ids in buttons if any(self._role(i) == "tabpanel" for i in ids)]
+        for tab, panel_ids in tabs:
+            name = collapse(text_of(tab))
             for panel_id in panel_ids:
                 self.ids.add(panel_id)
                 if name:
                     self.tab_names.setdefault(panel_id, name)
-        by_id: dict[str, etree._Element] | None = None
+        labelling_tabs = {tab.get("id"): tab for tab, _ in tabs if tab.get("id")}
         for block in labelled:
             ref = (block.get("aria-labelledby") or "").split()[0]
             if _OWN_ID(block, id=ref):
                 continue  # (mostly: a <section> labelled by its own heading, read in order)
-            if by_id is None:
-                by_id = {el.get("id"): el for el in _WITH_ID(container)}
-            named = by_id.get(ref)
-            if named is None or not (name := collapse(text_of(named))):
-                continue
-            if named in tabs_by_id.values() and block.get("id"):
+            named = labelling_tabs.get(ref)
+            if named is not None and block.get("id") and (name := collapse(text_of(named))):
                 self.tab_names.setdefault(block.get("id"), name)  # a panel naming its tab, the tab naming nothing
                 self.ids.add(block.get("id"))
-            elif heading_rank(named) is not None:
+                tabs.append((named, [block.get("id")]))
+            elif (named := self._element(ref)) is not None and heading_rank(named) is not None and (
+                    name := collapse(text_of(named))):
                 # <section aria-labelledby="kt"> whose <h2 id="kt"> stands in a list of headings elsewhere
                 self.named[block] = name
-                self.tablists.add(named)
+                self.elsewhere.add(named)
+        for tab, panel_ids in tabs:
+            if any(panel_id in self.tab_names for panel_id in panel_ids):
+                self.elsewhere.add(tab)
+                holder = _list_of(tab)
+                if holder is not None and not any(d.get("role") == "tabpanel" or d.get("id") in self.ids
+                                                  for d in holder.iter()):
+                    self.elsewhere.add(holder)  # (a tablist holding its panels is read, but for its tabs)
         # (a page whose only such markup is <section aria-labelledby> around its own heading has no panels)
         self.active = bool(self.ids or self.named or opened)
 
-    def _add_tablist(self, tab: etree._Element) -> None:
-        """The list holding a tab (its role="tablist", or the <ul> of a Bootstrap nav)."""
-        for _, anc in zip(range(3), tab.iterancestors()):
-            if anc.get("role") == "tablist" or anc.tag in ("ul", "ol", "nav"):
-                self.tablists.add(anc)
-                return
+    def _element(self, element_id: str) -> etree._Element | None:
+        if self._by_id is None:
+            self._by_id = {el.get("id"): el for el in _WITH_ID(self._container)}
+        return self._by_id.get(element_id)
+
+    def _role(self, element_id: str) -> str | None:
+        el = self._element(element_id)
+        return el.get("role") if el is not None else None
 
     def is_panel(self, el: etree._Element) -> bool:
         """A tab panel, a panel a control opens, or the body right after an accordion's header."""
@@ -256,9 +269,23 @@ class _Panels:
             return self.named[el]
         return self.tab_names.get(el.get("id") or "") if el.get("id") in self.ids or el.get("role") == "tabpanel" else None
 
-    def is_tablist(self, el: etree._Element) -> bool:
-        """A tablist whose tabs name panels: read as those panels' headings instead."""
-        return bool(self.tab_names or self.named) and (el.get("role") == "tablist" or el in self.tablists)
+    def read_elsewhere(self, el: etree._Element) -> bool:
+        """A tab whose name is read as its panel's heading (or a list of such tabs, its panels elsewhere)."""
+        return el in self.elsewhere
+
+
+def _links(a: etree._Element, label_kind: Callable[[str], str | None]) -> bool:
+    """An <a> that links somewhere, or is a button ("Share"): not an accordion's header written as one
+    (<a tabindex="0">More Details</a>, href="#": a label that goes nowhere)."""
+    return (a.get("href") or "").strip() not in ("", "#") or not label_kind(collapse(text_of(a)))
+
+
+def _list_of(tab: etree._Element) -> etree._Element | None:
+    """The list holding a tab (its role="tablist", or the <ul> of a Bootstrap nav)."""
+    for _, anc in zip(range(3), tab.iterancestors()):
+        if anc.get("role") == "tablist" or anc.tag in ("ul", "ol", "nav"):
+            return anc
+    return None
 
 
 class _NoPanels(_Panels):
@@ -266,7 +293,7 @@ class _NoPanels(_Panels):
 
     def __init__(self) -> None:
         """Inactive: nothing is a panel."""
-        self.ids, self.tab_names, self.tablists, self.named, self.active = set(), {}, set(), {}, False
+        self.ids, self.tab_names, self.named, self.elsewhere, self.active = set(), {}, {}, set(), False
 
 
 _NO_PANELS = _NoPanels()
@@ -334,7 +361,7 @@ def linearize(
                 flow.events.append(Event("boundary", el=el))
             if bolded:
                 bold -= 1
-            if el.tag == "a":
+            if el.tag == "a" and _links(el, label_kind):
                 link -= 1
                 away -= _goes_away(el)
             if el is not container:
@@ -353,7 +380,7 @@ def linearize(
             flow.add(tail, bold > 0, link > 0)
             continue
         panel = with_panels and tabs.is_panel(el)
-        if (el is not container and is_hidden(el) and not panel) or (with_panels and tabs.is_tablist(el)):
+        if (el is not container and is_hidden(el) and not panel) or (with_panels and tabs.read_elsewhere(el)):
             flow.add(tail, bold > 0, link > 0)
             continue
         if panel:
@@ -382,7 +409,7 @@ def linearize(
         bolded = is_bold(el)
         if bolded:
             bold += 1
-        if el.tag == "a":
+        if el.tag == "a" and _links(el, label_kind):
             link += 1
             away += _goes_away(el)
         flow.add(el.text, bold > 0, link > 0)

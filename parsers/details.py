@@ -80,6 +80,10 @@ def _pairs(events: list[Event]) -> list[tuple[str, str]]:
         by_line = [pair for line in ev.lines for pair in _inline_pairs(_BULLET.sub("", line))]
         if by_line and len(by_line) >= len(found):
             found = by_line  # "Journal: Multiple Sclerosis Journal<br>Published: ..." - a line ends a field
+        if not found and len(ev.lines) > 1:  # "<strong>Journal</strong><br>NEJM Evidence": a name, its value below
+            found = [(key.rstrip(": "), value) for key, value in zip(ev.lines, ev.lines[1:])
+                     if len(key.split()) <= MAX_KEY_WORDS and names_only_a_field(key.rstrip(": "))
+                     and not names_only_a_field(value.rstrip(": "))]
         if found:
             pairs.extend(found)
             continue

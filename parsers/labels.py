@@ -204,10 +204,18 @@ def _labels_a_control(label: etree._Element) -> bool:
     return next(label.iter(*_FORM_CONTROLS), None) is not None
 
 
+def _opens_panel(node: etree._Element) -> bool:
+    """A tab or an accordion's header (role="tab", aria-controls, aria-expanded), or a link that goes
+    nowhere but opens one (<a tabindex="0">, href="#"): it names a block of this page."""
+    if node.get("role") == "tab" or node.get("aria-controls") or node.get("aria-expanded") is not None:
+        return True
+    return node.tag == "a" and (node.get("href") or "").strip() in ("", "#") and not node.get("rel")
+
+
 def _is_chrome_text(el: etree._Element) -> bool:
     """Text in a link, menu, footer, dialog or form field ('Related' in a nav bar) names no block of this page."""
     for node in (el, *el.iterancestors()):
-        if (node.tag == "button" and heads_a_panel(node)) or (node.tag == "form" and wraps_page(node)):
+        if (node.tag == "button" and heads_a_panel(node)) or (node.tag == "form" and wraps_page(node)) or _opens_panel(node):
             continue
         if node.tag in _NOT_LABEL_HOLDERS or (node.get("role") or "").lower() in _NOT_LABEL_ROLES:
             return True

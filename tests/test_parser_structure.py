@@ -1688,3 +1688,38 @@ def test_struck_out_text_and_a_formula_source_are_not_read() -> None:
             '<p>The model was <math><semantics><mi>x</mi><annotation encoding="application/x-tex">\\alpha</annotation>'
             "</semantics></math>.</p>")
     assert parse(page, URL)["sections"][0]["text"] == "It rose in 86 people.\n\nThe model was x."
+
+
+# -- round 38: tabs and accordions as page builders write them ----------------------------------------
+
+_STUDY = ('<p>Journal: NEJM Evidence</p><p>Published: March 2025</p>'
+          '<p>DOI: <a href="https://doi.org/10.1056/EVIDoa2400123">10.1056/EVIDoa2400123</a></p>')
+_TAKEAWAY = "<p>Pacing eased fatigue.</p>"
+
+
+@pytest.mark.parametrize("markup", [
+    # More Details as a tab (the tablist apart from its panels), or a plain button opening a tab panel
+    ('<ul role="tablist"><li role="tab" aria-controls="c0">Key Takeaway</li><li role="tab" aria-controls="c1">'
+     'More Details</li></ul><div id="c0" role="tabpanel">{0}</div><div id="c1" role="tabpanel">{1}</div>'),
+    ('<ul><li><button aria-controls="c0">Key Takeaway</button></li><li><button aria-controls="c1">More Details'
+     '</button></li></ul><div id="c0" role="tabpanel">{0}</div><div id="c1" role="tabpanel" hidden>{1}</div>'),
+    # Elementor's accordion: each tab over its panel, all inside one role="tablist"
+    ('<div role="tablist"><div role="tab" aria-controls="c0" aria-expanded="true">Key Takeaway</div>'
+     '<div id="c0" role="tabpanel">{0}</div><div role="tab" aria-controls="c1" aria-expanded="false">More Details'
+     '</div><div id="c1" role="tabpanel" hidden>{1}</div></div>'),
+    # an accordion header written as a link that goes nowhere
+    ('<h2>Key Takeaway</h2>{0}<div class="accordion-item"><div><a class="accordion-link" tabindex="0">More Details'
+     '</a></div><div class="accordion-content">{1}</div></div>'),
+])
+def test_more_details_and_sections_in_tabs_and_accordions(markup: str) -> None:
+    record = parse("<h1>Pacing and Fatigue</h1><p>Credibility: 3 out of 5</p>" + markup.format(_TAKEAWAY, _STUDY), URL)
+    assert record["sections"] == [{"heading": "Key Takeaway", "text": "Pacing eased fatigue."}]
+    assert record["source"] == {"journal": "NEJM Evidence", "url": "https://doi.org/10.1056/EVIDoa2400123",
+                                "doi": "10.1056/EVIDoa2400123", "published": "2025-03"}
+
+
+def test_a_study_field_named_in_bold_above_its_value() -> None:
+    page = (SUMMARY + "<h2>More Details</h2><p><strong>Journal</strong><br>NEJM Evidence</p>"
+            "<p><strong>Published</strong><br>March 2025</p>")
+    source = parse(page, URL)["source"]
+    assert (source["journal"], source["published"]) == ("NEJM Evidence", "2025-03")
