@@ -116,8 +116,8 @@ def history(source: "str | Path | object", url: str) -> list[dict]:
 
 
 def moves(source: "str | Path | object", url: str) -> dict[str, Any]:
-    """Where the article at `url` stands and moved: status, gone_at, moved_to, and moved_from (the
-    archived URLs that moved here), since a move starts a new article's history at its new URL."""
+    """Where the article at `url` stands and moved: its own URL, status, gone_at, moved_to, and
+    moved_from (the archived URLs that moved here), since a move starts a new article's history at its new URL."""
     with reading(source) as conn:
         article_id = article_for_url(conn, url)
         if article_id is None:
@@ -126,4 +126,4 @@ def moves(source: "str | Path | object", url: str) -> dict[str, Any]:
             "SELECT url, status, gone_at, moved_to FROM articles WHERE id = ?", (article_id,)).fetchone()
         moved_from = [row[0] for row in conn.execute(
             "SELECT url FROM articles WHERE moved_to = ? AND id != ? ORDER BY gone_at", (own, article_id))]
-    return {"status": status, "gone_at": gone_at, "moved_to": moved_to, "moved_from": moved_from}
+    return {"url": own, "status": status, "gone_at": gone_at, "moved_to": moved_to, "moved_from": moved_from}

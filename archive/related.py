@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 
 def _cards(record: dict) -> list[dict[str, Any]]:
@@ -21,12 +22,26 @@ def _cards(record: dict) -> list[dict[str, Any]]:
 
 
 def article_for_url(conn: sqlite3.Connection, url: str) -> int | None:
-    """The article archived under this URL, or reached by it as a requested URL."""
-    row = conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
-    if row:
-        return row[0]
-    row = conn.execute("SELECT article_id FROM urls WHERE url = ?", (url,)).fetchone()
-    return row[0] if row and row[0] is not None else None
+    """The article archived under this URL, or reached by it as a requested URL; else under the same
+    URL with or without its trailing slash (a site whose canonical links gain one is not a new site)."""
+    for each in (url, _slash_twin(url)):
+        if each is None:
+            continue
+        row = conn.execute("SELECT id FROM articles WHERE url = ?", (each,)).fetchone()
+        if row:
+            return row[0]
+        row = conn.execute("SELECT article_id FROM urls WHERE url = ?", (each,)).fetchone()
+        if row and row[0] is not None:
+            return row[0]
+    return None
+
+
+def _slash_twin(url: str) -> str | None:
+    """/s/a for /s/a/ and /s/a/ for /s/a (not for a site's root, a query or a fragment)."""
+    parts = urlsplit(url)
+    if parts.query or parts.fragment or parts.path in ("", "/"):
+        return None
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") if parts.path.endswith("/") else parts.path + "/"))
 
 
 def update_cards(conn: sqlite3.Connection, article_id: int, record: dict, seen_at: str) -> None:

@@ -452,6 +452,16 @@ class Archive:
                 self._count(conn, crawl_id, "gone")
         return "gone"
 
+    def fetched_article(self, crawl_id: int, *urls: str) -> str | None:
+        """The URL of the article crawl `crawl_id` fetched at one of these spellings of a URL, if it did."""
+        with self._lock, translated(self.path):
+            for url in dict.fromkeys(urls):
+                row = self.conn.execute("SELECT a.url FROM urls u JOIN articles a ON a.id = u.article_id"
+                                        " WHERE u.url = ? AND u.last_crawl_id = ?", (url, crawl_id)).fetchone()
+                if row:
+                    return str(row[0])
+        return None
+
     def unseen_urls(self, crawl_id: int, sites: list[str]) -> list[str]:
         """URLs of live articles on `sites` ('host' or 'host:port') that crawl `crawl_id` has not seen
         (yet): those a complete crawl would mark gone."""

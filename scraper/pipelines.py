@@ -89,6 +89,8 @@ class ArchivePipeline:
             return outcome
         if kind == "gone":
             return archive.gone(crawl_id, url, item["status"], fetched_at=at)
+        if kind == "moved":  # a revisited article redirecting for good to a page this crawl archived
+            return self._moved(url, item["target"], item["status"], at)
         if kind == "error":
             transient = bool(item.get("transient"))
             self.session.transient_errors += transient

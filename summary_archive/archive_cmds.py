@@ -65,8 +65,8 @@ def history_cmd(url: str, db: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(versions, indent=2, ensure_ascii=False))
         return
-    asked = "" if found == url else f" (asked as {url})"
-    click.echo(f"{found}{asked}: {len(versions)} version{'s' * (len(versions) != 1)}")
+    asked = "" if fate["url"] == url else f" (asked as {url})"
+    click.echo(f"{fate['url']}{asked}: {len(versions)} version{'s' * (len(versions) != 1)}")
     for old in fate["moved_from"]:
         click.echo(f"moved here from {old} (whose versions are its own history)")
     if fate["status"] == "gone":

@@ -592,3 +592,51 @@ def test_a_start_url_redirecting_off_site_is_named_as_given(tmp_path: Path) -> N
         result = crawl(start, "--db", str(tmp_path / "a.db"), *FAST)
     assert result.returncode != 0
     assert f"could not reach the start URL {start}: OffsiteRequest: off-site: {url}" in result.stderr
+
+
+# -- crawler round 8: a site migrating between crawls ------------------------------------------------
+
+def test_a_move_for_good_to_a_page_robots_txt_disallows_is_no_move_and_says_so(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a", "/s/b"])), "/s/a": ok(summary("Alpha")), "/s/b": ok(summary("Beta"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes.update({"/": ok(home(["/s/b"])), "/s/a": (301, {"Location": "/s/a-new"}, ""),
+                            "/s/a-new": ok(summary("Alpha")),
+                            "/robots.txt": (200, {"Content-Type": "text/plain"}, "User-agent: *\nDisallow: /s/a-new\n")})
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+    assert "/s/a-new" not in site.paths
+    assert moves(db) == {"/s/a": ("live", None), "/s/b": ("live", None)}
+    errors = query(db, "SELECT url, error FROM fetch_errors WHERE crawl_id = 2")
+    assert [(path_of(u), "not followed" in e and "robots.txt" in e) for u, e in errors] == [("/s/a", True)]
+
+
+def test_a_move_to_a_page_this_crawl_archived_is_recorded_without_asking_for_it_again(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a", "/s/b"])), "/s/a": ok(summary("Alpha")), "/s/b": ok(summary("Beta"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes.update({"/": ok(home(["/n/a", "/s/b"])), "/s/a": (301, {"Location": "/n/a"}, ""),
+                            "/n/a": ok(summary("Alpha"))})
+        site.log.clear()
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+    assert site.paths.count("/n/a") == 1 and site.paths.count("/s/a") == 1
+    assert moves(db)["/s/a"] == ("gone", "/n/a") and moves(db)["/n/a"] == ("live", None)
+
+
+def test_canonical_links_gaining_a_trailing_slash_keep_each_article_one(tmp_path: Path) -> None:
+    """The CMS now ends every URL (and canonical link) with a slash, 301 from the old spellings: the
+    same articles, unchanged (it had archived each again and called the first ones moved)."""
+    db = tmp_path / "a.db"
+    site = Site({})
+    with serve(site) as url:
+        base = url.rstrip("/")
+        site.routes.update({"/": ok(home(["/s/a", "/s/b"])), "/s/a": ok(summary("Alpha", f"{base}/s/a")),
+                            "/s/b": ok(summary("Beta", f"{base}/s/b"))})
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes = {"/": ok(home(["/s/a/", "/s/b/"])), "/s/a": (301, {"Location": "/s/a/"}, ""),
+                       "/s/b": (301, {"Location": "/s/b/"}, ""), "/s/a/": ok(summary("Alpha", f"{base}/s/a/")),
+                       "/s/b/": ok(summary("Beta", f"{base}/s/b/"))}
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+    assert moves(db) == {"/s/a": ("live", None), "/s/b": ("live", None)}
+    assert query(db, "SELECT new, changed, unchanged, gone FROM crawls WHERE id = 2") == [(0, 0, 2, 0)]

@@ -284,8 +284,15 @@ class SummariesSpider(Spider):
         target = urljoin(response.url, location.strip())
         followable = session_for(self.crawler).scope.allows(target) and not _binary(target)
         if permanent and followable:
-            # Followed to the end of its redirects, even if this crawl fetched it already: the page
-            # stored there is where the article moved (a chain or a loop ends elsewhere, or nowhere).
+            session = session_for(self.crawler)
+            tracking = session.profile.tracking_params
+            if session.crawl_id is not None and (moved_to := session.archive.fetched_article(
+                    session.crawl_id, clean_url(target, tracking), canonical_url(target, tracking))):
+                # This crawl archived the page there already: the article moved to it, no second fetch.
+                yield {**item, "kind": "moved", "target": moved_to}
+                return
+            # Otherwise followed to the end of its redirects, even if this crawl fetched it already: the
+            # page stored there is where the article moved (a chain or a loop ends elsewhere, or nowhere).
             yield self._page(target, dont_filter=True, archive_moved_from=[(response.url, response.status)])
             return
         if followable:
@@ -356,6 +363,10 @@ class SummariesSpider(Spider):
             elif request.meta.get("archive_revisit"):  # not allowed to look is no sign it is gone
                 yield {"kind": "error", "url": request.url, "status": None, "fetched_at": utc_now(),
                        "error": f"not asked again: {message}"[:500], "seen": True}
+            for old, status in request.meta.get("archive_moved_from", ()):
+                # Its redirect for good leads where the crawl may not look: unconfirmed, so no move.
+                yield {"kind": "error", "url": old, "status": status, "fetched_at": utc_now(), "seen": True,
+                       "error": f"HTTP {status} to {request.url}, not followed: {message}"[:500]}
             return
         if request.meta.get("archive_optional"):
             return
