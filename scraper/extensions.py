@@ -170,8 +170,10 @@ class CrawlRecorder:
             f"{responses} responses this run ({rate:.1f}/s)",
             "  " + ", ".join(f"{name} {counts.get(name, 0)}" for name in ("fetched", *_COUNTERS)),
         ]
-        if session.revisited:
-            lines.append(f"  asked again for {len(session.revisited)} archived pages no link led to this time")
+        if asked := len(session.revisited or ()) - session.revisits_forbidden:
+            lines.append(f"  asked again for {asked} archived pages no link led to this time")
+        if session.revisits_forbidden:
+            lines.append(f"  not asked again, robots.txt disallows them (they stay live): {session.revisits_forbidden}")
         if counts.get("held"):
             lines.append(f"  held back as truncated downloads (see fetch_errors): {counts['held']}")
         if counts.get("errors"):

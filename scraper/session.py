@@ -84,6 +84,7 @@ class CrawlSession:
     started: float = field(default_factory=time.monotonic)
     linked: set[str] = field(default_factory=set)  # URLs recently met in links (see first_link)
     revisited: list[str] | None = None  # archived pages asked for again before the crawl ended (None: not yet)
+    revisits_forbidden: int = 0         # of those, the ones robots.txt now disallows (not asked: they stay live)
     robots: dict[str, object] = field(default_factory=dict)  # netloc -> its parsed robots.txt (see robots_forbid)
 
     @property

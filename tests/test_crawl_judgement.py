@@ -477,9 +477,12 @@ def test_articles_robots_txt_now_disallows_are_not_marked_gone(tmp_path: Path) -
         site.routes["/robots.txt"] = (200, {"Content-Type": "text/plain"}, "User-agent: *\nDisallow: /s/b\nDisallow: /s/c\n")
         site.routes["/"] = ok(home(["/s/a", "/s/b"]))  # Beta still linked, Gamma not: neither may be looked at
         site.log.clear()
-        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        second = crawl(url, "--db", str(db), *FAST)
+        assert second.returncode == 0
     assert statuses(db) == {"/s/a": "live", "/s/b": "live", "/s/c": "live"}
     assert "/s/b" not in site.paths and "/s/c" not in site.paths
+    # The summary does not count them as asked again.
+    assert "robots.txt disallows them (they stay live): 2" in second.stderr and "asked again for" not in second.stderr
     assert len(query(db, "SELECT url FROM fetch_errors WHERE crawl_id = 2 AND error LIKE 'not asked again%'")) == 2
 
 

@@ -168,6 +168,9 @@ class SummariesSpider(Spider):
         session.revisited = session.archive.unseen_urls(session.crawl_id, session.scope.hosts)
         if not session.revisited:
             return
+        agent = self.crawler.settings.get("ROBOTSTXT_USER_AGENT") or self.crawler.settings.get("USER_AGENT")
+        session.revisits_forbidden = sum(session.robots_forbid(url, urlsplit(url).netloc, agent)
+                                         for url in session.revisited)
         for url in session.revisited:
             # Unfiltered: a URL this crawl asked for and lost to a redirect into a page already seen.
             self.crawler.engine.crawl(self._page(url, dont_filter=True, archive_revisit=True, dont_redirect=True))
