@@ -292,6 +292,9 @@ def _blocks_of_custom_elements(root: etree._Element) -> None:
     (unstyled, a browser would run "Credibility", "High" and "Key Takeaway" into one line). One in
     a line of text (<x-term>) stays inline."""
     for el in _CUSTOM_ELEMENTS(root):
+        if el.tag == "amp-img":  # (AMP's image: its alt and src say what an <img>'s would)
+            el.tag = "img"
+            continue
         parent = el.getparent()
         if parent is None or parent.tag in _INLINE_CONTEXT or (parent.text or "").strip() or any(
                 (sibling.tail or "").strip() for sibling in parent):

@@ -7,7 +7,7 @@ from typing import Any
 
 from lxml import etree
 
-from parsers.headings import H_TAGS
+from parsers.headings import H_TAGS, is_hidden
 from parsers.icons import count_icons
 from parsers.labels import OF_WORDS, LabelHit
 from parsers.text import collapse, norm_label, text_of
@@ -388,8 +388,11 @@ def extract_ratings(
     claimed: set[Any] = set()  # elements a value was read from
     label_cells = {cell for h in hits if h.kind == "rating" and (cell := _cell_of(h.el)) is not None}
     legend = _legend_hits(hits)
+    # A copy of the ratings box hidden on the page (an old one, the other layout's) gives way to a shown one.
+    hidden = {id(h) for h in hits if h.kind == "rating" and any(is_hidden(a) for a in (h.el, *h.el.iterancestors()))}
+    shown = {h.label.casefold() for h in hits if h.kind == "rating" and id(h) not in hidden}
     for hit in hits:
-        if hit.kind != "rating" or id(hit) in legend:
+        if hit.kind != "rating" or id(hit) in legend or (id(hit) in hidden and hit.label.casefold() in shown):
             continue
         key = hit.label.casefold()
         if key in ratings or any(a in skip for a in hit.el.iterancestors()):

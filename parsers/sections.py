@@ -227,7 +227,12 @@ def extract_sections(
             i = j
             continue
         if kind == "section" and norm_label(strip_label_punct(ev.text)) in known_seen:
-            break  # a known section again: another copy of a summary begins (the next article, an old version)
+            upcoming = events[i + 1].text if i + 1 < len(events) and events[i + 1].kind == "block" else None
+            if (len(sections) == 1 and norm_label(sections[0]["heading"]) == norm_label(strip_label_punct(ev.text))
+                    and upcoming is not None and sections[0]["text"].split("\n\n")[0] == upcoming):
+                sections, empty, known_seen = [], [], set()  # a teaser box repeating that section's words: read on
+            else:
+                break  # a known section again: another copy of a summary begins (the next article, an old version)
         if kind == "section":
             known_seen.add(norm_label(strip_label_punct(ev.text)))
         if kind in _NOT_SECTIONS:

@@ -1723,3 +1723,29 @@ def test_a_study_field_named_in_bold_above_its_value() -> None:
             "<p><strong>Published</strong><br>March 2025</p>")
     source = parse(page, URL)["source"]
     assert (source["journal"], source["published"]) == ("NEJM Evidence", "2025-03")
+
+
+# -- round 39: parts written twice ---------------------------------------------------------------------
+
+def test_a_hidden_copy_of_the_ratings_gives_way_to_the_shown_one() -> None:
+    page = ('<h1>Title</h1><div hidden><p>Credibility: 3 out of 5</p><p>Interest: Medium</p></div>'
+            '<p>Credibility: 4 out of 5</p><p>Interest: High</p><h2>Key Takeaway</h2><p>Text one.</p>')
+    ratings = parse(page, URL)["ratings"]
+    assert (ratings["credibility"]["value"], ratings["interest"]["label"]) == (4, "High")
+    alone = parse('<h1>Title</h1><div hidden><p>Credibility: 3 out of 5</p></div><h2>Key Takeaway</h2><p>x</p>', URL)
+    assert alone["ratings"]["credibility"]["value"] == 3  # (the only copy is read, hidden or not)
+
+
+def test_amp_images_draw_stars_as_images_do() -> None:
+    star = '<amp-img src="/img/star-{0}.svg" width="20" height="20" alt="{1} star"></amp-img>'
+    page = ("<h1>Title</h1><p><span>Credibility</span><span>" + star.format("full", "Filled") * 4
+            + star.format("empty", "Empty") + "</span></p><h2>Key Takeaway</h2><p>Text one.</p>")
+    credibility = parse(page, URL)["ratings"]["credibility"]
+    assert (credibility["value"], credibility["max"]) == (4, 5)
+
+
+def test_a_teaser_repeating_the_key_takeaway_above_the_article_keeps_the_sections_after_it() -> None:
+    page = ('<h1>Title</h1><div class="callout"><h2>Key Takeaway</h2><p>Text one.</p></div><p>Credibility: 4/5</p>'
+            "<h2>Key Takeaway</h2><p>Text one.</p><h2>What They Found</h2><p>Text two.</p>")
+    assert parse(page, URL)["sections"] == [{"heading": "Key Takeaway", "text": "Text one."},
+                                           {"heading": "What They Found", "text": "Text two."}]
