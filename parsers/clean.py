@@ -295,6 +295,8 @@ def _blocks_of_custom_elements(root: etree._Element) -> None:
         if el.tag == "amp-img":  # (AMP's image: its alt and src say what an <img>'s would)
             el.tag = "img"
             continue
+        if not len(el) and not (el.text or "").strip():
+            continue  # (nothing in it to read as a block: an icon, a drawing named by its attributes)
         parent = el.getparent()
         if parent is None or parent.tag in _INLINE_CONTEXT or (parent.text or "").strip() or any(
                 (sibling.tail or "").strip() for sibling in parent):
