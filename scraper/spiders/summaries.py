@@ -168,7 +168,7 @@ class SummariesSpider(Spider):
         session.revisited = session.archive.unseen_urls(session.crawl_id, session.scope.hosts)
         if not session.revisited:
             return
-        agent = self.crawler.settings.get("ROBOTSTXT_USER_AGENT") or self.crawler.settings.get("USER_AGENT")
+        agent = self._robots_agent()
         session.revisits_forbidden = sum(session.robots_forbid(url, urlsplit(url).netloc, agent)
                                          for url in session.revisited)
         for url in session.revisited:
@@ -185,12 +185,16 @@ class SummariesSpider(Spider):
             if session.scope.allows(url):
                 self.crawler.engine.crawl(self._sitemap(url))
 
+    def _robots_agent(self) -> str:
+        """The name robots.txt rules are matched against, as RobotsTxtMiddleware picks it."""
+        settings = self.crawler.settings
+        return settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT")
+
     def _follow(self, urls: list[str]) -> Iterator[Request]:
         session = session_for(self.crawler)
         scope = session.scope
         tracking = session.profile.tracking_params
-        settings = self.crawler.settings
-        agent = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT")
+        agent = self._robots_agent()
         for url in urls:
             # The cheap set look-up first: most links repeat ones this crawl already followed or refused
             # (in the dupefilter's own spelling: "/a/", "/a#top" and "/a?utm_source=x" are "/a").
