@@ -45,18 +45,28 @@ def _card_links(
             continue
         by_url.setdefault(_loose(url), []).append(el)
     # A carousel puts hidden clones of its slides before them: a card is rooted at, and ordered by,
-    # its first link a reader sees (its clone's text is the same); slides only ever hidden (off-screen
-    # or cloned) come after those on screen.
-    if not any(_behind_aria_hidden(a) for links in by_url.values() for a in links):
+    # its first link a reader sees (its clone's text is the same), else its first link in a slide that
+    # is no clone (Slick's "slick-cloned", Owl's "cloned", Swiper's "swiper-slide-duplicate"); slides
+    # only ever hidden (off-screen or cloned) come after those on screen.
+    marks = {a: _carousel_copy(a) for links in by_url.values() for a in links}
+    if not any(hidden or clone for hidden, clone in marks.values()):
         return by_url
-    shown = {url: sorted(links, key=_behind_aria_hidden) for url, links in by_url.items()}
+    shown = {url: sorted(links, key=marks.__getitem__) for url, links in by_url.items()}
     position = {el: i for i, el in enumerate(scope) if el.tag == "a"}
-    return dict(sorted(shown.items(), key=lambda item: (_behind_aria_hidden(item[1][0]), position[item[1][0]])))
+    return dict(sorted(shown.items(), key=lambda item: (marks[item[1][0]], position[item[1][0]])))
 
 
-def _behind_aria_hidden(a: etree._Element) -> bool:
-    """Inside an aria-hidden slide or wrapper (a few levels up): a carousel's clone or off-screen slide."""
-    return any(anc.get("aria-hidden") == "true" for _, anc in zip(range(6), a.iterancestors()))
+_CLONE = re.compile(r"(?:^|[\s_-])(?:cloned?|duplicate)(?:$|[\s_-])")
+
+
+def _carousel_copy(a: etree._Element) -> tuple[bool, bool]:
+    """(in an aria-hidden slide or wrapper, in a slide a carousel cloned), a few levels up."""
+    hidden = clone = False
+    for _, anc in zip(range(6), a.iterancestors()):
+        hidden = hidden or anc.get("aria-hidden") == "true"
+        cls = anc.get("class") or ""
+        clone = clone or (("clon" in cls or "duplicate" in cls) and _CLONE.search(cls) is not None)
+    return hidden, clone
 
 
 @lru_cache(maxsize=1024)

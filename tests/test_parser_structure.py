@@ -1749,3 +1749,17 @@ def test_a_teaser_repeating_the_key_takeaway_above_the_article_keeps_the_section
             "<h2>Key Takeaway</h2><p>Text one.</p><h2>What They Found</h2><p>Text two.</p>")
     assert parse(page, URL)["sections"] == [{"heading": "Key Takeaway", "text": "Text one."},
                                            {"heading": "What They Found", "text": "Text two."}]
+
+
+@pytest.mark.parametrize("clone, shown, hidden", [
+    ('class="slick-slide slick-cloned" aria-hidden="true"', 'class="slick-slide" aria-hidden="false"',
+     'class="slick-slide" aria-hidden="true"'),  # Slick: every slide off screen is aria-hidden too
+    ('class="swiper-slide swiper-slide-duplicate"', 'class="swiper-slide"', 'class="swiper-slide"'),
+])
+def test_a_carousels_clone_of_its_last_slide_placed_first_does_not_make_that_card_first(
+        clone: str, shown: str, hidden: str) -> None:
+    slide = '<div {0}><h4><a href="/s/{1}">Card {1}</a></h4><p>1/2/2026</p><p>Excerpt {1} cut mid-wo</p></div>'
+    track = (slide.format(clone, "c") + slide.format(shown, "a") + slide.format(hidden, "b") + slide.format(hidden, "c")
+             + slide.format(clone, "a"))
+    page = SUMMARY + f"<h2>You May Also Like</h2><div>{track}</div>"
+    assert [c["title"] for c in parse(page, URL)["related"]] == ["Card a", "Card b", "Card c"]
