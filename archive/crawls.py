@@ -59,11 +59,11 @@ def unseen_live_urls(conn: sqlite3.Connection, sites: Iterable[str], crawl_id: i
     rows = conn.execute("SELECT a.id, a.url, u.url FROM articles a LEFT JOIN urls u ON u.article_id = a.id"
                         " WHERE a.status = 'live' AND (a.last_crawl_id IS NULL OR a.last_crawl_id != ?)"
                         " ORDER BY a.id, u.last_crawl_id DESC, u.id", (crawl_id,)).fetchall()
-    fetched_from: dict[int, list[str]] = {}
+    fetched_from: dict[int, str] = {}  # (each article's latest fetched spelling on the sites)
     own_url: dict[int, str] = {}
-    for article_id, own, fetched in rows:  # (each article's fetched spellings, the latest first)
+    for article_id, own, fetched in rows:
         own_url[article_id] = own
         if fetched and site_of(fetched) in wanted:
-            fetched_from.setdefault(article_id, []).append(fetched)
-    return [(article_id, fetched_from[article_id][0] if article_id in fetched_from else own)
+            fetched_from.setdefault(article_id, fetched)
+    return [(article_id, fetched_from.get(article_id, own))
             for article_id, own in own_url.items() if article_id in fetched_from or site_of(own) in wanted]
