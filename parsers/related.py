@@ -107,6 +107,34 @@ def _card_root(links: list[etree._Element], url: str, base: str, drop: frozenset
         root = parent
 
 
+def _fullest_copy(links: list[etree._Element], url: str, base: str, drop: frozenset[str],
+                  cards: Collection[str], within: Collection[etree._Element]) -> tuple[etree._Element, Card]:
+    """A card's root and card, from the copy of it that says the most: a responsive theme writes the
+    cards twice (a title-only list for phones before the full cards), and the first copy alone would
+    lose the dates and excerpts. Another copy counts only with the same title (a card's "Read more"
+    link standing apart is no copy); copies that say as much: the first (a carousel's shown slide)."""
+    root = _card_root(links, url, base, drop, cards, within)
+    chosen = (root, build_card(root, links, _pick_url(links, base, drop)))
+    rest = [a for a in links if not _holds(root, a)]
+    while rest:
+        root = _card_root(rest, url, base, drop, cards, within)
+        own = [a for a in rest if _holds(root, a)]
+        rest = [a for a in rest if a not in own]
+        card = build_card(root, own, chosen[1]["url"])
+        if card["title"] == chosen[1]["title"] and _says(card) > _says(chosen[1]):
+            chosen = (root, card)
+    return chosen
+
+
+def _holds(root: etree._Element, a: etree._Element) -> bool:
+    return a is root or any(anc is root for anc in a.iterancestors())
+
+
+def _says(card: Card) -> int:
+    """How many of a card's optional parts it has: its date and its excerpt."""
+    return (card["date"] is not None) + (card["excerpt"] is not None)
+
+
 def _titled(links: list[etree._Element]) -> bool:
     """Some link to this target is a heading's, or holds one: a card title, not an author or tag link."""
     for a in links:
@@ -150,11 +178,10 @@ def find_cards(
         for url, links in by_url.items():
             if (url in titled) != first_pass or (not first_pass and _inside_any(links, roots)):
                 continue
-            root = _card_root(links, url, base, drop, titled if first_pass else by_url, within)
+            root, card = _fullest_copy(links, url, base, drop, titled if first_pass else by_url, within)
             if root in roots or (title is not None and any(el is title for el in root.iter("h1"))) or _holds_prose(root):
                 continue  # (a byline's author link grew into the page's header; a link in an article's section)
             roots.add(root)
-            card = build_card(root, links, _pick_url(links, base, drop))
             if card["title"] and not _COPYRIGHT.search(card["excerpt"] or ""):
                 found[url] = (root, card)
     targets = [url for url in by_url if url in found]  # in the order the page links them

@@ -1763,3 +1763,22 @@ def test_a_carousels_clone_of_its_last_slide_placed_first_does_not_make_that_car
              + slide.format(clone, "a"))
     page = SUMMARY + f"<h2>You May Also Like</h2><div>{track}</div>"
     assert [c["title"] for c in parse(page, URL)["related"]] == ["Card a", "Card b", "Card c"]
+
+
+def test_a_title_only_copy_of_the_cards_before_the_full_cards_gives_way_to_them() -> None:
+    # A responsive theme: a list of titles for phones, then the full cards for wider screens.
+    slugs = ("a", "b", "c")
+    phones = "<ul>" + "".join(f'<li><a href="/s/{s}">Card {s}</a></li>' for s in slugs) + "</ul>"
+    page = SUMMARY + f"<h2>Related Articles</h2>{phones}<div>{''.join(_card(s, '1/2/2026') for s in slugs)}</div>"
+    related = parse(page, URL)["related"]
+    assert [(c["title"], c["date"], c["excerpt"]) for c in related] == [
+        (f"Card {s}", "2026-01-02", f"Excerpt for {s} cut mid-wo") for s in slugs]
+
+
+def test_a_cards_read_more_link_apart_from_its_title_is_no_copy_of_the_card() -> None:
+    # Flat cards: the title link, then a line with the date and "Read more" to the same page.
+    cards = "".join(f'<p><a href="/s/{s}">Card {s}</a></p><p>January {d}, 2026 · <a href="/s/{s}">Read more</a></p>'
+                    for s, d in (("a", 5), ("b", 6), ("c", 7)))
+    related = parse(SUMMARY + f"<h2>Related Articles</h2>{cards}", URL)["related"]
+    assert [(c["title"], c["date"]) for c in related] == [("Card a", "2026-01-05"), ("Card b", "2026-01-06"),
+                                                          ("Card c", "2026-01-07")]
