@@ -29,11 +29,22 @@ class Event:
     el: etree._Element | None = None
     linked: bool = False  # a heading that is a link to another page: a card or menu title, not a section
     lines: tuple[str, ...] = ()  # a block's <br> lines, when it has several ("Journal: X<br>Published: Y")
+    # A block's first text when the next one follows it with no space between: the layout alone sets
+    # them apart (a flex row of <span>Journal</span><span>Sleep Medicine</span>).
+    glued_head: str = ""
 
 
 def _nonspace(text: str) -> int:
     """Count of non-whitespace characters."""
     return len("".join(text.split()))
+
+
+def _glued_head(parts: list[tuple[str, bool, bool]]) -> str:
+    """The first of a block's texts when the second follows it with no space between."""
+    texts = [t for t, _, _ in parts if t.strip()]
+    if len(texts) < 2 or texts[0][-1].isspace() or texts[1][0].isspace() or _BR in texts[:2]:
+        return ""
+    return collapse(texts[0])
 
 
 class _Flow:
@@ -113,7 +124,7 @@ class _Flow:
             return
         lines = tuple(line for line in map(collapse, "".join(p[0] for p in parts).split(_BR)) if line) if broken else ()
         self.events.append(Event("block", text, link_ratio=links / total if total else 0.0,
-                                 lines=lines if len(lines) > 1 else ()))
+                                 lines=lines if len(lines) > 1 else (), glued_head=_glued_head(parts)))
 
     def _leading_label(self, parts: list[tuple[str, bool, bool]]) -> tuple[str, str] | None:
         """'<strong>Key Takeaway:</strong> text' - a bold label opening a paragraph splits into heading + text."""

@@ -84,6 +84,8 @@ def _pairs(events: list[Event]) -> list[tuple[str, str]]:
             found = [(key.rstrip(": "), value) for key, value in zip(ev.lines, ev.lines[1:])
                      if len(key.split()) <= MAX_KEY_WORDS and names_only_a_field(key.rstrip(": "))
                      and not names_only_a_field(value.rstrip(": "))]
+        if not found:
+            found = _glued_pair(ev)
         if found:
             pairs.extend(found)
             continue
@@ -93,6 +95,16 @@ def _pairs(events: list[Event]) -> list[tuple[str, str]]:
         if nxt is not None and nxt.kind == "block" and len(text.split()) <= MAX_KEY_WORDS and names_field:
             pairs.append((text.rstrip(": "), nxt.text))
     return pairs
+
+
+def _glued_pair(ev: Event) -> list[tuple[str, str]]:
+    """A field's name and value set side by side by the layout alone (a flex or grid row of
+    <span>Journal</span><span>Sleep Medicine</span>), which reads as "JournalSleep Medicine"."""
+    key = ev.glued_head.rstrip(": ")
+    value = ev.text[len(ev.glued_head):].strip()
+    if value and len(key.split()) <= MAX_KEY_WORDS and names_only_a_field(key) and ev.text.startswith(ev.glued_head):
+        return [(key, value)]
+    return []
 
 
 def _inline_pairs(text: str) -> list[tuple[str, str]]:

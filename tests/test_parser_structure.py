@@ -1782,3 +1782,19 @@ def test_a_cards_read_more_link_apart_from_its_title_is_no_copy_of_the_card() ->
     related = parse(SUMMARY + f"<h2>Related Articles</h2>{cards}", URL)["related"]
     assert [(c["title"], c["date"]) for c in related] == [("Card a", "2026-01-05"), ("Card b", "2026-01-06"),
                                                           ("Card c", "2026-01-07")]
+
+
+def test_study_fields_as_a_name_and_a_value_side_by_side_with_nothing_between() -> None:
+    # A page builder's field rows (Elementor's "detail-row"): the layout alone sets name and value apart.
+    rows = "".join(f'<div class="detail-row"><span>{key}</span><span>{value}</span></div>' for key, value in (
+        ("Journal", "Sleep Medicine"), ("Published", "March 3, 2025"), ("DOI", "10.1016/j.sleep.2025.01.001")))
+    source = parse(SUMMARY + f"<h2>More Details</h2><div>{rows}</div>", URL)["source"]
+    assert (source["journal"], source["published"], source["doi"]) == (
+        "Sleep Medicine", "2025-03-03", "10.1016/j.sleep.2025.01.001")
+
+
+def test_a_line_of_prose_beginning_with_a_fields_name_glued_to_a_word_is_no_field() -> None:
+    details = ("<h2>More Details</h2><p>SourceForge hosts the study's analysis code for anyone to run.</p>"
+               "<p>Journal: Sleep Medicine</p>")
+    assert parse(SUMMARY + details, URL)["source"]["journal"] == "Sleep Medicine"
+    assert parse(SUMMARY + "<h2>More Details</h2><p>SourceForge hosts the code.</p>", URL)["source"]["journal"] is None
