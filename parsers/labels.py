@@ -34,6 +34,7 @@ class LabelHit:
     label: str
     rest: str
     in_tail: bool = False
+    before: str = ""  # a tail's text before its label, after a separator ("/5 · Interest:"): the last value's
 
 
 class Labels:
@@ -62,9 +63,11 @@ class Labels:
             rf"^\s*({alternatives}){_WORD_END}(\s+(?:{_FILLERS}){_WORD_END})?(?:\s*/\s*[^\W\d][^:/|\d]{{0,40}}?(?=\s*[:\uff1a]))?"
             rf"\s*[:\-\u2013\u2014|\uff1a\uff5c]?\s*(.*)$", re.I | re.S
         ) if alternatives else None
-        # "Credibility: 3/5  Interest: 4/5" - another rating named (with its colon) inside a value.
+        # "Credibility: 3/5  Interest: 4/5" - another rating named (with its colon, or before a value
+        # written as a rating is: "Credibility 4/5 Interest 3/5") inside a value.
         self._rating_inside = re.compile(
-            rf"(?<!\w)({alternatives}){_WORD_END}(?:\s+(?:{_FILLERS}){_WORD_END})?\s*[:\u2013\u2014\uff1a]\s*", re.I
+            rf"(?<!\w)({alternatives}){_WORD_END}(?:\s+(?:{_FILLERS}){_WORD_END})?"
+            rf"(?:\s*[:\u2013\u2014\uff1a]\s*|\s+(?={_VALUE_FIRST.pattern[1:]}))", re.I
         ) if alternatives else None
         # Pages repeat their short texts (navigation, labels, boilerplate): each is judged once.
         self._kinds_seen: dict[str, str | None] = {}
@@ -106,15 +109,37 @@ class Labels:
             _remember(self._ads_seen, text, found)
         return found
 
+    def _short_rating(self, found: tuple[str, str, str]) -> bool:
+        """A rating whose value (up to another rating the sentence names) is a few words."""
+        rest = found[2]
+        if self._rating_inside and (other := self._rating_inside.search(rest)):
+            rest = rest[: other.start()]
+        return found[0] == "rating" and len(rest.split()) <= _PROSE_RATING_WORDS
+
+    def rating_after_separator(self, text: str) -> tuple[str, tuple[str, str, str]] | None:
+        """(what comes before, the match) for a rating named after a separator on a line that opens with
+        something else: "April 4, 2025 · Credibility: 4/5", a tail "/5 · Interest: " after a value."""
+        folded = text.casefold()
+        if not any(name in folded for name in self._rating_starts):
+            return None
+        for m in _SEPARATOR.finditer(text):
+            before = text[: m.start()].strip()
+            if len(before.split()) > _BEFORE_SEPARATOR_WORDS:
+                return None
+            if (found := self.match(text[m.end():])) and found[0] == "rating" and (
+                    not found[2] or _RATING_SHAPED.match(found[2])):
+                return before, found  # (a value of a rating's shape: "· Interest rates rose" names none)
+        return None
+
     def split_rest(self, label: str, rest: str) -> list[tuple[str, str]]:
         """(label, value) for each rating a value text names: [(label, rest)] when it names no other."""
         marks = list(self._rating_inside.finditer(rest)) if self._rating_inside and rest else []
         if not marks:
             return [(label, rest)]
-        pairs = [(label, rest[: marks[0].start()].strip(" |\u00b7\u2022,;"))]
+        pairs = [(label, _JOINED.sub("", rest[: marks[0].start()]).strip(" |\u00b7\u2022,;"))]
         for m, nxt in zip(marks, [*marks[1:], None]):
             name = next((r for r in self.ratings if r.casefold() == collapse(m.group(1)).casefold()), m.group(1))
-            pairs.append((name, rest[m.end() : nxt.start() if nxt else len(rest)].strip(" |\u00b7\u2022,;")))
+            pairs.append((name, _JOINED.sub("", rest[m.end() : nxt.start() if nxt else len(rest)]).strip(" |\u00b7\u2022,;")))
         return pairs
 
     def _lookup(self, text: str) -> tuple[str, str] | None:
@@ -134,13 +159,13 @@ class Labels:
     def _match(self, text: str) -> tuple[str, str, str] | None:
         if (named := _FIRST_PERSON_OF.match(text)) and (found := self._match(f"{named['name']} {named['value']}")):
             # "We rated the credibility of this study 3 out of 5." as "credibility 3 out of 5."
-            return found if found[0] == "rating" and len(found[2].split()) <= _PROSE_RATING_WORDS else None
+            return found if self._short_rating(found) else None
         if (lead := _DECORATION.match(text)) and (found := self._match(text[lead.end():])):
             return found  # "⭐ Credibility: 3 out of 5"
         if (lead := _FIRST_PERSON.match(text)) and (found := self._match(text[lead.end():])):
             # "We rate this study's credibility 3 out of 5.", "Our interest rating: High.": the site's own
             # rating in a short sentence of its own (a longer one is the summary's prose).
-            return found if found[0] == "rating" and len(found[2].split()) <= _PROSE_RATING_WORDS else None
+            return found if self._short_rating(found) else None
         starts_rating = text.casefold().startswith(self._rating_starts)
         if len(text) > self._max_len and not starts_rating:
             return None  # too long to be a label, and not "Rating: value"
@@ -156,13 +181,20 @@ class Labels:
         return None
 
 
-_FIRST_PERSON = re.compile(r"^\s*(?:we\s+(?:rate|rated|give|gave|score|scored)\s+(?:this|the)\s+"
-                           r"(?:study|research|paper|summary|trial|article)(?:['\u2019]s)?|our)\s+(?=\w)", re.I)
+_FIRST_PERSON = re.compile(r"^\s*(?:we\s+(?:rate|rated|give|gave|score|scored)\s+(?:(?:this|the)\s+"
+                           r"(?:study|research|paper|summary|trial|article)(?:['\u2019]s)?|its)|our)\s+(?=\w)", re.I)
+# What joins two ratings in one sentence: "4 out of 5 and its interest 3 out of 5".
+_JOINED = re.compile(r"\s+(?:and|while|with)(?:\s+(?:its|the|our))?\s*$", re.I)
 # "We rated the credibility of this study (as) 3 out of 5.": the name, then what it is of, then the value.
 _FIRST_PERSON_OF = re.compile(r"^\s*we\s+(?:rate|rated|give|gave|score|scored)\s+(?:the|its)\s+(?P<name>\w[\w ]{0,40}?)"
                               r"\s+of\s+(?:this|the)\s+(?:study|research|paper|summary|trial|article)\s+(?:(?:as|at)\s+)?"
                               r"(?P<value>\S.*)$", re.I | re.S)
 _PROSE_RATING_WORDS = 6
+# Between the parts of a line of facts: "April 4, 2025 · Credibility: 4/5 | Interest: High".
+_SEPARATOR = re.compile(r"(?:^|\s)[\u00b7|\u2022\u2014\u2013](?:\s+|$)")
+_BEFORE_SEPARATOR_WORDS = 12
+_RATING_SHAPED = re.compile(rf"{_VALUE_FIRST.pattern}|^\d+(?:[.,]\d+)?(?:\s*(?:stars?|points?))?(?:$|[\s.,;|\u00b7])"
+                            r"|^(?:very\s+)?(?:low|moderate|medium|high|strong|weak|limited|good|fair|poor|excellent)\b", re.I)
 # What sites set before a label: an emoji or symbol ("📄 More Details", "⭐ Credibility: 4/5"), a number
 # ("5. More Details", "3) Related"), a roman numeral ("II. Key Takeaway").
 # (Symbols and emoji only: a quote or bracket before a word is code or prose, not a label's decoration.)
@@ -237,6 +269,8 @@ def find_labels(body: etree._Element, labels: Labels, ads: list[etree._Element] 
         if text and text.strip() and len(text) <= _MAX_LABEL_TEXT:
             own = collapse(text)
             found = labels.match(own)
+            if not found and (late := labels.rating_after_separator(own)) and late[1][2]:
+                found = late[1]  # (with its value: "April 4, 2025 · Credibility: 4/5")
             if ads is not None and not len(el) and el.tag != "img" and labels.is_ad_label(own):
                 ads.append(el)
             if found:
@@ -251,11 +285,14 @@ def find_labels(body: etree._Element, labels: Labels, ads: list[etree._Element] 
         tail = el.tail
         if tail and tail.strip() and len(tail) <= _MAX_LABEL_TEXT:
             found = labels.match(collapse(tail))
+            before = ""
+            if not found and (late := labels.rating_after_separator(collapse(tail))):
+                before, found = late
             # A rating label is read wherever it stands; another label only on a line of its own
             # ("<br>More Details<br>"), where a page without headings writes it.
             if found and (found[0] == "rating" or ((el.tag == "br" or el.tag in BLOCK_TAGS) and _line_ends(el))) \
                     and not _is_chrome_text(el.getparent() if el.getparent() is not None else el):
-                hits.append(LabelHit(el, found[0], found[1], found[2], in_tail=True))
+                hits.append(LabelHit(el, found[0], found[1], found[2], in_tail=True, before=before))
     return hits
 
 

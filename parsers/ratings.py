@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from lxml import etree
@@ -43,6 +44,7 @@ _ATTRS = ("aria-label", "title", "alt", "aria-valuetext", "data-rating", "data-v
           "value")
 _MAX_ATTRS = ("data-max", "data-out-of", "data-scale", "data-max-rating", "data-total", "aria-valuemax", "max")
 _REGION_CAP = 40
+_NONE: Mapping[Any, str] = {}
 _WORD_MAX = 4
 _AREA_CAP = 300
 _STOP_TAGS = frozenset({*H_TAGS, "dt", "th"})
@@ -208,8 +210,10 @@ def _clipped_stars(region: list[etree._Element]) -> Rating | None:
     return None
 
 
-def _region(hit: LabelHit, order: list[etree._Element], index: dict[Any, int], stops: set[Any]) -> list[etree._Element]:
-    """Elements after the label in document order, up to the next label or heading (even one inside the label's)."""
+def _region(hit: LabelHit, order: list[etree._Element], index: dict[Any, int], stops: set[Any],
+            tail_stops: Mapping[Any, str] = _NONE) -> list[etree._Element]:
+    """Elements after the label in document order, up to the next label or heading (even one inside the
+    label's); an element whose tail holds the next label (`tail_stops`) is the last, its tail unread."""
     start = index.get(hit.el)
     if start is None:
         return []
@@ -218,6 +222,8 @@ def _region(hit: LabelHit, order: list[etree._Element], index: dict[Any, int], s
     region: list[etree._Element] = [] if hit.in_tail else [hit.el]
     for el in order[start + 1 : start + 1 + _REGION_CAP * 3]:
         if el in stops or el.tag in _STOP_TAGS or el.get("role") == "heading":
+            if el in tail_stops and not (hit.in_tail and el in inside):
+                region.append(el)  # "<strong>High</strong> Interest: ...": its own text comes before the next label
             break
         if el in inside and hit.in_tail:
             continue
@@ -229,8 +235,9 @@ def _region(hit: LabelHit, order: list[etree._Element], index: dict[Any, int], s
     return region
 
 
-def _region_text(hit: LabelHit, region: list[etree._Element]) -> str:
-    """Visible text of the region in reading order, starting after the label."""
+def _region_text(hit: LabelHit, region: list[etree._Element], cut_tails: Mapping[Any, str] = _NONE) -> str:
+    """Visible text of the region in reading order, starting after the label; of the tail of an element
+    holding the next label (`cut_tails`), only what comes before that label ("/5 · Interest: ")."""
     texts = [hit.rest, *_wrapper_tails(hit)]
     members = set(region)
     pending: list[etree._Element] = []
@@ -243,7 +250,7 @@ def _region_text(hit: LabelHit, region: list[etree._Element]) -> str:
     while pending:
         el = pending.pop()
         if el in members:
-            texts.append(el.tail or "")
+            texts.append(cut_tails[el] if el in cut_tails else el.tail or "")
     return collapse(" ".join(texts)).lstrip(":|-\u2013\u2014 ")  # "<b>Interest</b>: High"
 
 
@@ -320,10 +327,11 @@ def _attribute_word(hit: LabelHit, holders: list[etree._Element]) -> tuple[str, 
 
 
 def read_rating(
-    hit: LabelHit, region: list[etree._Element], scale: int | float, others: set[Any] = frozenset(), strict: bool = False
+    hit: LabelHit, region: list[etree._Element], scale: int | float, others: set[Any] = frozenset(), strict: bool = False,
+    cut_tails: Mapping[Any, str] = _NONE,
 ) -> Rating | None:
     """The first reading that works, strongest evidence first; `strict` takes only rating-shaped values."""
-    text = _region_text(hit, region)
+    text = _region_text(hit, region, cut_tails)
     if strict and not _rating_shaped(text):
         return None  # prose or a date follows: whatever else is drawn there, this is no rating
     holders = _holders(hit, region, others)
@@ -359,7 +367,8 @@ def _read_rest(hit: LabelHit) -> Rating | None:
 
 
 def _read_near_first(
-    hit: LabelHit, region: list[etree._Element], scale: int | float, others: set[Any], strict: bool = False
+    hit: LabelHit, region: list[etree._Element], scale: int | float, others: set[Any], strict: bool = False,
+    cut_tails: Mapping[Any, str] = _NONE,
 ) -> tuple[Rating | None, list[etree._Element]]:
     """Read the label's own text, then within its wrapper (so a neighbour's stars never win), then further on."""
     if found := _read_rest(hit):
@@ -369,10 +378,10 @@ def _read_near_first(
         inside = set(parent.iter())
         local = [el for el in region if el in inside]
         if len(local) < len(region):
-            found = read_rating(hit, local, scale, others, strict)
+            found = read_rating(hit, local, scale, others, strict, cut_tails)
             if found:
                 return found, local
-    return read_rating(hit, region, scale, others, strict), region
+    return read_rating(hit, region, scale, others, strict, cut_tails), region
 
 
 def extract_ratings(
@@ -382,6 +391,10 @@ def extract_ratings(
     order = [el for el in body.iter() if isinstance(el.tag, str)]
     index = {el: i for i, el in enumerate(order)}
     stops = {h.el for h in hits}
+    # Elements whose tail holds a label and whose own text none: their text (and their tail up to the
+    # label) is the value before it.
+    own_text = {h.el for h in hits if not h.in_tail}
+    tail_stops = {h.el: h.before for h in hits if h.in_tail and h.el not in own_text}
     ratings: dict[str, Rating] = {}
     unread: list[str] = []
     read_hits: list[LabelHit] = []
@@ -403,8 +416,8 @@ def extract_ratings(
         if column is not None:
             found, region = read_rating(hit, column, scale, stops - {hit.el}), column
         else:
-            region = _region(hit, order, index, stops - {hit.el})
-            found, region = _read_near_first(hit, region, scale, stops - {hit.el})
+            region = _region(hit, order, index, stops - {hit.el}, tail_stops)
+            found, region = _read_near_first(hit, region, scale, stops - {hit.el}, cut_tails=tail_stops)
         if found:
             ratings[key] = found
             read_hits.append(hit)

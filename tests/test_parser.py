@@ -420,3 +420,41 @@ def test_a_labelled_study_date_that_reads_as_no_date_is_warned(written: str, pub
     record = parse(page, "https://example.org/summaries/a")
     assert record["source"]["published"] == published
     assert ("unreadable study date" in record["warnings"]) is warned
+
+
+_CRED_4_5 = {"value": 4, "max": 5, "label": None}
+
+
+@pytest.mark.parametrize(("markup", "credibility", "interest"), [
+    # The next rating's name in the tail of this one's value element.
+    ("<p>Credibility: <strong>High</strong> &nbsp; Interest: <strong>Medium</strong></p>",
+     {"value": None, "max": None, "label": "High"}, {"value": None, "max": None, "label": "Medium"}),
+    ("<p>Credibility <span>&#9733;&#9733;&#9733;&#9733;&#9734;</span> &middot; Interest <span>&#9733;&#9733;&#9733;&#9734;&#9734;</span></p>",
+     _CRED_4_5, {"value": 3, "max": 5, "label": None}),
+    ("<p>Credibility <span title='4 out of 5'>&#9733;&#9733;&#9733;&#9733;&#9734;</span> | Interest "
+     "<span title='5 out of 5'>&#9733;&#9733;&#9733;&#9733;&#9733;</span></p>", _CRED_4_5, {"value": 5, "max": 5, "label": None}),
+    # ... after the rest of this one's value: "/5 · Interest:".
+    ("<p>Credibility: <b>4</b>/5 &middot; Interest: <b>3</b>/5</p>", _CRED_4_5, {"value": 3, "max": 5, "label": None}),
+    # Two ratings in one run of text, with no colon.
+    ("<p>Credibility 4/5 Interest 3/5</p>", _CRED_4_5, {"value": 3, "max": 5, "label": None}),
+    # A line of facts that opens with something else.
+    ("<p>April 4, 2025 &middot; Credibility: 4/5 &middot; Interest: High</p>", _CRED_4_5,
+     {"value": None, "max": None, "label": "High"}),
+    # One first-person sentence naming both.
+    ("<p>We rate its credibility 4 out of 5 and its interest 3 out of 5.</p>", _CRED_4_5, {"value": 3, "max": 5, "label": None}),
+    ("<p>We rated the credibility of this study 4 out of 5 and its interest 3 out of 5.</p>", _CRED_4_5,
+     {"value": 3, "max": 5, "label": None}),
+])
+def test_two_ratings_on_one_line_written_as_people_write_them(markup: str, credibility: dict, interest: dict) -> None:
+    ratings = parse(f"<h1>T</h1>{markup}<h2>Key Takeaway</h2><p>x.</p>", "https://e.org/x")["ratings"]
+    assert {name: {k: v for k, v in r.items() if k != "raw"} for name, r in ratings.items()} == {
+        "credibility": credibility, "interest": interest}
+
+
+@pytest.mark.parametrize("line", [
+    "<p>Tags: Sleep &middot; Interest rates rose</p>",
+    "<p>The survey &mdash; interest in which has grown &mdash; ran for years.</p>",
+])
+def test_a_rating_name_after_a_separator_without_a_rating_shaped_value_is_no_rating(line: str) -> None:
+    page = f"<h1>T</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>x.</p>{line}"
+    assert set(parse(page, "https://e.org/x")["ratings"]) == {"credibility"}
