@@ -89,9 +89,9 @@ def _date_of_run(run: str) -> tuple[str | None, str, str | None]:
     if not rest.strip("()[],") or (find_date_text(rest) and len(rest.split()) <= _DATES_LINE_WORDS):
         return date_text, "", None  # the dates were all the run said: "(2/10/2026)", "Updated ... · Published ..."
     if not lead.strip(_SEPARATORS + "(["):  # "(12/31/2026) – Excerpt"
-        return date_text, collapse(trail.lstrip(")]")).strip(_SEPARATORS), None
+        return date_text, collapse(trail.lstrip(")]")).strip(_SEPARATORS).lstrip(":,").strip(_SEPARATORS), None
     if not trail.strip(_SEPARATORS + ")]"):  # "Excerpt · 12/31/2026"
-        return date_text, collapse(lead.rstrip().rstrip("([")).strip(_SEPARATORS), None
+        return date_text, collapse(lead.rstrip().rstrip("([")).strip(_SEPARATORS).rstrip(":,").strip(_SEPARATORS), None
     if len(rest.split()) > _DATES_LINE_WORDS:
         return None, run, date_text  # mid-sentence in prose
     return date_text, run, None

@@ -41,6 +41,12 @@ _NAME_WORD = r"(?:[A-Z][\w.&'\-]*|of|and|for|in|on|the|&)"
 _PROSE_JOURNAL = re.compile(rf"\b(?i:published\s+(?:online\s+)?in)\s+(?:the\s+journal\s+|the\s+)?"
                             rf"(?P<journal>[A-Z][\w.&'\-]*(?:(?::\s+|\s+){_NAME_WORD})*)")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_NOT_A_NAME = re.compile(r"(?:by|updated|posted|published|reviewed|written|accessed|retrieved|last)\b", re.I)
+# A citation line that opens with the journal, in plain type: "Annals of Neurology, published 3 March
+# 2025.", "Annals of Neurology (March 3, 2025).", "Neurology, 2025." (a name of capitalised words).
+_CITATION_HEAD = re.compile(rf"^(?P<journal>[A-Z][\w.&'\-]*(?:(?::\s+|\s+){_NAME_WORD}){{0,10}}?)"
+                            rf"(?:,\s*(?:published|issued|online|{_MONTH}\s|\d{{1,2}}\s+{_MONTH}|(?:19|20)\d{{2}}\b)"
+                            rf"|\s*\(\s*(?:{_MONTH}|\d{{1,2}}\s+{_MONTH}|(?:19|20)\d{{2}}\b))")
 _NAME_TAIL = re.compile(rf"\s+(?:in|on)\s+{_MONTH}(?:\s.*)?$|(?:\s+(?:of|and|for|in|on|the|&))+$|\.$")
 _AFTER_JOURNAL = re.compile(r"[\s.,;:]*(?:(?P<month>[A-Z][a-z]{2,8})\.?\s+)?(?P<year>(?:19|20)\d{2})\b(?!\s*[;:(])")
 _CITATION_YEAR = re.compile(r"\(((?:19|20)\d{2})[a-z]?\)|\b((?:19|20)\d{2})\s*;\s*\d")
@@ -85,7 +91,7 @@ def _pairs(events: list[Event]) -> list[tuple[str, str]]:
                      if len(key.split()) <= MAX_KEY_WORDS and names_only_a_field(key.rstrip(": "))
                      and not names_only_a_field(value.rstrip(": "))]
         if not found:
-            found = _glued_pair(ev)
+            found = _glued_pair(ev) or _dashed_pairs(ev)
         if found:
             pairs.extend(found)
             continue
@@ -105,6 +111,21 @@ def _glued_pair(ev: Event) -> list[tuple[str, str]]:
     if value and len(key.split()) <= MAX_KEY_WORDS and names_only_a_field(key) and ev.text.startswith(ev.glued_head):
         return [(key, value)]
     return []
+
+
+# "Journal — Annals of Neurology": a field's name, a dash, its value (a colon's stand-in on some sites).
+_DASHED = re.compile(r"^(?P<key>[^\W\d][\w' ]{0,40}?)\s+[\u2014\u2013-]\s+(?P<value>\S.*)$")
+
+
+def _dashed_pairs(ev: Event) -> list[tuple[str, str]]:
+    """Fields written with a dash after a name that is only a field's ("Published — 3 Mar 2025"), one per
+    line; not a name holding a field word ("Multiple Sclerosis Journal – Experimental ...")."""
+    pairs = []
+    for line in ev.lines or (ev.text,):
+        m = _DASHED.match(_BULLET.sub("", line))
+        if m and len(m["key"].split()) <= MAX_KEY_WORDS and names_only_a_field(m["key"]):
+            pairs.append((m["key"], m["value"]))
+    return pairs
 
 
 def _inline_pairs(text: str) -> list[tuple[str, str]]:
@@ -276,6 +297,9 @@ def read_details(
             source["published"] = month or year
     if not source["journal"] and (prose := next((m for t in texts if (m := _PROSE_JOURNAL.search(t))), None)):
         source["journal"] = _NAME_TAIL.sub("", prose["journal"]) or None
+    if not source["journal"]:
+        source["journal"] = next((m["journal"] for t in texts if (m := _CITATION_HEAD.match(t))
+                                  and not names_only_a_field(m["journal"]) and not _NOT_A_NAME.match(m["journal"])), None)
     if not source["published"] and source["journal"]:
         source["published"] = citation_date(texts, source["journal"])
     for a in links:

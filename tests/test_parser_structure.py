@@ -1798,3 +1798,32 @@ def test_a_line_of_prose_beginning_with_a_fields_name_glued_to_a_word_is_no_fiel
                "<p>Journal: Sleep Medicine</p>")
     assert parse(SUMMARY + details, URL)["source"]["journal"] == "Sleep Medicine"
     assert parse(SUMMARY + "<h2>More Details</h2><p>SourceForge hosts the code.</p>", URL)["source"]["journal"] is None
+
+
+@pytest.mark.parametrize("details, journal, published", [
+    # A citation line in plain type opening with the journal.
+    ("<h2>More Details</h2><p>Annals of Neurology, published 3 March 2025.</p>", "Annals of Neurology", "2025-03-03"),
+    ("<h2>More Details</h2><p>Annals of Neurology (March 3, 2025).</p>", "Annals of Neurology", "2025-03-03"),
+    ("<p><b>More Details:</b> Annals of Neurology (March 3, 2025). https://doi.org/10.1002/ana.1</p>",
+     "Annals of Neurology", "2025-03-03"),
+    # Fields written with a dash for a colon.
+    ("<h2>More Details</h2><ul><li>Journal &mdash; Annals of Neurology</li><li>Published &mdash; 3 Mar 2025</li></ul>",
+     "Annals of Neurology", "2025-03-03"),
+    # Controls: an author-year citation, a byline, a journal whose own name runs on after a dash.
+    ("<h2>More Details</h2><p>Smith et al. (2025) followed 4,000 adults.</p>", None, "2025"),
+    ("<h2>More Details</h2><p>By Jane Doe, March 3, 2025</p>", None, None),
+    ("<h2>More Details</h2><p>Journal: Multiple Sclerosis Journal &ndash; Experimental, Translational and Clinical</p>",
+     "Multiple Sclerosis Journal \u2013 Experimental, Translational and Clinical", None),
+])
+def test_a_journal_opening_a_citation_line_and_fields_after_a_dash(details: str, journal: str | None,
+                                                                  published: str | None) -> None:
+    source = parse(SUMMARY + details, URL)["source"]
+    assert (source["journal"], source["published"]) == (journal, published)
+
+
+def test_a_card_date_in_brackets_then_a_colon_before_the_excerpt() -> None:
+    cards = "".join(f'<li><a href="/s/{s}">Card {s}</a> (12/31/2026): Learn how {s} works in daily li...</li>'
+                    for s in ("a", "b"))
+    related = parse(SUMMARY + f"<h2>You May Also Like</h2><ul>{cards}</ul>", URL)["related"]
+    assert [(c["date"], c["excerpt"]) for c in related] == [
+        ("2026-12-31", "Learn how a works in daily li..."), ("2026-12-31", "Learn how b works in daily li...")]
