@@ -13,6 +13,8 @@ _REDIRECTOR_PATHS = ("/url", "/l.php", "/redirect")
 # A click-through redirect's path ends in one of these words; the target is in one of the parameters.
 _REDIRECT_PATH = re.compile(r"(?:^|/)(?:redir(?:ect)?|url|out(?:going)?|away|exit|leave|link|click)(?:\.\w+)?/?$", re.I)
 _TARGET_KEYS = frozenset({"url", "u", "q", "target", "dest", "destination", "to", "link", "href", "redirect"})
+# An href's scheme (RFC 3986 3.1): "mailto:", "http:"; a relative href has none.
+_SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*:", re.I)
 
 
 def absolute(href: str | None, base: str, drop: frozenset[str] = frozenset()) -> str | None:
@@ -22,7 +24,7 @@ def absolute(href: str | None, base: str, drop: frozenset[str] = frozenset()) ->
     # "/path", "//host/path" and "http(s)://..." take at most the scheme and host from the base
     # (RFC 3986 5.2.2): resolving them against the site's root lets the cache below serve every page
     # that links them (navigation, cards), not only the page it was first resolved on.
-    lead = href.lstrip()[:8].lower()
+    lead = href.lstrip()[:8].lower().replace("\\", "/")  # a backslash is a slash: _web_slashes
     if lead.startswith(("/", "http://", "https://")):
         base = _origin(base)
     return _absolute(href, base, drop)
@@ -42,7 +44,7 @@ def _origin(url: str) -> str:
 def _absolute(href: str, base: str, drop: frozenset[str]) -> str | None:
     # Browsers (WHATWG URL) drop tabs and newlines anywhere in a URL; urlsplit does too, so they must
     # not survive in the string returned ("http\t://a" would pass as http and stay unusable).
-    href = href.strip().translate(_TAB_NEWLINE)
+    href = _web_slashes(href.strip().translate(_TAB_NEWLINE))
     if not href or href.startswith("#"):
         return None
     try:
@@ -58,6 +60,20 @@ def _absolute(href: str, base: str, drop: frozenset[str]) -> str | None:
         kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in drop]
         url = urlunsplit(parts._replace(query=urlencode(kept)))
     return url
+
+
+def _web_slashes(href: str) -> str:
+    r"""The href with each backslash before its query or fragment read as "/", as browsers read http(s)
+    and relative hrefs (WHATWG URL: "\s\a1" on an http page is "/s/a1"); other schemes keep theirs."""
+    # Neither urllib nor w3lib does this: urljoin keeps "\" as a path character, and w3lib makes it
+    # "/" only in the joined URL (href "\a" on /page/ becomes /page//a, not /a).
+    if "\\" not in href:
+        return href
+    scheme = _SCHEME.match(href)
+    if scheme and scheme.group(0).lower() not in ("http:", "https:"):
+        return href
+    end = min((i for i in (href.find("?"), href.find("#")) if i >= 0), default=len(href))
+    return href[:end].replace("\\", "/") + href[end:]
 
 
 def _redirect_target(parts: SplitResult) -> str | None:

@@ -130,3 +130,35 @@ def test_a_profile_that_now_archives_listings_gets_them_in_full(card_only_site: 
     assert {answers[path] for path in cards} == {304}
     archived = {urlsplit(url).path for (url,) in query(db, "SELECT url FROM articles")}
     assert {"/", "/list"} <= archived
+
+
+def test_backslash_hrefs_are_followed_where_browsers_go(tmp_path: Path) -> None:
+    """href="\\summaries\\a" is /summaries/a in a browser (WHATWG URL), from any page of the site."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ValidatingSite)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    site = Site(pages=10, seed=2)
+    first, second = site.summary_paths(1)[:2]
+    slash = "\\"  # the pages write "\\" where "/" is meant
+    _ValidatingSite.routes = {
+        "/robots.txt": b"User-agent: *\nAllow: /\n",
+        "/": (f'<html><body><h1>Home</h1><a href="{slash}section{slash}page">section</a>'
+              f'<a href="{first.replace("/", slash)}">first</a><a href="{first}">first again</a>'
+              f"</body></html>").encode(),
+        "/section/page": (f'<html><body><h1>Section</h1><a href="{second.replace("/", slash)}">second</a>'
+                          f"</body></html>").encode(),
+        **{path: site.render(path, 1, base_url=base)[2] for path in (first, second)},
+    }
+    _ValidatingSite.log = []
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        proc = crawl(base + "/", "--db", str(tmp_path / "a.db"), *FAST)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert proc.returncode == 0, proc.stderr
+    asked = [r["path"] for r in _ValidatingSite.log]
+    assert {"/section/page", first, second} <= set(asked)
+    assert asked.count(first) == 1
+    archived = {urlsplit(url).path for (url,) in query(tmp_path / "a.db", "SELECT url FROM articles")}
+    assert archived == {first, second}

@@ -1,12 +1,20 @@
-"""Reading sitemaps as they come: plain, gzipped, namespace-prefixed, garbage."""
+"""Reading sitemaps as they come: plain, gzipped, namespace-prefixed, plain text, garbage."""
 
 from __future__ import annotations
 
 import gzip
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
 
-from scrapy.http import Request, Response, XmlResponse
+import pytest
+from scrapy.http import Request, Response, TextResponse, XmlResponse
 
 from scraper.spiders.summaries import SummariesSpider
+from tests.fixtures.site import Site
+from tests.test_crawl import FAST, crawl, query
 
 URLSET = (b'<?xml version="1.0"?><!--' + b"padding " * 1000 + b'-->'
           b'<sm:urlset xmlns:sm="http://www.sitemaps.org/schemas/sitemap/0.9">'
@@ -46,3 +54,89 @@ def test_gzipped_sitemap_is_inflated() -> None:
 def test_not_a_sitemap() -> None:
     for body in (b"", b"<html><body>Not found</body></html>", b"\x1f\x8b garbage", b"\x00" * 100):
         assert _spider()._read_sitemap(_response(body, cls=Response)) is None
+
+
+# sitemaps.org's text format: UTF-8, one absolute URL a line (here with a BOM, CRLFs and a blank line).
+TEXT = b"\xef\xbb\xbfhttp://e.org/a\r\n\r\nhttps://e.org/b?x=1\n"
+
+
+@pytest.mark.parametrize("body", [TEXT, gzip.compress(TEXT)], ids=["plain", "gzipped"])
+def test_text_sitemap_is_a_urlset_of_its_lines(body: bytes) -> None:
+    sitemap = _spider()._read_sitemap(_response(body, cls=TextResponse))
+    assert sitemap is not None and sitemap.type == "urlset"
+    assert list(sitemap) == [{"loc": "http://e.org/a"}, {"loc": "https://e.org/b?x=1"}]
+
+
+@pytest.mark.parametrize("body", [
+    b"User-agent: *\nDisallow:\nSitemap: http://e.org/sitemap.txt\n",  # a robots.txt
+    b"<html><body><a href='http://e.org/a'>a</a></body></html>",  # HTML served as text/plain
+    b"http://e.org/a\nhttp://e.org/b is the next one\n",  # prose that starts with a URL
+    b"http://e.org/a\n/b\n",  # a relative line: not the format
+    b"http://e.org/a\nhttp://[bad/b\n",
+    b"http://e.org/\xff\n",  # not UTF-8
+    b'<?xml version="1.0"?><rss version="2.0"><channel><link>http://e.org/</link></channel></rss>',
+])
+def test_text_that_is_not_a_url_list_is_no_sitemap(body: bytes) -> None:
+    assert _spider()._read_sitemap(_response(body, cls=TextResponse)) is None
+
+
+class _TextSitemapSite(http.server.BaseHTTPRequestHandler):
+    """Fixed paths (Content-Type, body); every path asked for is logged."""
+
+    routes: dict[str, tuple[str, bytes]] = {}
+    log: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        self.log.append(self.path)
+        ctype, body = self.routes.get(self.path, ("text/html", b"<html><body>Not found</body></html>"))
+        self.send_response(200 if self.path in self.routes else 404)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def text_sitemap_site() -> Iterator[tuple[str, list[str]]]:
+    """robots.txt names a text sitemap of two summaries (and a page robots.txt disallows) and an RSS
+    feed of a third; the home page links nothing. Yields the base URL and the three summaries' paths."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _TextSitemapSite)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    site = Site(pages=10, seed=2)
+    paths = site.summary_paths(1)[:3]
+    _TextSitemapSite.routes = {
+        "/robots.txt": ("text/plain", f"User-agent: *\nDisallow: /private/\n"
+                                      f"Sitemap: {base}/sitemap.txt\nSitemap: {base}/feed.xml\n".encode()),
+        "/sitemap.txt": ("text/plain", f"{base}{paths[0]}\n{base}/private/x\n\n{base}{paths[1]}\n".encode()),
+        "/feed.xml": ("application/rss+xml", (f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+                                              f"<item><link>{base}{paths[2]}</link></item></channel></rss>").encode()),
+        "/": ("text/html", b"<html><body><h1>Home</h1></body></html>"),
+        **{path: ("text/html; charset=utf-8", site.render(path, 1, base_url=base)[2]) for path in paths},
+    }
+    _TextSitemapSite.log = []
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield base, paths
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("start", ["/", "/sitemap.txt"], ids=["named-by-robots-txt", "start-url"])
+def test_a_text_sitemap_is_followed(text_sitemap_site: tuple[str, list[str]], start: str, tmp_path: Path) -> None:
+    base, paths = text_sitemap_site
+    db = tmp_path / "a.db"
+    proc = crawl(base + start, "--db", str(db), *FAST)
+    assert proc.returncode == 0, proc.stderr
+    assert {urlsplit(url).path for (url,) in query(db, "SELECT url FROM articles")} == set(paths[:2])
+    # The feed is no sitemap (feeds are not read, as the README says); the text sitemap is one.
+    # (The summaries' own links lead to pages this site does not serve: their 404s are left out.)
+    errors = query(db, "SELECT url, error FROM fetch_errors WHERE http_status IS NOT 404")
+    assert errors == [(base + "/feed.xml", "sitemap: not a sitemap document")]
+    assert "/private/x" not in _TextSitemapSite.log  # robots.txt rules hold for its URLs too

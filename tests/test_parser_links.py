@@ -10,6 +10,7 @@ import pytest
 from parsers import parse, parse_with_links
 from parsers.clean import MAX_TAGS
 from parsers.links import MAX_LINKS, page_links
+from parsers.urls import absolute
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 GOLDEN = sorted(p.stem for p in PAGES.glob("*.json"))
@@ -74,3 +75,30 @@ def test_links_per_page_are_bounded() -> None:
 def test_garbage_gives_no_links_and_no_exception(body: bytes) -> None:
     record, links = parse_with_links(body, "https://e.org/x")
     assert links == [] and record["url"] == "https://e.org/x"
+
+
+@pytest.mark.parametrize("href,expected", [
+    ("\\summaries\\a1", "https://e.org/summaries/a1"),  # root-relative, as browsers read it
+    ("summaries\\a2", "https://e.org/section/summaries/a2"),
+    ("\\\\other.org\\x", "https://other.org/x"),  # scheme-relative
+    ("http:\\\\h.org\\a\\b", "http://h.org/a/b"),
+    ("\\s\\a?next=\\x#top\\y", "https://e.org/s/a?next=\\x"),  # the query keeps its backslash
+])
+def test_backslashes_in_web_hrefs_are_slashes(href: str, expected: str) -> None:
+    assert absolute(href, "https://e.org/section/page") == expected
+
+
+@pytest.mark.parametrize("href,expected", [
+    ("/summaries/a1", "https://e.org/summaries/a1"),
+    ("a2?q=1", "https://e.org/section/a2?q=1"),
+    ("mailto:a\\b@e.org", None),
+    ("javascript:go('\\\\x')", None),
+])
+def test_hrefs_without_web_backslashes_resolve_as_before(href: str, expected: str | None) -> None:
+    assert absolute(href, "https://e.org/section/page") == expected
+
+
+def test_backslash_links_are_followed_where_browsers_go() -> None:
+    body = '<a href="\\summaries\\a1">a1</a><a href="/summaries/a1">again</a><a href="sub\\b">b</a>'
+    assert page_links(body.encode(), "https://e.org/section/page") == [
+        "https://e.org/summaries/a1", "https://e.org/section/sub/b"]
