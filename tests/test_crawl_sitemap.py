@@ -140,3 +140,18 @@ def test_a_text_sitemap_is_followed(text_sitemap_site: tuple[str, list[str]], st
     errors = query(db, "SELECT url, error FROM fetch_errors WHERE http_status IS NOT 404")
     assert errors == [(base + "/feed.xml", "sitemap: not a sitemap document")]
     assert "/private/x" not in _TextSitemapSite.log  # robots.txt rules hold for its URLs too
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_a_sitemap_entry_that_is_no_url_costs_only_itself(text_sitemap_site: tuple[str, list[str]],
+                                                          tmp_path: Path) -> None:
+    base, paths = text_sitemap_site
+    # /sitemap.xml (asked for on every host) lists an address urllib cannot read before a good one.
+    _TextSitemapSite.routes["/sitemap.xml"] = ("application/xml", (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>http://[bad/x</loc></url><url><loc>{base}{paths[2]}</loc></url></urlset>").encode())
+    db = tmp_path / "a.db"
+    proc = crawl(base + "/", "--db", str(db), *FAST)
+    assert proc.returncode == 0, proc.stderr
+    assert {urlsplit(url).path for (url,) in query(db, "SELECT url FROM articles")} == set(paths)

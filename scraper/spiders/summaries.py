@@ -117,6 +117,17 @@ def _web_url(text: str) -> bool:
     return True
 
 
+def _entry_url(response: Response, loc: str | None) -> str | None:
+    """A sitemap entry's absolute URL; None for one that is no URL ("http://[bad"), which costs only itself."""
+    if not loc or not loc.strip():
+        return None
+    try:
+        # A relative <loc> breaks the sitemaps.org rule but is common: read against the sitemap's URL.
+        return response.urljoin(loc.strip())
+    except ValueError:
+        return None
+
+
 def project_version() -> str:
     """The installed summary-archive version, for the User-Agent."""
     try:
@@ -362,8 +373,7 @@ class SummariesSpider(Spider):
             return
         session = session_for(self.crawler)
         for entry in sitemap:
-            # A relative <loc> breaks the sitemaps.org rule but is common: read against the sitemap's URL.
-            loc = response.urljoin((entry.get("loc") or "").strip()) if entry.get("loc") else ""
+            loc = _entry_url(response, entry.get("loc"))
             if not loc or not session.scope.allows(loc):
                 continue
             if sitemap.type == "sitemapindex":
