@@ -14,7 +14,7 @@ from scrapy.http import Request, Response, TextResponse, XmlResponse
 
 from scraper.spiders.summaries import SummariesSpider
 from tests.fixtures.site import Site
-from tests.test_crawl import FAST, crawl, query
+from tests.test_crawl import FAST, _MiniSite, crawl, query
 
 URLSET = (b'<?xml version="1.0"?><!--' + b"padding " * 1000 + b'-->'
           b'<sm:urlset xmlns:sm="http://www.sitemaps.org/schemas/sitemap/0.9">'
@@ -80,34 +80,15 @@ def test_text_that_is_not_a_url_list_is_no_sitemap(body: bytes) -> None:
     assert _spider()._read_sitemap(_response(body, cls=TextResponse)) is None
 
 
-class _TextSitemapSite(http.server.BaseHTTPRequestHandler):
-    """Fixed paths (Content-Type, body); every path asked for is logged."""
-
-    routes: dict[str, tuple[str, bytes]] = {}
-    log: list[str] = []
-
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
-        self.log.append(self.path)
-        ctype, body = self.routes.get(self.path, ("text/html", b"<html><body>Not found</body></html>"))
-        self.send_response(200 if self.path in self.routes else 404)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def text_sitemap_site() -> Iterator[tuple[str, list[str]]]:
     """robots.txt names a text sitemap of two summaries (and a page robots.txt disallows) and an RSS
     feed of a third; the home page links nothing. Yields the base URL and the three summaries' paths."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _TextSitemapSite)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _MiniSite)
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     site = Site(pages=10, seed=2)
     paths = site.summary_paths(1)[:3]
-    _TextSitemapSite.routes = {
+    _MiniSite.routes = {
         "/robots.txt": ("text/plain", f"User-agent: *\nDisallow: /private/\n"
                                       f"Sitemap: {base}/sitemap.txt\nSitemap: {base}/feed.xml\n".encode()),
         "/sitemap.txt": ("text/plain", f"{base}{paths[0]}\n{base}/private/x\n\n{base}{paths[1]}\n".encode()),
@@ -116,7 +97,7 @@ def text_sitemap_site() -> Iterator[tuple[str, list[str]]]:
         "/": ("text/html", b"<html><body><h1>Home</h1></body></html>"),
         **{path: ("text/html; charset=utf-8", site.render(path, 1, base_url=base)[2]) for path in paths},
     }
-    _TextSitemapSite.log = []
+    _MiniSite.log = []
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -139,7 +120,7 @@ def test_a_text_sitemap_is_followed(text_sitemap_site: tuple[str, list[str]], st
     # (The summaries' own links lead to pages this site does not serve: their 404s are left out.)
     errors = query(db, "SELECT url, error FROM fetch_errors WHERE http_status IS NOT 404")
     assert errors == [(base + "/feed.xml", "sitemap: not a sitemap document")]
-    assert "/private/x" not in _TextSitemapSite.log  # robots.txt rules hold for its URLs too
+    assert "/private/x" not in {r["path"] for r in _MiniSite.log}  # robots.txt rules hold for its URLs too
 
 
 @pytest.mark.slow
@@ -148,7 +129,7 @@ def test_a_sitemap_entry_that_is_no_url_costs_only_itself(text_sitemap_site: tup
                                                           tmp_path: Path) -> None:
     base, paths = text_sitemap_site
     # /sitemap.xml (asked for on every host) lists an address urllib cannot read before a good one.
-    _TextSitemapSite.routes["/sitemap.xml"] = ("application/xml", (
+    _MiniSite.routes["/sitemap.xml"] = ("application/xml", (
         '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
         f"<url><loc>http://[bad/x</loc></url><url><loc>{base}{paths[2]}</loc></url></urlset>").encode())
     db = tmp_path / "a.db"
