@@ -50,7 +50,8 @@ _PLAIN = re.compile(r"(https?)://([a-z0-9.\-]+)(?::([1-9][0-9]{0,4}))?(/[A-Za-z0
 def _canonical_url(url: str, tracking_params: tuple[str, ...]) -> str:
     # Hand-written fast path: w3lib's canonicalize_url costs ~27 us a URL, and a crawl meets one
     # spelling per link variant (13,000 on a 2,000-page site); most are plain, and come out the same.
-    if (plain := _PLAIN.fullmatch(url)) and "/." not in url and int(plain.group(3) or 0) <= 65535:
+    head = _untracked(url.split("#", 1)[0], tracking_params)  # (variants of a link: "#top", "?utm_source=x")
+    if (plain := _PLAIN.fullmatch(head)) and "/." not in head and int(plain.group(3) or 0) <= 65535:
         scheme, netloc, port, path = plain.groups()
         if port is not None and str(_DEFAULT_PORTS[scheme]) != port:
             netloc = f"{netloc}:{port}"
@@ -65,6 +66,20 @@ def _canonical_url(url: str, tracking_params: tuple[str, ...]) -> str:
     if port is not None and _DEFAULT_PORTS.get(parts.scheme) == port:
         netloc = netloc.rsplit(":", 1)[0]
     return urlunsplit((parts.scheme, netloc, _no_trailing_slash(parts.path or "/"), parts.query, ""))
+
+
+_TRACKING_PAIR = re.compile(r"[A-Za-z0-9_.\-]+=[^&;]*")
+
+
+def _untracked(url: str, tracking_params: tuple[str, ...]) -> str:
+    """The URL without a query made only of tracking parameters, else as it is (w3lib decides)."""
+    if "?" not in url:
+        return url
+    head, query = url.split("?", 1)
+    pairs = query.split("&")
+    if all(_TRACKING_PAIR.fullmatch(pair) and pair.split("=", 1)[0] in tracking_params for pair in pairs):
+        return head
+    return url
 
 
 def _no_trailing_slash(path: str) -> str:
