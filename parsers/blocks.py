@@ -41,8 +41,15 @@ def _nonspace(text: str) -> int:
 
 def _glued_head(parts: list[tuple[str, bool, bool]]) -> str:
     """The first of a block's texts when the second follows it with no space between."""
-    texts = [t for t, _, _ in parts if t.strip()]
-    if len(texts) < 2 or texts[0][-1].isspace() or texts[1][0].isspace() or _BR in texts[:2]:
+    if len(parts) < 2:
+        return ""
+    texts: list[str] = []
+    for t, _, _ in parts:
+        if t.strip():
+            texts.append(t)
+            if len(texts) == 2:
+                break
+    if len(texts) < 2 or texts[0][-1].isspace() or texts[1][0].isspace() or _BR in texts:
         return ""
     return collapse(texts[0])
 
@@ -337,7 +344,13 @@ def _holds_its_text(section: etree._Element) -> bool:
     """A <section> that holds a heading and text after it: the heading's text ends where it ends (an
     "Editor's note" box set after it is not the section's)."""
     heading = next(section.iter(*H_TAGS), None)
-    return heading is not None and any(_text_block(el) for el in heading.itersiblings())
+    return heading is not None and any(_text_block(el) or _text_div(el) for el in heading.itersiblings())
+
+
+def _text_div(el: etree._Element) -> bool:
+    """A paragraph set as a <div> (<div>This was a small study.</div>): text, no block inside (a field's
+    box of paragraphs is not one: the text may go on in the next box, after the <section>)."""
+    return el.tag == "div" and bool(text_of(el).strip()) and not any(d.tag in BLOCK_TAGS for d in el.iterdescendants())
 
 
 def _image_text(heading: etree._Element) -> str:

@@ -214,13 +214,13 @@ _JOINED_RUNS = ("b", "strong", "font", "u")
 
 
 def _join_split_runs(root: etree._Element) -> None:
-    """Word and LibreOffice split a bold word over runs (<b>Credib</b><b>ility:</b>): touching runs of one
-    format and attributes become one, so the word reads whole. Runs without text (icons) and spans stay apart."""
+    """Word and LibreOffice split a bold word over runs (<b>Credib</b><b id="r2">ility:</b>): touching runs of
+    one format become one, so the word reads whole. Runs without text (icons) and spans stay apart."""
     for el in list(root.iter(*_JOINED_RUNS)):
         if el.tail or el.getparent() is None:
             continue  # (text after it; or joined into the run before it)
         while (nxt := el.getnext()) is not None and not el.tail and nxt.tag == el.tag \
-                and dict(nxt.attrib) == dict(el.attrib) and _has_text(el) and _has_text(nxt):
+                and _has_text(el) and _has_text(nxt):
             if len(el):
                 el[-1].tail = (el[-1].tail or "") + (nxt.text or "")
             else:

@@ -25,13 +25,13 @@ _GREYS = frozenset({"white", "whitesmoke", "gainsboro", "lightgray", "lightgrey"
 _HOLDER_LEVELS = 3
 
 
-def _tokens(el: etree._Element) -> set[str]:
-    """Words of an icon's class, src, alt, href and data attributes (a lazy image's data-src, a
-    builder's data-name="Star Filled"): what says filled or empty."""
-    words = " ".join(filter(None, (el.get(name) for name in _TOKEN_ATTRS)))
-    data = " ".join(value for name, value in el.attrib.items() if name.startswith("data-"))
+def _tokens(el: etree._Element, data: bool = True) -> set[str]:
+    """Words of an icon's class, src, alt, href and (with `data`) data attributes (a lazy image's
+    data-src, a builder's data-name="Star Filled"): what says filled or empty."""
+    words = " ".join(filter(None, (el.get(name) for name in _TOKEN_ATTRS if data or not name.startswith("data-"))))
+    data_words = " ".join(value for name, value in el.attrib.items() if name.startswith("data-")) if data else ""
     # (camelCase split first: MUI's "MuiRating-iconFilled" says "filled")
-    return set(_TOKEN.findall(_CAMEL.sub(r"\1 \2", f"{words} {data}").lower()))
+    return set(_TOKEN.findall(_CAMEL.sub(r"\1 \2", f"{words} {data_words}").lower()))
 
 
 def _class_state(tokens: set[str]) -> str:
@@ -112,9 +112,10 @@ def _base(el: etree._Element) -> frozenset[str]:
     """An icon's words but its state, which group it with its row: a class that says the state is
     what groups them (their files may differ as they like: "star star--on" a.svg beside "star
     star--off" b.svg is one row of five), without generated names (a builder's "framer-afc07b"
-    beside "framer-2738cb" is one row)."""
+    beside "framer-2738cb" is one row), nor data attributes (a test id "dot" on every icon says no more
+    than the lit icons' class does)."""
     own = set(_TOKEN.findall((el.get("class") or "").lower()))
-    words = own if _class_state(own) else _tokens(el)
+    words = own if _class_state(own) else _tokens(el, data=False)
     return frozenset(w for w in words - _FILLED - _EMPTY - _HALF - _NOT_BASE if w.isalpha())
 
 

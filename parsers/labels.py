@@ -15,6 +15,7 @@ from parsers.text import collapse, norm_label, text_of
 
 KINDS = ("section", "rating", "related", "details", "boilerplate")
 _RUN_TAGS = frozenset({"b", "strong", "span", "font", "em", "i", "u"})  # formatting runs inside a line
+_RUN_LINES = frozenset({"p", "div", "li", "dd", "td"})  # a line whose text may all be in runs
 _MAX_LABEL_TEXT = 200
 # Words a rating name may carry before its value: "Interest level: High", "Credibility score 4/5".
 _FILLERS = "level|score|rating|grade|rank|ranking"
@@ -119,6 +120,8 @@ class Labels:
     def rating_after_separator(self, text: str) -> tuple[str, tuple[str, str, str]] | None:
         """(what comes before, the match) for a rating named after a separator on a line that opens with
         something else: "April 4, 2025 · Credibility: 4/5", a tail "/5 · Interest: " after a value."""
+        if not _SEPARATOR_MARK.search(text) or not _SEPARATOR.search(text):
+            return None
         folded = text.casefold()
         if not any(name in folded for name in self._rating_starts):
             return None
@@ -191,6 +194,7 @@ _FIRST_PERSON_OF = re.compile(r"^\s*we\s+(?:rate|rated|give|gave|score|scored)\s
                               r"(?P<value>\S.*)$", re.I | re.S)
 _PROSE_RATING_WORDS = 6
 # Between the parts of a line of facts: "April 4, 2025 · Credibility: 4/5 | Interest: High".
+_SEPARATOR_MARK = re.compile(r"[\u00b7|\u2022\u2014\u2013]")
 _SEPARATOR = re.compile(r"(?:^|\s)[\u00b7|\u2022\u2014\u2013](?:\s+|$)")
 _BEFORE_SEPARATOR_WORDS = 12
 _RATING_SHAPED = re.compile(rf"{_VALUE_FIRST.pattern}|^\d+(?:[.,]\d+)?(?:\s*(?:stars?|points?))?(?:$|[\s.,;|\u00b7])"
@@ -264,12 +268,15 @@ def find_labels(body: etree._Element, labels: Labels, ads: list[etree._Element] 
         if not isinstance(el.tag, str):
             continue
         text = el.text if el.tag != "img" else el.get("alt")  # a label drawn as an image
-        if not (text and text.strip()) and el.tag in _RUN_TAGS and len(el):
-            text = _split_runs(el)
+        if len(el) and not (text and text.strip()):
+            if el.tag in _RUN_TAGS:
+                text = _split_runs(el)
+            elif el.tag in _RUN_LINES and el[0].tag in _RUN_TAGS:
+                hits.extend(_ratings_across_runs(el, labels))
         if text and text.strip() and len(text) <= _MAX_LABEL_TEXT:
             own = collapse(text)
             found = labels.match(own)
-            if not found and (late := labels.rating_after_separator(own)) and late[1][2]:
+            if not found and _SEPARATOR_MARK.search(own) and (late := labels.rating_after_separator(own)) and late[1][2]:
                 found = late[1]  # (with its value: "April 4, 2025 · Credibility: 4/5")
             if ads is not None and not len(el) and el.tag != "img" and labels.is_ad_label(own):
                 ads.append(el)
@@ -286,7 +293,7 @@ def find_labels(body: etree._Element, labels: Labels, ads: list[etree._Element] 
         if tail and tail.strip() and len(tail) <= _MAX_LABEL_TEXT:
             found = labels.match(collapse(tail))
             before = ""
-            if not found and (late := labels.rating_after_separator(collapse(tail))):
+            if not found and _SEPARATOR_MARK.search(tail) and (late := labels.rating_after_separator(collapse(tail))):
                 before, found = late
             # A rating label is read wherever it stands; another label only on a line of its own
             # ("<br>More Details<br>"), where a page without headings writes it.
@@ -296,12 +303,38 @@ def find_labels(body: etree._Element, labels: Labels, ads: list[etree._Element] 
     return hits
 
 
+def _ratings_across_runs(el: etree._Element, labels: Labels) -> list[LabelHit]:
+    """Ratings named in a line set over formatting runs (a document exporter's <span>s), read at the line
+    where no run holds a name whole: "<span>Credib</span><span>ility:</span> 4/5", or the second of two
+    ("<span>We rate its credibility 4</span><span> out of 5 and </span><span>its interest 3 ...</span>")."""
+    joined = _split_runs(el)
+    if not joined or len(joined) > _MAX_LABEL_TEXT:
+        return []
+    text = collapse(joined)
+    found = labels.match(text) or ((late := labels.rating_after_separator(text)) and late[1])
+    if not found or found[0] != "rating":
+        return []
+    pairs = labels.split_rest(found[1], found[2])
+    if (len(pairs) < 2 and _a_run_names_a_rating(el, labels)) or _is_chrome_text(el):
+        return []  # (one rating a run names whole is read at that run)
+    return [LabelHit(el, "rating", name, value) for name, value in pairs]
+
+
+def _a_run_names_a_rating(el: etree._Element, labels: Labels) -> bool:
+    """Some run's own text (or tail) names a rating by itself: "<b>Credibility:</b> 4/5"."""
+    for sub in el.iter():
+        for part in (sub.text, sub.tail if sub is not el else None):
+            if part and part.strip() and (found := labels.match(collapse(part))) and found[0] == "rating":
+                return True
+    return False
+
+
 def _split_runs(el: etree._Element) -> str | None:
     """The text of a formatting element whose words are split over runs inside it (Word's
     <b><span>Credib</span><span>ility:</span></b>); None when one run holds them (it is read itself)."""
     runs = []
     for sub in el.iter():
-        if sub.tag not in _RUN_TAGS:
+        if sub.tag not in _RUN_TAGS and sub is not el:
             return None
         if sub.text and sub.text.strip():
             runs.append(sub.text)

@@ -384,10 +384,10 @@ def _byline_after_title(events: list[Event], title_key: str | None, updates: boo
     if title_el is None:
         return None
     for _ in range(_BYLINE_DEPTH):  # a title alone in its block (<div class="page-title"><h1>): that block's next
-        if title_el.getnext() is not None or title_el.getparent() is None or title_el.getparent().tag == "body":
+        if _next_shown(title_el) is not None or title_el.getparent() is None or title_el.getparent().tag == "body":
             break
         title_el = title_el.getparent()
-    after = title_el.getnext()
+    after = _next_shown(title_el)
     for _ in range(_BYLINE_STEPS):  # past a row of share links, into the article that follows (<article><footer>)
         if after is None or after.tag not in _BYLINE_BOXES:
             return None
@@ -401,6 +401,14 @@ def _byline_after_title(events: list[Event], title_key: str | None, updates: boo
         else:
             return None
     return None
+
+
+def _next_shown(el: etree._Element) -> etree._Element | None:
+    """The next sibling that shows something: an empty <div></div> or <p></p> (a spacer) is passed over."""
+    nxt = el.getnext()
+    while nxt is not None and not collapse(text_of(nxt)) and next(nxt.iter("img", "svg", "time"), None) is None:
+        nxt = nxt.getnext()
+    return nxt
 
 
 def _only_links(el: etree._Element, text: str) -> bool:

@@ -115,19 +115,23 @@ def _fullest_copy(links: list[etree._Element], url: str, base: str, drop: frozen
     link standing apart is no copy); copies that say as much: the first (a carousel's shown slide)."""
     root = _card_root(links, url, base, drop, cards, within)
     chosen = (root, build_card(root, links, _pick_url(links, base, drop)))
-    rest = [a for a in links if not _holds(root, a)]
+    rest = _outside(root, links)
     while rest:
         root = _card_root(rest, url, base, drop, cards, within)
-        own = [a for a in rest if _holds(root, a)]
-        rest = [a for a in rest if a not in own]
+        others = _outside(root, rest)
+        own, rest = [a for a in rest if a not in others], others
         card = build_card(root, own, chosen[1]["url"])
         if card["title"] == chosen[1]["title"] and _says(card) > _says(chosen[1]):
             chosen = (root, card)
     return chosen
 
 
-def _holds(root: etree._Element, a: etree._Element) -> bool:
-    return a is root or any(anc is root for anc in a.iterancestors())
+def _outside(root: etree._Element, links: list[etree._Element]) -> list[etree._Element]:
+    """The links not inside `root` (nor `root` itself)."""
+    if len(links) == 1 and links[0] is root:
+        return []
+    inside = set(root.iter("a"))
+    return [a for a in links if a not in inside]
 
 
 def _says(card: Card) -> int:
@@ -340,8 +344,8 @@ def _block_after(
         if el.tag in _CONTROLS:
             continue  # a carousel's Previous/Next buttons sit among its cards
         if el in stops or el.tag == "h1" or site_footer(el) or _after_article(el) or (
-                is_zone(el) and not _part_of_taken(el, taken)):
-            break
+                is_zone(el) and not _part_of_taken(el, taken) and not (_sidebar(el) and not _shows_any(scope))):
+            break  # (a sidebar straight under the label is the block it names: <h2>Related</h2><aside>)
         if rank is not None and (other := heading_rank(el)) is not None and other <= rank \
                 and not _in_link_or_chrome(el) and not _titles_a_card(el) and not _heads_a_card(el, label_ancestry) \
                 and not (headings_only and el.tag not in H_TAGS):  # a card's own title is no end
@@ -349,6 +353,15 @@ def _block_after(
         scope.append(el)
         taken.add(el)
     return scope
+
+
+def _sidebar(el: etree._Element) -> bool:
+    return el.tag == "aside" or (el.get("role") or "").lower() == "complementary"
+
+
+def _shows_any(elements: list[etree._Element]) -> bool:
+    """Some element shows text or a picture (an empty spacer <div> shows nothing)."""
+    return any((el.text or "").strip() or (el.tail or "").strip() or el.tag in ("img", "svg") for el in elements)
 
 
 def _part_of_taken(el: etree._Element, taken: set[Any]) -> bool:

@@ -24,7 +24,9 @@ def absolute(href: str | None, base: str, drop: frozenset[str] = frozenset()) ->
     # "/path", "//host/path" and "http(s)://..." take at most the scheme and host from the base
     # (RFC 3986 5.2.2): resolving them against the site's root lets the cache below serve every page
     # that links them (navigation, cards), not only the page it was first resolved on.
-    lead = href.lstrip()[:8].lower().replace("\\", "/")  # a backslash is a slash: _web_slashes
+    lead = href.lstrip()[:8].lower()
+    if "\\" in lead:
+        lead = lead.replace("\\", "/")  # a backslash is a slash: _web_slashes
     if lead.startswith(("/", "http://", "https://")):
         base = _origin(base)
     return _absolute(href, base, drop)

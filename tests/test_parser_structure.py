@@ -1827,3 +1827,49 @@ def test_a_card_date_in_brackets_then_a_colon_before_the_excerpt() -> None:
     related = parse(SUMMARY + f"<h2>You May Also Like</h2><ul>{cards}</ul>", URL)["related"]
     assert [(c["date"], c["excerpt"]) for c in related] == [
         ("2026-12-31", "Learn how a works in daily li..."), ("2026-12-31", "Learn how b works in daily li...")]
+
+
+# Round 41: changes a reader cannot see (the page looks and reads the same) must not change the record.
+
+def test_a_data_attribute_on_every_icon_does_not_split_the_row() -> None:
+    dots = "".join(f'<b {"class=on " if i < 2 else ""}data-testid="dot"></b>' for i in range(5))
+    ratings = parse(f"<h1>T</h1><div>Interest</div><div>{dots}</div><h2>Key Takeaway</h2><p>x.</p>", URL)["ratings"]
+    assert (ratings["interest"]["value"], ratings["interest"]["max"]) == (2, 5)
+
+
+def test_cards_in_an_aside_straight_under_their_label() -> None:
+    cards = "".join(_card(s, "1/2/2026") for s in ("a", "b", "c"))
+    for block in (f"<h2>You May Also Like</h2><aside>{cards}</aside>",
+                  f"<h2>You May Also Like</h2><div></div><aside>{cards}</aside>"):  # (an empty spacer between)
+        assert [c["title"] for c in parse(SUMMARY + block, URL)["related"]] == ["Card a", "Card b", "Card c"]
+
+
+def test_a_section_whose_text_is_a_div_ends_at_its_end() -> None:
+    page = ("<h1>T</h1><section><h2>Key Takeaway</h2><div>Text one.</div></section><section><h2>Important "
+            "Considerations</h2><div>A small study.</div></section><div role='note'><p>Editor's note: updated.</p></div>")
+    assert parse(page, URL)["sections"][-1] == {"heading": "Important Considerations", "text": "A small study."}
+
+
+def test_a_sections_text_going_on_after_a_section_holding_a_box_of_paragraphs() -> None:
+    # Drupal: a field's <section> holds its heading and a box of paragraphs; the text goes on in the next field.
+    page = ("<h1>T</h1><div><section><h2>Key Takeaway</h2><div class='field__item'><p>Text one.</p></div></section></div>"
+            "<div class='field'><p>Text one, continued.</p></div><h2>What They Found</h2><p>Text two.</p>")
+    assert parse(page, URL)["sections"][0] == {"heading": "Key Takeaway", "text": "Text one.\n\nText one, continued."}
+
+
+@pytest.mark.parametrize("line", [
+    "<p><span>We rate its credibility 4</span><span> out of 5 and </span><span>its interest 3 out of 5.</span></p>",
+    "<p><span>Credib</span><span>ility: 4/5</span></p><p><span>Inter</span><span>est: 3/5</span></p>",
+    "<p><b>Credib</b><b id='r2'>ility:</b> 4/5</p><p><b class='x'>Interest:</b> 3/5</p>",
+])
+def test_rating_names_split_over_formatting_runs(line: str) -> None:
+    ratings = parse(f"<h1>T</h1>{line}<h2>Key Takeaway</h2><p>x.</p>", URL)["ratings"]
+    assert {name: (r["value"], r["max"]) for name, r in ratings.items()} == {"credibility": (4, 5), "interest": (3, 5)}
+
+
+@pytest.mark.parametrize("spacer", ["", "<div></div>", "<p></p>"])
+def test_an_empty_block_after_the_title_does_not_hide_the_byline(spacer: str) -> None:
+    page = (f"<main><div class='title-block'><h1>T</h1>{spacer}</div><article><footer><div>Submitted by "
+            "<span>editorial</span> on <span>Mon, 01/12/2026 - 09:00</span></div></footer>"
+            "<h2>Key Takeaway</h2><p>Text one.</p></article></main>")
+    assert parse(page, URL)["published"] == "2026-01-12"
