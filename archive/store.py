@@ -415,29 +415,35 @@ class Archive:
                 self._count(conn, crawl_id, "unchanged")
         return "unchanged"
 
-    def gone(self, crawl_id: int | None, url: str, http_status: int, fetched_at: str | None = None) -> str:
-        """A 404/410: the article (if archived) becomes gone, keeping its versions; returns 'gone' or 'error'."""
+    def gone(self, crawl_id: int | None, url: str, http_status: int, fetched_at: str | None = None,
+             why: str | None = None) -> str:
+        """A 404/410: the article (if archived) becomes gone, keeping its versions; returns 'gone' or 'error'.
+        `why`: the answer said so only in its words (a "Page not found" page served with 200), an
+        error too, kept in fetch_errors to say why."""
         crawl_id = self._crawl(crawl_id)
         at = normalise(fetched_at)
         with self.transaction() as conn:
             state = self._state(url)
             if state is None:
-                self._fetch_error(conn, crawl_id, url, http_status, f"HTTP {http_status}", at)
+                self._fetch_error(conn, crawl_id, url, http_status, why or f"HTTP {http_status}", at)
                 self._count(conn, crawl_id, "errors")
                 return "error"
             conn.execute("UPDATE articles SET status = 'gone', gone_at = coalesce(gone_at, ?) WHERE id = ?",
                          (at, state["id"]))
             url_id, repeat = self._url_id(conn, url, state["id"], crawl_id)
             self._log(conn, crawl_id, url_id, at, http_status, None, "gone")
+            if why:
+                self._fetch_error(conn, crawl_id, url, http_status, why, at)
             if self.count_each_fetch or not repeat:
-                self._count(conn, crawl_id, "gone")
+                self._count(conn, crawl_id, "gone", error=bool(why))
         return "gone"
 
     def moved(self, crawl_id: int | None, url: str, target: str, http_status: int,
-              fetched_at: str | None = None) -> str:
+              fetched_at: str | None = None, fetch_counted: bool = False) -> str:
         """A permanent redirect (301/308) of an archived URL to another URL: the article becomes gone
         with `moved_to` = target, keeping its versions (the target is archived as a page of its own);
-        returns 'gone', or 'skipped' when the URL is not an archived article's."""
+        returns 'gone', or 'skipped' when the URL is not an archived article's. `fetch_counted`: the
+        fetch that said so was counted already (the page itself, served under the target's URL)."""
         crawl_id = self._crawl(crawl_id)
         at = normalise(fetched_at)
         with self.transaction() as conn:
@@ -449,7 +455,7 @@ class Archive:
                          " WHERE id = ?", (at, target, article_id))
             self._log(conn, crawl_id, self._url_id(conn, url, article_id, crawl_id)[0], at, http_status, None, "gone")
             if was_live:
-                self._count(conn, crawl_id, "gone")
+                self._count(conn, crawl_id, "gone", fetched=not fetch_counted)
         return "gone"
 
     def fetched_article(self, crawl_id: int, *urls: str) -> str | None:
@@ -532,9 +538,10 @@ class Archive:
                      (crawl_id, url, http_status, " ".join(str(error).split()), at))
 
     @staticmethod
-    def _count(conn: sqlite3.Connection, crawl_id: int | None, outcome: str) -> None:
+    def _count(conn: sqlite3.Connection, crawl_id: int | None, outcome: str, fetched: bool = True,
+               error: bool = False) -> None:
         if crawl_id is None:
             return
-        extra = ", errors = errors + 1" if outcome == "held" else ""
-        conn.execute(f"UPDATE crawls SET fetched = fetched + 1, {outcome} = {outcome} + 1{extra}"
+        extra = ", errors = errors + 1" if outcome == "held" or error else ""
+        conn.execute(f"UPDATE crawls SET {'fetched = fetched + 1, ' if fetched else ''}{outcome} = {outcome} + 1{extra}"
                      " WHERE id = ?", (crawl_id,))

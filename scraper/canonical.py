@@ -7,6 +7,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
+from weakref import WeakKeyDictionary
 
 from scrapy import Request
 from scrapy.dupefilters import RFPDupeFilter
@@ -133,6 +134,17 @@ class CanonicalDupeFilter(RFPDupeFilter):
     """Scrapy's RFPDupeFilter (persisted in JOBDIR), letting through a redirect whose target has the
     canonical URL of its source (/a/ -> /a): that request was counted once, under the source."""
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CanonicalDupeFilter:
+        """As RFPDupeFilter's, and findable by the crawler's middlewares (dupefilter_of)."""
+        dupefilter = super().from_crawler(crawler)
+        _DUPEFILTERS[crawler] = dupefilter
+        return dupefilter
+
+    def has_seen(self, request: Request) -> bool:
+        """This crawl asked for the request's canonical URL already (asking does not count as asking)."""
+        return self._fingerprint(request) in self._fingerprints  # (RFPDupeFilter's own record)
+
     def request_seen(self, request: Request) -> bool:
         """Seen before, unless it is a same-canonical-URL redirect hop."""
         hops = request.meta.get("redirect_urls")
@@ -142,3 +154,11 @@ class CanonicalDupeFilter(RFPDupeFilter):
             if fingerprinter.fingerprint(source) == fingerprinter.fingerprint(request):
                 return False
         return super().request_seen(request)
+
+
+_DUPEFILTERS: WeakKeyDictionary[Crawler, CanonicalDupeFilter] = WeakKeyDictionary()
+
+
+def dupefilter_of(crawler: Crawler) -> CanonicalDupeFilter | None:
+    """The crawl's CanonicalDupeFilter, once its scheduler has opened (None in a distributed crawl's)."""
+    return _DUPEFILTERS.get(crawler)

@@ -171,7 +171,8 @@ class CrawlRecorder:
             "  " + ", ".join(f"{name} {counts.get(name, 0)}" for name in ("fetched", *_COUNTERS)),
         ]
         if asked := len(session.revisited or ()) - session.revisits_forbidden:
-            lines.append(f"  asked again for {asked} archived pages no link led to this time")
+            lines.append(f"  asked again, before calling them gone: {asked} archived pages this crawl did not reach"
+                         " or got no answer from")
         if session.revisits_forbidden:
             lines.append(f"  not asked again, robots.txt disallows them (they stay live): {session.revisits_forbidden}")
         if counts.get("held"):

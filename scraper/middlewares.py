@@ -15,7 +15,7 @@ from scrapy.utils.defer import deferred_to_future
 from twisted.internet.task import deferLater
 from w3lib.url import safe_url_string
 
-from scraper.canonical import canonical_url
+from scraper.canonical import canonical_url, dupefilter_of
 from scraper.fetched import http_date
 from scraper.session import CrawlSession, session_for
 
@@ -68,6 +68,36 @@ class RedirectLoopMiddleware:
             chain = [*request.meta.get("redirect_urls", []), request.url]
             if target in chain:
                 raise RedirectLoop(f"redirect loop: {' -> '.join([*chain, target])}")
+        return response
+
+
+class SeenRedirectMiddleware:
+    """A redirect for good (301, 308) to a page this crawl already asked for reaches the spider as it is,
+    which records the move: RedirectMiddleware's next hop would be dropped by the duplicate filter,
+    and the move with it (only the end-of-crawl question to unseen articles would find it, in a
+    complete crawl)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SeenRedirectMiddleware:
+        """The duplicate filter is asked for at each response: the scheduler opens after the middlewares."""
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        """Mark a redirect for good into a page already asked for: not to be followed, for the spider."""
+        location = response.headers.get(b"Location")
+        if response.status not in (301, 308) or not location or request.meta.get("dont_redirect") or request.dont_filter:
+            return response  # (an unfiltered request's next hop is unfiltered too: it is followed)
+        dupefilter = dupefilter_of(self.crawler)
+        if dupefilter is None:
+            return response
+        target = request.replace(url=safe_url_string(response.urljoin(location.decode("latin-1").strip())))
+        fingerprint = self.crawler.request_fingerprinter.fingerprint
+        if fingerprint(target) != fingerprint(request) and dupefilter.has_seen(target):
+            request.meta["dont_redirect"] = True
+            request.meta["archive_redirect_seen"] = True
         return response
 
 

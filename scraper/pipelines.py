@@ -109,8 +109,10 @@ class ArchivePipeline:
             return "error"
         self.crawler.stats.inc_value(f"archive/page_type/{record.get('page_type')}")
         if record.get("page_type") not in self.session.profile.page_types and (title := soft_404(record)):
-            archive.error(crawl_id, url, item["status"], f"soft 404: HTTP {item['status']} page titled "
-                          f"{title[:200]!r}", fetched_at=at)
+            why = f"soft 404: HTTP {item['status']} page titled {title[:200]!r}"
+            if archive.is_archived(url):  # the site says the article is not there: gone, as with a 404
+                return archive.gone(crawl_id, url, item["status"], fetched_at=at, why=why)
+            archive.error(crawl_id, url, item["status"], why, fetched_at=at)
             return "error"
         tracking = self.session.profile.tracking_params
         if (record.get("page_type") not in self.session.profile.page_types and record.get("url")
@@ -136,21 +138,27 @@ class ArchivePipeline:
                                 http_status=item["status"], fetched_at=at, links=item.get("links") or [])
         key = str(record.get("url") or url)
         if key != url and canonical_url(key, tracking) != canonical_url(url, tracking):
-            # Served here under a new canonical URL (a renamed slug): the article archived here moved.
-            self._moved(url, key, item["status"], at)
+            # Served here under a new canonical URL (a renamed slug): the article archived here moved
+            # (said by the fetch just counted: one fetch, not two).
+            self._moved(url, key, item["status"], at, fetch_counted=True)
         self._moves(item, key, at)
         return outcome
 
     def _moves(self, item: dict[str, Any], target: str, at: str | None) -> None:
-        """The archived URLs that redirected for good to the page now stored under `target` moved there."""
-        for old, status in item.get("moved_from") or ():
+        """The archived URLs that redirected for good to the page now stored under `target` moved there
+        (those on the way to this response, and those that did while it was on its way)."""
+        tracking, pending = self.session.profile.tracking_params, self.session.pending_moves
+        waiting = [move for key in dict.fromkeys((canonical_url(target, tracking), canonical_url(item["url"], tracking)))
+                   for move in pending.pop(key, ())]
+        for old, status in [*(item.get("moved_from") or ()), *waiting]:
             self._moved(old, target, status, at)
 
-    def _moved(self, old: str, target: str, status: int, at: str | None) -> str:
+    def _moved(self, old: str, target: str, status: int, at: str | None, fetch_counted: bool = False) -> str:
         """Mark the article archived under `old` (as linked, or in its canonical form) moved to `target`."""
         outcome = "skipped"
         for each in dict.fromkeys((old, canonical_url(old, self.session.profile.tracking_params))):
-            outcome = self.session.archive.moved(self.session.crawl_id, each, target, status, fetched_at=at)
+            outcome = self.session.archive.moved(self.session.crawl_id, each, target, status, fetched_at=at,
+                                                 fetch_counted=fetch_counted)
             if outcome != "skipped":
                 break
         return outcome

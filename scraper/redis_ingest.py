@@ -189,8 +189,14 @@ class Ingest:
         status = json.loads(value["status"]) if "status" in value else None
         at = _text(value.get("fetched_at"))
         ingested = self.keys.ingested(crawl_id)
-        if self.server.sismember(ingested, url) or (redelivered and self._stored(crawl_id, url)):
+        # A move follows the fetch that said so, under the same URL (a page served under another's
+        # canonical URL): it is its own entry, and applying it twice changes nothing.
+        member = f"moved\t{url}" if kind == "moved" else url
+        if self.server.sismember(ingested, member) or (redelivered and kind != "moved" and self._stored(crawl_id, url)):
             outcome = "duplicate"
+        elif kind == "moved":
+            outcome = self.archive.moved(crawl_id, url, _text(value["target"]) or "", status or 301, fetched_at=at,
+                                         fetch_counted=bool(json.loads(value.get("fetch_counted") or "false")))
         elif kind == "page":
             record = json.loads(value["record"])
             links = json.loads(value["links"]) if "links" in value else None
@@ -204,14 +210,14 @@ class Ingest:
         elif kind == "not_modified":
             outcome = self.archive.not_modified(crawl_id, url, json.loads(value["headers"]), fetched_at=at)
         elif kind == "gone":
-            outcome = self.archive.gone(crawl_id, url, status, fetched_at=at)
+            outcome = self.archive.gone(crawl_id, url, status, fetched_at=at, why=_text(value.get("error")))
         else:
             self.archive.error(crawl_id, url, status, _text(value.get("error")) or "error", fetched_at=at,
                                transient=bool(json.loads(value.get("transient") or "false")))
             outcome = "error"
         with self.server.pipeline() as pipe:
             if outcome != "duplicate":
-                pipe.sadd(ingested, url)
+                pipe.sadd(ingested, member)
                 if kind in _RECORD_KINDS:
                     urls = {url, json.loads(value["record"]).get("url") if kind == "page" else url}
                     for each in filter(None, urls):

@@ -122,9 +122,17 @@ class RedisArchive:
         return self._push(kind="not_modified", crawl_id=crawl_id, url=url, headers=dict(headers or {}),
                           status=304, fetched_at=fetched_at)
 
-    def gone(self, crawl_id: int, url: str, http_status: int, fetched_at: str | None = None) -> str:
-        """Queue a 404/410."""
-        return self._push(kind="gone", crawl_id=crawl_id, url=url, status=http_status, fetched_at=fetched_at)
+    def gone(self, crawl_id: int, url: str, http_status: int, fetched_at: str | None = None,
+             why: str | None = None) -> str:
+        """Queue a 404/410 (or a page saying "not found", `why`)."""
+        return self._push(kind="gone", crawl_id=crawl_id, url=url, status=http_status, fetched_at=fetched_at,
+                          error=why)
+
+    def moved(self, crawl_id: int, url: str, target: str, http_status: int, fetched_at: str | None = None,
+              fetch_counted: bool = False) -> str:
+        """Queue a move for good of the article at `url` to `target`."""
+        return self._push(kind="moved", crawl_id=crawl_id, url=url, target=target, status=http_status,
+                          fetched_at=fetched_at, fetch_counted=fetch_counted)
 
     def error(self, crawl_id: int, url: str, http_status: int | None, error: str,
               fetched_at: str | None = None, transient: bool = False) -> None:

@@ -86,6 +86,8 @@ class CrawlSession:
     revisited: list[str] | None = None  # archived pages asked for again before the crawl ended (None: not yet)
     revisits_forbidden: int = 0         # of those, the ones robots.txt now disallows (not asked: they stay live)
     robots: dict[str, object] = field(default_factory=dict)  # netloc -> its parsed robots.txt (see robots_forbid)
+    # canonical URL -> (URL, status) of the redirects for good to it seen before it was archived
+    pending_moves: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     @property
     def limited(self) -> bool:

@@ -84,8 +84,10 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.robots.ServerErrorRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scraper.middlewares.BackoffRetryMiddleware": 550,
-    # Sees each response before RedirectMiddleware (600): a redirect loop becomes an error, not silence.
+    # Sees each response before RedirectMiddleware (600): a redirect loop becomes an error, not silence;
+    # a redirect for good to a page already asked for goes to the spider (a move, not a dropped hop).
     "scraper.middlewares.RedirectLoopMiddleware": 650,
+    "scraper.middlewares.SeenRedirectMiddleware": 640,
     "scraper.middlewares.ConditionalRequestMiddleware": 570,
     # Inactive unless ARCHIVE_WARC_DIR is set.
     "scraper.warc.WarcWriterMiddleware": 950,

@@ -321,7 +321,7 @@ def test_a_complete_crawl_asks_for_the_articles_it_did_not_reach_before_marking_
         site.log.clear()
         second = crawl(url, "--db", str(db), *FAST)
         assert second.returncode == 0, second.stderr
-        assert "asked again for 3 archived pages" in second.stderr
+        assert "asked again, before calling them gone: 3 archived pages" in second.stderr
         assert sorted(site.paths).count("/s/b") == 1 and site.paths.count("/s/c") == 1
         site.log.clear()
         del site.routes["/s/b"]
@@ -482,7 +482,7 @@ def test_articles_robots_txt_now_disallows_are_not_marked_gone(tmp_path: Path) -
     assert statuses(db) == {"/s/a": "live", "/s/b": "live", "/s/c": "live"}
     assert "/s/b" not in site.paths and "/s/c" not in site.paths
     # The summary does not count them as asked again.
-    assert "robots.txt disallows them (they stay live): 2" in second.stderr and "asked again for" not in second.stderr
+    assert "robots.txt disallows them (they stay live): 2" in second.stderr and "asked again, before" not in second.stderr
     assert len(query(db, "SELECT url FROM fetch_errors WHERE crawl_id = 2 AND error LIKE 'not asked again%'")) == 2
 
 
@@ -643,3 +643,53 @@ def test_canonical_links_gaining_a_trailing_slash_keep_each_article_one(tmp_path
         assert crawl(url, "--db", str(db), *FAST).returncode == 0
     assert moves(db) == {"/s/a": ("live", None), "/s/b": ("live", None)}
     assert query(db, "SELECT new, changed, unchanged, gone FROM crawls WHERE id = 2") == [(0, 0, 2, 0)]
+
+
+def test_a_move_into_a_page_already_asked_for_is_recorded_in_an_incomplete_crawl(tmp_path: Path) -> None:
+    """Crawler round 10: the 301's next hop was dropped by the duplicate filter (the target asked for
+    already), and only a complete crawl's last question found the move; a 5xx elsewhere hid it."""
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a", "/s/b", "/s/c"])), "/s/a": ok(summary("Alpha")),
+                 "/s/b": ok(summary("Beta")), "/s/c": ok(summary("Gamma"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        # /s/b now lives at /s/a's page's side: home links the target first, then the old URL.
+        site.routes.update({"/": ok(home(["/s/n", "/s/a", "/s/b", "/s/c"])), "/s/n": ok(summary("Beta")),
+                            "/s/b": (301, {"Location": "/s/n"}, ""), "/s/c": (503, {}, "busy")})
+        site.log.clear()
+        second = crawl(url, "--db", str(db), *FAST)
+        assert second.returncode == 0, second.stderr
+    assert "not marked gone" in second.stderr  # (an incomplete crawl: no end-of-crawl question)
+    assert moves(db)["/s/b"] == ("gone", "/s/n") and site.paths.count("/s/n") == 1
+    assert query(db, "SELECT http_status, outcome FROM fetches WHERE crawl_id = 2 AND url LIKE '%/s/b'") == [
+        (301, "gone")]
+
+
+def test_a_page_served_under_another_articles_canonical_url_is_one_fetch(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a", "/s/b"])), "/s/a": ok(summary("Alpha")), "/s/b": ok(summary("Beta"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes["/s/b"] = ok(summary("Alpha", canonical=f"{url.rstrip('/')}/s/a"))  # /s/b now shows Alpha
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+    assert moves(db)["/s/b"] == ("gone", "/s/a")
+    (fetched, gone), = query(db, "SELECT fetched, gone FROM crawls WHERE id = 2")
+    asked = len(query(db, "SELECT DISTINCT url FROM fetches WHERE crawl_id = 2"))
+    assert (fetched, gone) == (asked, 1)  # one fetch each: /s/b's is not counted twice
+
+
+def test_an_archived_page_now_saying_not_found_with_200_is_gone_at_once(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a", "/s/b"])), "/s/a": ok(summary("Alpha")), "/s/b": ok(summary("Beta"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes["/s/b"] = ok("<html><head><title>Page not found</title></head><body><h1>Page not found</h1>"
+                                 "<p>Sorry, we could not find that page.</p></body></html>")
+        site.log.clear()
+        second = crawl(url, "--db", str(db), *FAST)
+        assert second.returncode == 0, second.stderr
+    assert statuses(db)["/s/b"] == "gone" and site.paths.count("/s/b") == 1  # (not asked twice)
+    assert query(db, "SELECT gone, errors FROM crawls WHERE id = 2") == [(1, 1)]
+    assert [e for (e,) in query(db, "SELECT error FROM fetch_errors WHERE crawl_id = 2")] == [
+        "soft 404: HTTP 200 page titled 'Page not found'"]
+    assert "asked again" not in second.stderr

@@ -122,7 +122,7 @@ def test_three_workers_archive_what_one_process_does(tmp_path: Path, redis_url: 
             assert 2 <= sum(1 for r in requests if r["path"] == "/robots.txt") <= 3
             # One process asks once more for the articles no link led to (the site's removed pages,
             # answering 404/410) before marking them gone; workers mark them gone unasked: same archive.
-            asked_again = int(re.search(r"asked again for (\d+)", one.stderr)[1]) if epoch == 2 else 0
+            asked_again = int(re.search(r"asked again, before calling them gone: (\d+)", one.stderr)[1]) if epoch == 2 else 0
             assert asked_again == (len(site.changes(1, 2)["removed"]) if epoch == 2 else 0)
             assert archive_state(dist, fetched_extra=asked_again) == archive_state(single)
             if epoch == 2:
@@ -223,3 +223,28 @@ def test_the_workers_archive_takes_what_the_archive_takes() -> None:
         theirs = inspect.signature(getattr(Archive, name)).parameters
         ours = inspect.signature(getattr(RedisArchive, name)).parameters
         assert set(theirs) - set(ours) <= archive_only, (name, set(theirs) - set(ours))
+
+
+def test_a_move_a_worker_reports_after_the_fetch_that_said_so_is_stored(tmp_path: Path, redis_url: str) -> None:
+    """A page served under another article's canonical URL: the worker queues the store and then the
+    move, both under the URL fetched; the writer takes both (a worker had no moved() at all)."""
+    site = Site(pages=10, seed=3)
+    server = redis.Redis.from_url(redis_url + "/4")
+    db = tmp_path / "a.db"
+    archive = Archive(db)
+    ingest = Ingest(server, archive)
+    crawl_id, _ = ingest.open_crawl(["http://127.0.0.1:1/"])
+    first, second = ("http://127.0.0.1:1" + p for p in site.summary_paths(1)[:2])
+    for url in (first, second):
+        body = site.render(url[len("http://127.0.0.1:1"):], 1, "http://127.0.0.1:1")[2]
+        archive.store(crawl_id, url, parse(body, url), body, {})
+    sender = RedisArchive(redis.Redis.from_url(redis_url + "/4"))
+    body = site.render(first[len("http://127.0.0.1:1"):], 1, "http://127.0.0.1:1")[2]
+    assert sender.store(crawl_id, second, parse(body, first), body, {}) == "queued"  # /second shows first's page
+    assert sender.moved(crawl_id, second, first, 200, fetch_counted=True) == "queued"
+    while ingest.backlog():
+        ingest.step(block_ms=100)
+    assert rows(db, "SELECT status, moved_to FROM articles WHERE url = ?".replace("?", f"'{second}'")) == [
+        ("gone", first)]
+    assert archive.crawl_counts(crawl_id)["gone"] == 1
+    archive.close()

@@ -284,7 +284,7 @@ class SummariesSpider(Spider):
                    "moved_from": _moved_from(response.meta)}
         elif status in (404, 410):
             yield {**item, "kind": "gone"}
-        elif 300 <= status < 400 and response.meta.get("archive_revisit"):
+        elif 300 <= status < 400 and (response.meta.get("archive_revisit") or response.meta.get("archive_redirect_seen")):
             location = response.headers.get(b"Location")
             for each in self._redirected(response, item, location.decode("latin-1") if location else None,
                                          permanent=status in _PERMANENT):
@@ -332,9 +332,9 @@ class SummariesSpider(Spider):
 
     def _redirected(self, response: Response, item: dict[str, Any], location: str | None,
                     permanent: bool) -> Iterator[Request | dict[str, Any]]:
-        """A revisited article's URL redirects: its target is followed (archived on its own); a
-        permanent redirect (301, 308, an immediate meta refresh) says the article moved there, a
-        temporary one is an error."""
+        """A revisited article's URL redirects (or any URL redirects for good to a page this crawl asked
+        for already): its target is followed (archived on its own); a permanent redirect (301, 308, an
+        immediate meta refresh) says the article moved there, a temporary one is an error."""
         if not location:
             yield {**item, "kind": "error", "error": f"HTTP {response.status} without a Location"}
             return
@@ -343,14 +343,22 @@ class SummariesSpider(Spider):
         if permanent and followable:
             session = session_for(self.crawler)
             tracking = session.profile.tracking_params
+            # (The redirects for good that led here moved too: /a 301 -> /b 301 -> a page already seen.)
+            sources = [*_moved_from(response.meta), (response.url, response.status)]
             if session.crawl_id is not None and (moved_to := session.archive.fetched_article(
                     session.crawl_id, clean_url(target, tracking), canonical_url(target, tracking))):
                 # This crawl archived the page there already: the article moved to it, no second fetch.
-                yield {**item, "kind": "moved", "target": moved_to}
+                for url, status in sources:
+                    yield {**item, "url": url, "status": status, "kind": "moved", "target": moved_to}
+                return
+            if response.meta.get("archive_redirect_seen"):
+                # Asked for already and not archived yet (on its way): the move is recorded when it is,
+                # if it is a summary (a move to a page that is none is no move).
+                session.pending_moves.setdefault(canonical_url(target, tracking), []).extend(sources)
                 return
             # Otherwise followed to the end of its redirects, even if this crawl fetched it already: the
             # page stored there is where the article moved (a chain or a loop ends elsewhere, or nowhere).
-            yield self._page(target, dont_filter=True, archive_moved_from=[(response.url, response.status)])
+            yield self._page(target, dont_filter=True, archive_moved_from=sources)
             return
         if followable:
             yield self._page(target)
