@@ -8,7 +8,6 @@ spider: `scrapy crawl summaries -a start_urls=URL[,URL] -s ARCHIVE_DB=PATH`."""
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import AsyncIterator, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -34,6 +33,7 @@ from scraper.fetched import content_type_of, header_dict, is_html, iso_date, tra
 from scraper.middlewares import OffsiteRequest
 from scraper.parse_pool import pool_for
 from scraper.session import incomplete_reason, session_for, start_urls_of
+from scraper.text_sitemap import TextSitemap, text_sitemap
 
 # Profile option -> Scrapy setting it sets (at "spider" priority: above settings.py, below -s).
 _PROFILE_SETTINGS = {
@@ -45,7 +45,6 @@ _SKIPPED_EXTENSIONS = frozenset(IGNORED_EXTENSIONS)
 _PERMANENT = (301, 308)  # redirects that say a page moved for good
 _TEMPORARY = (302, 303, 307)
 _SITEMAP_MAXSIZE = 50 * 1024 * 1024  # sitemaps.org: at most 50 MB uncompressed
-_URL_LINE = re.compile(r"https?://[^\s/?#]+\S*", re.I)  # one absolute http(s) URL, nothing else
 # Scrapy imports a component that its setting turns off only to hear it say so: RemoteControl alone
 # imports aiohttp's web server (~0.2 s of every crawl's start). Off, they are not loaded at all.
 _LOADED_ONLY_IF = {
@@ -78,43 +77,6 @@ def _sent_on_for_now(meta: dict[str, Any]) -> int | None:
     if not meta.get("archive_moved_from"):
         return None
     return next((r for r in meta.get("redirect_reasons", ()) if r in _TEMPORARY), None)
-
-
-class _TextSitemap:
-    """A sitemaps.org text sitemap read as the urlset it stands for: each URL an entry with a `loc`."""
-
-    type = "urlset"
-
-    def __init__(self, urls: list[str]) -> None:
-        self.urls = urls
-
-    def __iter__(self) -> Iterator[dict[str, str]]:
-        return ({"loc": url} for url in self.urls)
-
-
-def _text_sitemap(body: bytes) -> _TextSitemap | None:
-    """The URLs of a text sitemap (UTF-8, one absolute http(s) URL a line, blank lines aside); None
-    for any other body (a robots.txt, an HTML page or a feed), which must not be read as one."""
-    # Hand-written: Scrapy's Sitemap and SitemapSpider read XML only, and no library reads this format.
-    if not body.lstrip(b"\xef\xbb\xbf \t\r\n")[:8].lower().startswith((b"http://", b"https://")):
-        return None  # most bodies are refused without being decoded
-    try:
-        lines = body.decode("utf-8-sig").splitlines()
-    except UnicodeDecodeError:
-        return None
-    urls = [line for line in map(str.strip, lines) if line]
-    return _TextSitemap(urls) if all(map(_web_url, urls)) else None
-
-
-def _web_url(text: str) -> bool:
-    """True for one absolute http(s) URL, nothing else, that urllib can read (not "http://[bad")."""
-    if not _URL_LINE.fullmatch(text):
-        return False
-    try:
-        urlsplit(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _entry_url(response: Response, loc: str | None) -> str | None:
@@ -394,7 +356,7 @@ class SummariesSpider(Spider):
             if session.first_link(canonical_url(loc, session.profile.tracking_params)):
                 yield self._page(loc)
 
-    def _read_sitemap(self, response: Response) -> Sitemap | _TextSitemap | None:
+    def _read_sitemap(self, response: Response) -> Sitemap | TextSitemap | None:
         """The response's sitemap (XML urlset or index, or a text sitemap; gzipped or not), or None."""
         body = response.body
         if gzip_magic_number(response):
@@ -402,7 +364,7 @@ class SummariesSpider(Spider):
                 body = gunzip(body, max_size=self._sitemap_maxsize())
             except Exception:  # corrupt or over the size limit once decompressed
                 return None
-        if (listed := _text_sitemap(body)) is not None:
+        if (listed := text_sitemap(body)) is not None:
             return listed
         head = body[:65536]
         if b"urlset" not in head and b"sitemapindex" not in head:  # also <sm:urlset ...>
