@@ -209,8 +209,11 @@ class SummariesSpider(Spider):
         agent = self._robots_agent()
         for url in urls:
             # The cheap set look-up first: most links repeat ones this crawl already followed or refused
-            # (in the dupefilter's own spelling: "/a/", "/a#top" and "/a?utm_source=x" are "/a").
-            if not (session.first_link(canonical_url(url, tracking)) and scope.allows(url) and not _binary(url)):
+            # (in the dupefilter's own spelling: "/a/", "/a#top" and "/a?utm_source=x" are "/a"); but an
+            # off-site link with a query (a share button carrying the page's address, one per page) is
+            # refused before costing a full canonicalisation.
+            if ("?" in url and not scope.allows(url)) or not (
+                    session.first_link(canonical_url(url, tracking)) and scope.allows(url) and not _binary(url)):
                 continue
             target = clean_url(url, tracking)
             if session.robots and session.robots_forbid(target, urlsplit(target).netloc, agent):
