@@ -343,7 +343,7 @@ def _mid_text(el: etree._Element, box: bool = False) -> bool:
 def _holds_its_text(section: etree._Element) -> bool:
     """A <section> that holds a heading and text after it: the heading's text ends where it ends (an
     "Editor's note" box set after it is not the section's)."""
-    heading = next(section.iter(*H_TAGS), None)
+    heading = next((el for el in section.iter() if el.tag in H_TAGS or el.get("role") == "heading"), None)
     return heading is not None and any(_text_block(el) or _text_div(el) for el in heading.itersiblings())
 
 

@@ -20,6 +20,7 @@ _MAX_LABEL_TEXT = 200
 # Words a rating name may carry before its value: "Interest level: High", "Credibility score 4/5".
 _FILLERS = "level|score|rating|grade|rank|ranking"
 _WORD_END = r"(?![\w]|[\-\u2010\u2011][^\W\d_])"
+_FILLER_START = re.compile(rf"\s*(?:{_FILLERS}){_WORD_END}", re.I)
 # A value written first ("6/10 - relevant to families of ..."): the words after it explain it, however many.
 # "of" as other languages say it between a value and its scale ("4,5 von 5", "4 sur 5", "4 de 5", "4 из 5").
 OF_WORDS = r"out\s+of|of|von|sur|de|su|van|z|ze|из|от|av|af|من|מתוך"
@@ -273,11 +274,14 @@ def find_labels(body: etree._Element, labels: Labels, ads: list[etree._Element] 
                 text = _split_runs(el)
             elif el.tag in _RUN_LINES and el[0].tag in _RUN_TAGS:
                 hits.extend(_ratings_across_runs(el, labels))
-        if text and text.strip() and len(text) <= _MAX_LABEL_TEXT:
-            own = collapse(text)
-            found = labels.match(own)
-            if not found and _SEPARATOR_MARK.search(own) and (late := labels.rating_after_separator(own)) and late[1][2]:
-                found = late[1]  # (with its value: "April 4, 2025 · Credibility: 4/5")
+        own = collapse(text) if text and text.strip() and len(text) <= _MAX_LABEL_TEXT else ""
+        found = labels.match(own) if own else None
+        if own and not found and _SEPARATOR_MARK.search(own):
+            found = _match_text(own, labels)
+        if len(el) and el.tag not in _RUN_TAGS and el[0].tag in _INLINE_TAGS and (line := _line_text(el)) and line != own \
+                and (alt := _match_text(line, labels)) and _line_says_more(own, found, line, alt, labels):
+            text, own, found = line, line, alt  # a label set partly in runs: "You May <span>Also Like</span>"
+        if own:
             if ads is not None and not len(el) and el.tag != "img" and labels.is_ad_label(own):
                 ads.append(el)
             if found:
@@ -301,6 +305,43 @@ def find_labels(body: etree._Element, labels: Labels, ads: list[etree._Element] 
                     and not _is_chrome_text(el.getparent() if el.getparent() is not None else el):
                 hits.append(LabelHit(el, found[0], found[1], found[2], in_tail=True, before=before))
     return hits
+
+
+def _match_text(text: str, labels: Labels) -> tuple[str, str, str] | None:
+    """Labels.match, or a rating named after a separator with its value ("April 4, 2025 · Credibility: 4/5")."""
+    found = labels.match(text)
+    if not found and _SEPARATOR_MARK.search(text) and (late := labels.rating_after_separator(text)) and late[1][2]:
+        found = late[1]
+    return found
+
+
+# Inline elements a line of text may set some of its words in; a link, image or <br> ends the question.
+_INLINE_TAGS = frozenset({*_RUN_TAGS, "small", "mark", "abbr", "sup", "sub", "s", "code", "time", "cite", "q"})
+
+
+def _line_text(el: etree._Element) -> str:
+    """An element's whole text when all inside it is inline runs (<h2>You May <span>Also Like</span></h2>),
+    else ''."""
+    for sub in el.iterdescendants():
+        if sub.tag not in _INLINE_TAGS:
+            return ""
+    text = collapse(text_of(el))
+    return text if len(text) <= _MAX_LABEL_TEXT else ""
+
+
+def _line_says_more(own: str, found: tuple[str, str, str] | None, line: str, alt: tuple[str, str, str],
+                    labels: Labels) -> bool:
+    """The whole line names a label its own first words do not (a section or block label split over
+    runs; a rating only if the element's own text names one too), or names a rating's value they leave
+    out: a filler word set apart ("Interest <span>level: High</span>"), a second rating ("... credibility
+    4 out of <span>5 and its interest 3 out of 5</span>")."""
+    if found is None:
+        return bool(own) or alt[0] != "rating"
+    if found[0] != "rating" or alt[0] != "rating" or alt[1] != found[1]:
+        return False
+    if found[2] and len(labels.split_rest(alt[1], alt[2])) > len(labels.split_rest(found[1], found[2])):
+        return True  # (a value begun in the element's own text goes on into its runs)
+    return not found[2] and bool(alt[2]) and _FILLER_START.match(line[len(own):]) is not None
 
 
 def _ratings_across_runs(el: etree._Element, labels: Labels) -> list[LabelHit]:

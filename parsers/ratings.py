@@ -16,10 +16,10 @@ from parsers.text import collapse, norm_label, text_of
 Rating = dict[str, Any]
 _NUM = r"(\d+(?:[.,]\d+)?)"
 _UNIT_WORDS = r"(?:stars?|points?|pts)\b"
-# Never a piece of a date: "11/2/2024" holds no "11/2". A slash after a value written with words is
-# its translation's: "4 out of 5 / 4 sur 5".
+# Never a piece of a date: "11/2/2024" holds no "11/2", nor does "3/3/" (its year set apart). A slash
+# after a value written with words is its translation's: "4 out of 5 / 4 sur 5".
 _OF = re.compile(rf"(?<![\d/.,]){_NUM}\s*(?:{_UNIT_WORDS}\s*)?(?:(?P<slash>[/\u2044\u2215\uff0f])|(?:{OF_WORDS})(?!\w))"
-                 rf"\s*{_NUM}(?!\d)(?(slash)(?!\s*/\s*\d))(?:\s*{_UNIT_WORDS})?", re.I)
+                 rf"\s*{_NUM}(?!\d)(?(slash)(?!\s*/\s*\d|/))(?:\s*{_UNIT_WORDS})?", re.I)
 _UNIT = re.compile(rf"{_NUM}\s*{_UNIT_WORDS}", re.I)
 _BARE = re.compile(rf"^\s*{_NUM}\s*$")
 # "80%" at the start of the value ("(80%)" too): the page states a number out of 100.
@@ -44,6 +44,7 @@ _ATTRS = ("aria-label", "title", "alt", "aria-valuetext", "data-rating", "data-v
           "value")
 _MAX_ATTRS = ("data-max", "data-out-of", "data-scale", "data-max-rating", "data-total", "aria-valuemax", "max")
 _REGION_CAP = 40
+_FILLER_NAMES = frozenset({"level", "score", "rating", "grade", "rank", "ranking"})
 _NONE: Mapping[Any, str] = {}
 _WORD_MAX = 4
 _AREA_CAP = 300
@@ -554,8 +555,9 @@ def _unlisted(
     found: dict[str, Rating] = {}
     for el in members:
         name = _extra_name(el)
-        if not name or el in claimed or el in labels_and_wrappers or norm_label(name) in taken | found.keys():
-            continue
+        if not name or el in claimed or el in labels_and_wrappers or norm_label(name) in taken | found.keys() \
+                or norm_label(name) in _FILLER_NAMES:
+            continue  # ("Interest <span>level: High</span>": "level" is the rating's word, not another's name)
         hit = LabelHit(el, "rating", name, _name_and_value(el)[1])
         reading, region = _read_near_first(hit, _region(hit, order, index, stops), scale, stops, strict=True)
         if reading and not any(r in claimed for r in region[1:]):

@@ -266,6 +266,12 @@ def _first_heading_after_title(events: list[Event], title: str | None, index: di
     return None
 
 
+def _first_section_label(hits: list[LabelHit], index: dict[Any, int]) -> etree._Element | None:
+    """The first section's label (a bold line, not a heading element: "<p><b>Key Takeaway</b></p>"),
+    where the body starts when no heading element says so."""
+    return min((h.el for h in hits if h.kind == "section" and h.el in index), key=index.__getitem__, default=None)
+
+
 def _in_article_footer(el: etree._Element, body_start: etree._Element) -> bool:
     """In the <footer> of the page's own article: the one holding the summary's body (not a
     comment's or a card's article, nested in it or standing after it)."""
@@ -533,8 +539,10 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
     if kind == LISTING:
         record["related"] = cards  # type: ignore[typeddict-item]
         return record
-    record["published"] = _published(meta, events, title, body, skip | details_scope,
-                                     _first_heading_after_title(events, title, index, labels.kind), index, labels.kind)
+    body_start = _first_heading_after_title(events, title, index, labels.kind)
+    if body_start is None:
+        body_start = _first_section_label(hits, index)
+    record["published"] = _published(meta, events, title, body, skip | details_scope, body_start, index, labels.kind)
     record["related"] = related  # type: ignore[typeddict-item]
     if kind != SUMMARY:
         return record  # sections are "the headed blocks of the summary": an About page has none

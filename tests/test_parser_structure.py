@@ -1873,3 +1873,47 @@ def test_an_empty_block_after_the_title_does_not_hide_the_byline(spacer: str) ->
             "<span>editorial</span> on <span>Mon, 01/12/2026 - 09:00</span></div></footer>"
             "<h2>Key Takeaway</h2><p>Text one.</p></article></main>")
     assert parse(page, URL)["published"] == "2026-01-12"
+
+
+# Round 42: more changes a reader cannot see.
+
+@pytest.mark.parametrize("heading", ["You May <span>Also Like</span>", "<em>You May</em> Also Like",
+                                     "<span class='a'>You</span> <span class='b'>May Also Like</span>"])
+def test_a_label_set_partly_in_inline_runs(heading: str) -> None:
+    cards = "".join(_card(s, "1/2/2026") for s in ("a", "b"))
+    page = f"<h1>T</h1><p>Credibility: 4/5</p><h2>Key <span>Takeaway</span></h2><p>Text one.</p><h2>{heading}</h2>{cards}"
+    record = parse(page, URL)
+    assert [c["title"] for c in record["related"]] == ["Card a", "Card b"]
+    assert record["sections"] == [{"heading": "Key Takeaway", "text": "Text one."}]
+
+
+@pytest.mark.parametrize(("line", "ratings"), [
+    ("<ul><li>Credibility: 3 out of 5</li><li>Interest <span>level: High</span></li></ul>",
+     {"credibility": (3, 5, None), "interest": (None, None, "High")}),
+    ("<p>We rate its credibility 4 out of <span>5 and its interest 3 out of 5.</span></p>",
+     {"credibility": (4, 5, None), "interest": (3, 5, None)}),
+])
+def test_a_rating_line_going_on_in_a_run(line: str, ratings: dict) -> None:
+    found = parse(f"<h1>T</h1>{line}<h2>Key Takeaway</h2><p>x.</p>", URL)["ratings"]
+    assert {name: (r["value"], r["max"], r["label"]) for name, r in found.items()} == ratings
+
+
+def test_a_section_headed_by_an_aria_heading_ends_at_its_end() -> None:
+    page = ("<h1>T</h1><section><div role='heading' aria-level='2'>Key Takeaway</div><p>Text one.</p></section>"
+            "<div role='note'><p>Editor's note: updated.</p></div>")
+    assert parse(page, URL)["sections"] == [{"heading": "Key Takeaway", "text": "Text one."}]
+
+
+def test_a_cards_time_element_is_not_the_summarys_date_under_bold_line_headings() -> None:
+    page = ("<h1>T</h1><p>By Editorial Team | January 12, 2026</p><p><b>Key Takeaway</b></p><p>Text one.</p>"
+            "<p><b>You May Also Like</b></p><p><a href='/s/a'>Card a</a></p><p><time datetime='2026-12-31'>12/31/2026</time></p>"
+            "<p><a href='/s/b'>Card b</a></p><p>5/1/2026</p>")
+    assert parse(page, URL)["published"] == "2026-01-12"
+
+
+def test_a_date_whose_year_is_set_apart_is_no_rating() -> None:
+    page = ("<main><article><h1>T</h1><p>Credibility: 4 out of 5</p><p>Interest: High</p><h2>Key Takeaway</h2>"
+            "<p>x.</p><details><summary>More Details</summary><p>Journal: Neurology</p>"
+            "<p>Published: 3/3/<span>2025</span></p></details></article></main>")
+    record = parse(page, URL)
+    assert set(record["ratings"]) == {"credibility", "interest"} and record["source"]["published"] == "2025-03-03"
