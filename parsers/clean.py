@@ -41,6 +41,11 @@ def cap_markup(text: str) -> tuple[str, bool]:
     return text[:at], True
 
 
+# A character reference to a control character ("&#8;", "&#x1F;"): lxml puts the character in the tree,
+# and then refuses it in any text set later (a space after a <br>). No text holds one.
+_CONTROL_REF = re.compile(r"&#(?:0*(?:[0-8]|1[124-9]|2\d|3[01])(?!\d)|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F])(?![0-9a-fA-F]));?")
+
+
 def build_tree(text: str) -> etree._Element | None:
     """Parse page text into an lxml HTML tree; None when there is no document at all."""
     if not text or not text.strip():
@@ -49,6 +54,8 @@ def build_tree(text: str) -> etree._Element | None:
     # call because lxml parser objects must not be shared between threads.
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     text = _DOCUMENT_END.sub("", text)
+    if "&#" in text:
+        text = _CONTROL_REF.sub(" ", text)
     try:
         root = etree.fromstring(text, parser)
     except (etree.XMLSyntaxError, ValueError, TypeError):
