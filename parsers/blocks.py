@@ -353,6 +353,15 @@ def _text_div(el: etree._Element) -> bool:
     return el.tag == "div" and bool(text_of(el).strip()) and not any(d.tag in BLOCK_TAGS for d in el.iterdescendants())
 
 
+def _blank_line(br: etree._Element) -> bool:
+    """The second <br> of a blank line (nothing but space since the one before) outside a <p>, whose
+    own <br>s are whitespace (RECORD.md)."""
+    before = br.getprevious()
+    parent = br.getparent()
+    return (before is not None and before.tag == "br" and not (before.tail or "").strip()
+            and parent is not None and parent.tag != "p")
+
+
 def _image_text(heading: etree._Element) -> str:
     """A heading drawn as an image: its alt text (<h2><img alt="Key Takeaway"></h2>)."""
     return next((collapse(img.get("alt")) for img in heading.iter("img") if img.get("alt", "").strip()), "")
@@ -413,7 +422,10 @@ def linearize(
                 flow.flush()
                 flow.events.append(Event("heading", tab, _PANEL_RANK, el=el))
         if el.tag == "br":
-            flow.line_break(bold > 0, link > 0)
+            if _blank_line(el):
+                flow.flush()  # text<br><br>text outside a <p>: two paragraphs, as a reader sees them
+            else:
+                flow.line_break(bold > 0, link > 0)
             flow.add(tail, bold > 0, link > 0)
             continue
         if el.tag == "img" and (alt := collapse(el.get("alt"))) and label_kind(alt):

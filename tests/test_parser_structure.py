@@ -1917,3 +1917,10 @@ def test_a_date_whose_year_is_set_apart_is_no_rating() -> None:
             "<p>Published: 3/3/<span>2025</span></p></details></article></main>")
     record = parse(page, URL)
     assert set(record["ratings"]) == {"credibility", "interest"} and record["source"]["published"] == "2025-03-03"
+
+
+def test_a_blank_line_outside_a_paragraph_parts_paragraphs_and_inside_one_is_space() -> None:
+    page = ("<h1>T</h1><h2>Key Takeaway</h2><div>Coffee drinkers had a lower risk.<br><br>Caffeine explained it.</div>"
+            "<h2>What They Found</h2><p>One line.<br><br>Same paragraph.</p>")
+    assert [s["text"] for s in parse(page, URL)["sections"]] == [
+        "Coffee drinkers had a lower risk.\n\nCaffeine explained it.", "One line. Same paragraph."]
