@@ -73,6 +73,7 @@ class Archive:
         self.judgement = judgement
         self._lock = threading.RLock()
         self._adhoc_crawl: int | None = None
+        self._failed: dict[int, set[str]] = {}  # crawl id -> URLs whose failure its row counted
         self.db = open_writable(self.path, create)
         self.conn: sqlite3.Connection = self.db.conn
         try:
@@ -425,8 +426,10 @@ class Archive:
         with self.transaction() as conn:
             state = self._state(url)
             if state is None:
+                counted = self._failed_before(conn, crawl_id, url)
                 self._fetch_error(conn, crawl_id, url, http_status, why or f"HTTP {http_status}", at)
-                self._count(conn, crawl_id, "errors")
+                if self.count_each_fetch or not counted:
+                    self._count(conn, crawl_id, "errors")
                 return "error"
             conn.execute("UPDATE articles SET status = 'gone', gone_at = coalesce(gone_at, ?) WHERE id = ?",
                          (at, state["id"]))
@@ -483,13 +486,15 @@ class Archive:
         crawl_id = self._crawl(crawl_id)
         at = normalise(fetched_at)
         with self.transaction() as conn:
+            counted = self._failed_before(conn, crawl_id, url)
             self._fetch_error(conn, crawl_id, url, http_status, error, at)
             article_id = article_for_url(conn, url)
             if article_id is not None:
                 self._log(conn, crawl_id, self._url_id(conn, url, article_id, None)[0], at, http_status, None, "error")
                 if transient or _still_answers(http_status):
                     conn.execute("UPDATE articles SET last_crawl_id = ? WHERE id = ?", (crawl_id, article_id))
-            self._count(conn, crawl_id, "errors")
+            if self.count_each_fetch or not counted:
+                self._count(conn, crawl_id, "errors")
 
     # -- small writers --------------------------------------------------------------------------
 
@@ -530,6 +535,17 @@ class Archive:
                     "INSERT INTO crawls (started_at, finished_at, start_urls, status)"
                     " VALUES (?, ?, '[]', 'finished')", (at, at)).lastrowid)
         return self._adhoc_crawl
+
+    def _failed_before(self, conn: sqlite3.Connection, crawl_id: int, url: str) -> bool:
+        """The crawl's row counted a failure of this URL already (a resumed crawl asks again for what
+        it had not finished: the row counts each page once), and now it has."""
+        failed = self._failed.get(crawl_id)
+        if failed is None:  # (read once a crawl: a resumed crawl's earlier failures)
+            failed = self._failed[crawl_id] = {row[0] for row in conn.execute(
+                "SELECT url FROM fetch_errors WHERE crawl_id = ?", (crawl_id,))}
+        before = url in failed
+        failed.add(url)
+        return before
 
     @staticmethod
     def _fetch_error(conn: sqlite3.Connection, crawl_id: int | None, url: str,

@@ -20,7 +20,7 @@ from scrapy.utils.httpobj import urlparse_cached
 
 from archive import ArchiveError, CrawlRunning
 from archive.crawls import site_of
-from scraper.session import CrawlSession, gone_not_judged, incomplete_reason, session_for
+from scraper.session import PAGE_OUTCOMES, CrawlSession, gone_not_judged, incomplete_reason, session_for
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +111,9 @@ class CrawlRecorder:
             if crawl_id:
                 archive.resume_crawl(crawl_id)
                 logger.info("Resuming crawl %s", crawl_id)
+                if not given:  # (--max-pages counts the pages the interrupted run archived too)
+                    counts = archive.crawl_counts(crawl_id)
+                    self.session.archived = sum(counts.get(name, 0) for name in PAGE_OUTCOMES)
             else:
                 crawl_id = archive.start_crawl(self.session.start_urls)
         except ArchiveError as exc:  # disk full, read-only: the spider then starts no request

@@ -13,12 +13,11 @@ from archive import ArchiveError
 from scraper.canonical import canonical_above, canonical_url
 from scraper.fetched import http_date, soft_404
 from scraper.parse_pool import close_pool
-from scraper.session import CrawlSession, session_for
+from scraper.session import PAGE_OUTCOMES, CrawlSession, session_for
 
 logger = logging.getLogger(__name__)
 
 # Outcomes that count towards --max-pages: an archived summary page was visited.
-_PAGE_OUTCOMES = ("new", "changed", "unchanged", "held", "gone")
 
 
 class ArchivePipeline:
@@ -54,7 +53,7 @@ class ArchivePipeline:
             self._close("archive_error")
             outcome = "failed"
         self.crawler.stats.inc_value(f"archive/outcome/{outcome}")
-        if outcome in _PAGE_OUTCOMES:
+        if outcome in PAGE_OUTCOMES:
             self.session.archived += 1
             if self.session.limit_reached():
                 self._close("max_pages")

@@ -123,6 +123,10 @@ class CrawlSession:
         return bool(self.max_pages) and self.archived >= self.max_pages
 
 
+# What counts as a summary page archived (toward --max-pages): a page stored, a 304, a gone one.
+PAGE_OUTCOMES = ("new", "changed", "unchanged", "held", "gone")
+
+
 def incomplete_reason(limited: bool, transient_errors: int, pages_reached: int) -> str | None:
     """Why a finished crawl proves nothing about the articles it did not see, so none becomes gone:
     limits, pages that failed for now (an article may hide behind a listing that answered 503), or

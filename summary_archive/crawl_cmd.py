@@ -48,22 +48,63 @@ ARCHIVE_SETTING_KINDS: dict[str, object] = {
 }
 
 
+# ARCHIVE_ settings that take text (read with settings.get): with those above, every ARCHIVE_ name.
+ARCHIVE_TEXT_SETTINGS = frozenset({"ARCHIVE_DB", "ARCHIVE_PROFILE", "ARCHIVE_START_URLS", "ARCHIVE_SINCE",
+                                   "ARCHIVE_REDIS_URL", "ARCHIVE_WARC_DIR", "ARCHIVE_WARC_PREFIX", "ARCHIVE_CRAWL_NAME"})
+# Numbers that count or measure (requests at once, seconds, bytes, times): none is below 0, and the
+# first ones are at least 1 (0 requests at once is a crawl that never asks and never ends).
+_AT_LEAST_ONE = frozenset({"CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "CONCURRENT_ITEMS"})
+_NOT_NEGATIVE = ("CONCURRENT_", "TIMEOUT", "DELAY", "SIZE", "_TIMES", "_MAX", "_LIMIT", "WORKERS", "PAGES",
+                 "BACKOFF", "INTERVAL", "HEARTBEAT", "POLL", "WAIT", "BACKLOG", "_BYTES")
+_LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
 def _setting_problem(name: str, value: str) -> str | None:
-    """Why `value` cannot be the setting `name` (typed like its default in Scrapy's or our settings)."""
+    """Why `value` cannot be the setting `name` (typed like its default in Scrapy's or our settings,
+    in range for a count or a duration, a date, a profile or a log level that exists)."""
     from scrapy.settings import default_settings
 
     from scraper import settings as ours
 
     default = getattr(ours, name, getattr(default_settings, name, ARCHIVE_SETTING_KINDS.get(name)))
+    if name.startswith("ARCHIVE_") and default is None and name not in ARCHIVE_TEXT_SETTINGS:
+        return "no such setting (the ARCHIVE_ settings are listed in scraper/settings.py)"
     if isinstance(default, bool):
         return None if value.strip() in ("True", "False", "true", "false", "1", "0") else "not true or false"
-    kind = int if isinstance(default, int) else float if isinstance(default, float) else None
-    if kind is None:
-        return None
+    if isinstance(default, (int, float)):
+        return _number_problem(name, value, int if isinstance(default, int) else float)
+    return _text_problem(name, value)
+
+
+def _number_problem(name: str, value: str, kind: type) -> str | None:
     try:
-        kind(value)
+        number = kind(value)
     except ValueError:
         return f"not {'a whole number' if kind is int else 'a number'}"
+    if not math.isfinite(number):
+        return "not a finite number"
+    if name in _AT_LEAST_ONE and number < 1:
+        return "must be at least 1"
+    if name == "DOWNLOAD_TIMEOUT" and number <= 0:
+        return "must be more than 0 seconds"
+    if any(part in name for part in _NOT_NEGATIVE) and number < 0:
+        return "must not be negative"
+    return None
+
+
+def _text_problem(name: str, value: str) -> str | None:
+    if name == "ARCHIVE_SINCE":
+        try:
+            parse_since(value)
+        except ValueError:
+            return "wants a date like 2026-01-31"
+    elif name == "ARCHIVE_PROFILE" and value.strip():
+        try:
+            load_profile(value)
+        except ProfileError as exc:
+            return str(exc)
+    elif name == "LOG_LEVEL" and value.strip() not in _LOG_LEVELS:
+        return f"not one of {', '.join(_LOG_LEVELS)}"
     return None
 
 
@@ -114,6 +155,10 @@ def crawl(urls: tuple[str, ...], db: str, profile: str | None, delay: float | No
         except ValueError:
             raise UsageProblem(f"--since wants a date like 2026-01-31, got {since!r}") from None
     extra = _settings_pairs(set_)
+    for name, option in (("ARCHIVE_DB", db), ("ARCHIVE_PROFILE", profile), ("ARCHIVE_SINCE", since),
+                         ("ARCHIVE_MAX_PAGES", max_pages)):
+        if name in extra and option is not None:  # (--set would win silently: which did the user mean?)
+            raise UsageProblem(f"--set {name} and its option both given: give one")
     if log_file and not os.path.isdir(os.path.dirname(os.path.abspath(log_file))):
         raise UsageProblem(f"--log-file {log_file}: directory {os.path.dirname(os.path.abspath(log_file))} does not exist")
     if warc_dir:

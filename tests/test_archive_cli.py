@@ -190,6 +190,12 @@ def test_help_still_shows_the_usage(tmp_path):
     ("DOWNLOAD_DELAY=abc", "not a number"), ("CONCURRENT_REQUESTS=1.5", "not a whole number"),
     ("ARCHIVE_MAX_PAGES=abc", "not a whole number"), ("ARCHIVE_PARSE=yes", "not true or false"),
     ("ARCHIVE_RETRY_BACKOFF=soon", "not a number"),
+    # Crawler round 11: values of the right kind but no sense (a crawl that never asks and never ends,
+    # an assertion named as an unreachable start URL, tracebacks), and a misspelt name.
+    ("CONCURRENT_REQUESTS_PER_DOMAIN=0", "must be at least 1"), ("DOWNLOAD_TIMEOUT=-5", "more than 0 seconds"),
+    ("DOWNLOAD_DELAY=-1", "must not be negative"), ("DOWNLOAD_DELAY=nan", "not a finite number"),
+    ("ARCHIVE_SINCE=yesterday", "wants a date"), ("LOG_LEVEL=NOISY", "not one of CRITICAL"),
+    ("ARCHIVE_PROFILE=/nonexistent.toml", "profile not found"), ("ARCHIVE_MAXPAGES=5", "no such setting"),
 ])
 def test_a_set_value_of_the_wrong_kind_is_a_one_line_usage_error(tmp_path, setting, message):
     """It had been a traceback (or 'crawl failed: ValueError'), exit 1, once the crawler read it."""
@@ -221,3 +227,31 @@ def test_a_since_that_is_no_date_is_a_usage_error(tmp_path, since):
     result = CliRunner().invoke(cli, ["crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "a.db"), "--since", since])
     assert result.exit_code == 2 and "--since wants a date" in result.output
     assert not (tmp_path / "a.db").exists()
+
+
+def test_every_archive_setting_read_has_a_known_name():
+    """A misspelt ARCHIVE_ name is refused: each one the crawler reads must be known to --set."""
+    import re as regex
+
+    from scraper import settings as defaults
+    from summary_archive.crawl_cmd import ARCHIVE_SETTING_KINDS, ARCHIVE_TEXT_SETTINGS
+
+    read = {m for path in (Path(__file__).resolve().parents[1] / "scraper").rglob("*.py")
+            for m in regex.findall(r'"(ARCHIVE_[A-Z_]+)"', path.read_text())}
+    assert read and read <= set(ARCHIVE_SETTING_KINDS) | set(vars(defaults)) | ARCHIVE_TEXT_SETTINGS
+
+
+@pytest.mark.parametrize("setting", ["RETRY_PRIORITY_ADJUST=-3", "DEPTH_PRIORITY=-1", "LOG_LEVEL=INFO"])
+def test_a_set_value_that_makes_sense_passes(setting):
+    from summary_archive.crawl_cmd import _settings_pairs
+
+    name, value = setting.split("=")
+    assert _settings_pairs((setting,)) == {name: value}
+
+
+def test_a_setting_given_by_both_set_and_its_option_is_refused(tmp_path):
+    """--set ARCHIVE_DB=b.db had won over --db a.db silently (a.db created empty, the crawl in b.db)."""
+    result = CliRunner().invoke(cli, ["crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "a.db"),
+                                      "--set", f"ARCHIVE_DB={tmp_path / 'b.db'}"])
+    assert result.exit_code == 2 and "--set ARCHIVE_DB and its option both given" in result.output
+    assert not (tmp_path / "a.db").exists() and not (tmp_path / "b.db").exists()

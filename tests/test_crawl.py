@@ -213,6 +213,55 @@ def test_interrupted_crawl_resumes_without_duplicates(tmp_path: Path, signum: in
     assert not (jobdir / "requests.seen").exists() and not (jobdir / "archive_crawl.json").exists()
 
 
+def test_max_pages_holds_across_a_resume(tmp_path: Path) -> None:
+    """Crawler round 11: the limit counted only the resumed run's pages (limit 80, 97 stored)."""
+    site = Site(pages=100, seed=5)
+    db, jobdir = tmp_path / "archive.db", tmp_path / "job"
+    with SiteServer(site, epoch=1, delay=0.03) as server:
+        args = [str(BIN / "summary-archive"), "crawl", server.url, "--db", str(db), "--resume", str(jobdir),
+                "--max-pages", "40", "--delay", "0", "--concurrency", "2", "--quiet", "--set", "ARCHIVE_PARSE_WORKERS=1"]
+        proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while len(summary_requests(server.requests)) < 20 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)
+        assert 0 < len(articles(db)) < 40
+        again = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0, again.stderr
+    assert query(db, "SELECT status, new FROM crawls") == [("finished", 40)] and len(articles(db)) == 40
+
+
+def test_a_killed_crawl_resumed_counts_each_failure_once(tmp_path: Path) -> None:
+    """After SIGKILL the resumed crawl asks again for what was in flight: a page that failed before
+    fails again, and the crawl's row counts it once, as an uninterrupted crawl's does."""
+    site = Site(pages=60, seed=5)
+    whole, db, jobdir = tmp_path / "whole.db", tmp_path / "archive.db", tmp_path / "job"
+    with SiteServer(site, epoch=1, delay=0.03) as server:
+        assert crawl(server.url, "--db", str(whole), *FAST).returncode == 0
+        server.clear_log()
+        args = [str(BIN / "summary-archive"), "crawl", server.url, "--db", str(db), "--resume", str(jobdir), *FAST]
+        proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not (query_or_none(db, "SELECT errors FROM crawls WHERE errors > 2") or time.monotonic() > deadline):
+            time.sleep(0.05)
+        proc.kill()  # (SIGKILL: no goodbye; the next run finds the crawl's process gone)
+        proc.wait(10)
+        again = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0, again.stderr
+    counted = "SELECT fetched, new, errors FROM crawls"
+    assert query(db, counted) == query(whole, counted)
+    assert query(db, "SELECT count(DISTINCT url) FROM fetch_errors") == query(whole, "SELECT count(*) FROM fetch_errors")
+
+
+def query_or_none(db: Path, sql: str) -> list[tuple] | None:
+    """The rows, or None while the file or its tables are not there yet."""
+    try:
+        return query(db, sql)
+    except sqlite3.Error:
+        return None
+
+
 def ctrl_c_twice(proc: subprocess.Popen, started: Callable[[], bool]) -> str:
     """Once `started()` holds (or after a minute), two Ctrl-Cs 0.3 s apart: Scrapy's forced shutdown.
     Returns the crawler's stderr once it has exited."""
