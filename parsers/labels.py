@@ -266,19 +266,23 @@ def find_labels(body: etree._Element, labels: Labels, ads: list[etree._Element] 
     elements whose whole text is an ad slot's label are added to `ads` (read in the same walk)."""
     hits: list[LabelHit] = []
     for el in body.iter():
-        if not isinstance(el.tag, str):
+        tag = el.tag
+        if not isinstance(tag, str):
             continue
-        text = el.text if el.tag != "img" else el.get("alt")  # a label drawn as an image
-        if len(el) and not (text and text.strip()):
-            if el.tag in _RUN_TAGS:
+        text = el.text if tag != "img" else el.get("alt")  # a label drawn as an image
+        has_text = bool(text) and not text.isspace()
+        first = el[0].tag if len(el) else None
+        if first is not None and not has_text:
+            if tag in _RUN_TAGS:
                 text = _split_runs(el)
-            elif el.tag in _RUN_LINES and el[0].tag in _RUN_TAGS:
+                has_text = bool(text) and not text.isspace()
+            elif tag in _RUN_LINES and first in _RUN_TAGS:
                 hits.extend(_ratings_across_runs(el, labels))
-        own = collapse(text) if text and text.strip() and len(text) <= _MAX_LABEL_TEXT else ""
+        own = collapse(text) if has_text and len(text) <= _MAX_LABEL_TEXT else ""
         found = labels.match(own) if own else None
         if own and not found and _SEPARATOR_MARK.search(own):
             found = _match_text(own, labels)
-        if len(el) and el.tag not in _RUN_TAGS and el[0].tag in _INLINE_TAGS and (line := _line_text(el)) and line != own \
+        if first in _INLINE_TAGS and tag not in _RUN_TAGS and (line := _line_text(el)) and line != own \
                 and (alt := _match_text(line, labels)) and _line_says_more(own, found, line, alt, labels):
             text, own, found = line, line, alt  # a label set partly in runs: "You May <span>Also Like</span>"
         if own:
@@ -351,8 +355,7 @@ def _ratings_across_runs(el: etree._Element, labels: Labels) -> list[LabelHit]:
     joined = _split_runs(el)
     if not joined or len(joined) > _MAX_LABEL_TEXT:
         return []
-    text = collapse(joined)
-    found = labels.match(text) or ((late := labels.rating_after_separator(text)) and late[1])
+    found = _match_text(collapse(joined), labels)
     if not found or found[0] != "rating":
         return []
     pairs = labels.split_rest(found[1], found[2])
