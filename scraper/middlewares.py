@@ -87,9 +87,11 @@ class SeenRedirectMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         """Mark a redirect for good into a page already asked for: not to be followed, for the spider."""
-        location = response.headers.get(b"Location")
-        if response.status not in (301, 308) or not location or request.meta.get("dont_redirect") or request.dont_filter:
+        if response.status not in (301, 308) or request.meta.get("dont_redirect") or request.dont_filter:
             return response  # (an unfiltered request's next hop is unfiltered too: it is followed)
+        location = response.headers.get(b"Location")
+        if not location:
+            return response
         dupefilter = dupefilter_of(self.crawler)
         if dupefilter is None:
             return response
