@@ -265,10 +265,8 @@ def find_labels(body: etree._Element, labels: Labels, ads: list[etree._Element] 
     """Every element whose own text (or tail, for ratings) is a profile label, in document order; the
     elements whose whole text is an ad slot's label are added to `ads` (read in the same walk)."""
     hits: list[LabelHit] = []
-    for el in body.iter():
+    for el in body.iter(etree.Element):
         tag = el.tag
-        if not isinstance(tag, str):
-            continue
         text = el.text if tag != "img" else el.get("alt")  # a label drawn as an image
         has_text = bool(text) and not text.isspace()
         first = el[0].tag if len(el) else None
