@@ -128,4 +128,7 @@ def load_profile(path: str | Path | None) -> Profile:
         raise ProfileError(f"profile not found: {path}") from None
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ProfileError(f"cannot read profile {path}: {exc}") from None
-    return profile_from_dict(data)
+    try:
+        return profile_from_dict(data)
+    except ProfileError as exc:  # (a crawl's one-line error names the file to fix)
+        raise ProfileError(f"profile {path}: {exc}") from None

@@ -93,7 +93,8 @@ def test_a_rating_scale_of_zero_is_refused(tmp_path: Path) -> None:
     profile = tmp_path / "p.toml"
     profile.write_text("[labels]\nrating_scale = 0\n", encoding="utf-8")
     done = _run(str(PAGES / "listing.html"), "--url", "https://e.org/x", "--profile", str(profile))
-    assert done.returncode == 2 and done.stderr.decode().strip() == "Error: rating_scale must be greater than 0"
+    # (naming the file: a crawl's profile error had said what, not where)
+    assert done.returncode == 2 and done.stderr.decode().strip() == f"Error: profile {profile}: rating_scale must be greater than 0"
 
 
 def test_a_summary_in_another_language_read_without_its_profile_gets_a_hint() -> None:
