@@ -62,13 +62,17 @@ class RedirectLoopMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         """Raise RedirectLoop when the Location points back into the chain."""
-        location = response.headers.get(b"Location")
-        if response.status in (301, 302, 303, 307, 308) and location:
-            target = safe_url_string(response.urljoin(location.decode("latin-1").strip()))
+        if response.status in (301, 302, 303, 307, 308) and (target := _location(response)):
             chain = [*request.meta.get("redirect_urls", []), request.url]
             if target in chain:
                 raise RedirectLoop(f"redirect loop: {' -> '.join([*chain, target])}")
         return response
+
+
+def _location(response: Response) -> str | None:
+    """Where a redirect sends the client, as an absolute URL (as RedirectMiddleware reads it)."""
+    location = response.headers.get(b"Location")
+    return safe_url_string(response.urljoin(location.decode("latin-1").strip())) if location else None
 
 
 class SeenRedirectMiddleware:
@@ -89,13 +93,11 @@ class SeenRedirectMiddleware:
         """Mark a redirect for good into a page already asked for: not to be followed, for the spider."""
         if response.status not in (301, 308) or request.meta.get("dont_redirect") or request.dont_filter:
             return response  # (an unfiltered request's next hop is unfiltered too: it is followed)
-        location = response.headers.get(b"Location")
-        if not location:
-            return response
+        location = _location(response)
         dupefilter = dupefilter_of(self.crawler)
-        if dupefilter is None:
+        if not location or dupefilter is None:
             return response
-        target = request.replace(url=safe_url_string(response.urljoin(location.decode("latin-1").strip())))
+        target = request.replace(url=location)
         fingerprint = self.crawler.request_fingerprinter.fingerprint
         if fingerprint(target) != fingerprint(request) and dupefilter.has_seen(target):
             request.meta["dont_redirect"] = True

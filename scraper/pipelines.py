@@ -17,8 +17,6 @@ from scraper.session import PAGE_OUTCOMES, CrawlSession, session_for
 
 logger = logging.getLogger(__name__)
 
-# Outcomes that count towards --max-pages: an archived summary page was visited.
-
 
 class ArchivePipeline:
     """Turns the spider's items into archive writes."""
