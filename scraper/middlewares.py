@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_to_future
@@ -18,6 +18,7 @@ from w3lib.url import safe_url_string
 from scraper.canonical import canonical_url, dupefilter_of
 from scraper.fetched import http_date
 from scraper.session import CrawlSession, session_for
+from scraper.truncated import truncated_coding
 
 logger = logging.getLogger(__name__)
 
@@ -144,8 +145,12 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return result
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
-        """A retry request for a retryable status, after the backoff pause (or the Retry-After a 429 or
-        503 names, up to ARCHIVE_RETRY_AFTER_MAX seconds)."""
+        """A retry request for a retryable status or a body cut short, after the backoff pause (or the
+        Retry-After a 429 or 503 names, up to ARCHIVE_RETRY_AFTER_MAX seconds)."""
+        if (cut := truncated_coding(response)) and not request.meta.get("dont_retry"):
+            result = get_retry_request(request, spider=self.crawler.spider, reason=cut,
+                                       max_retry_times=request.meta.get("max_retry_times", self.max_retry_times))
+            return await self._wait(result) or response  # (retries used up: the spider records the error)
         result = super().process_response(request, response)
         return await self._wait(result, retry_after(response))  # type: ignore[return-value]
 

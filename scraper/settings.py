@@ -89,6 +89,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.RedirectLoopMiddleware": 650,
     "scraper.middlewares.SeenRedirectMiddleware": 640,
     "scraper.middlewares.ConditionalRequestMiddleware": 570,
+    # Sees each response before HttpCompressionMiddleware (590) decompresses it: a cut stream is flagged.
+    "scraper.truncated.TruncatedCodingMiddleware": 595,
     # Inactive unless ARCHIVE_WARC_DIR is set.
     "scraper.warc.WarcWriterMiddleware": 950,
 }

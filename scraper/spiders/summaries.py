@@ -34,6 +34,7 @@ from scraper.middlewares import OffsiteRequest
 from scraper.parse_pool import pool_for
 from scraper.session import incomplete_reason, session_for, start_urls_of
 from scraper.text_sitemap import TextSitemap, text_sitemap
+from scraper.truncated import coding_ends, truncated_coding
 
 # Profile option -> Scrapy setting it sets (at "spider" priority: above settings.py, below -s).
 _PROFILE_SETTINGS = {
@@ -259,6 +260,10 @@ class SummariesSpider(Spider):
             # redirect_from): a move, as RedirectMiddleware would have followed it.
             for each in self._redirected(response, item, target, permanent=True):
                 yield each
+        elif status == 206:  # (never asked for: the crawler sends no Range)
+            yield {**item, "kind": "error", "error": "HTTP 206: a part of the page, not archived", "transient": True}
+        elif cut := truncated_coding(response):
+            yield {**item, "kind": "error", "error": cut, "transient": True}
         elif not 200 <= status < 300:
             yield {**item, "kind": "error", "error": f"HTTP {status}", "transient": transient_status(status)}
         elif not is_html(response) and self._read_sitemap(response) is not None:
@@ -338,6 +343,11 @@ class SummariesSpider(Spider):
                 yield {"kind": "error", "url": response.url, "status": response.status, "fetched_at": utc_now(),
                        "error": f"sitemap: HTTP {response.status}", "transient": transient_status(response.status)}
             return
+        if cut := truncated_coding(response) or self._cut_gzip_file(response):
+            # Read as far as it goes, it would make a complete crawl call the pages after the cut gone.
+            yield {"kind": "error", "url": response.url, "status": response.status, "fetched_at": utc_now(),
+                   "error": f"sitemap: {cut}", "transient": True}
+            return
         sitemap = self._read_sitemap(response)
         if sitemap is None:
             if not optional:
@@ -358,6 +368,12 @@ class SummariesSpider(Spider):
                 continue
             if session.first_link(canonical_url(loc, session.profile.tracking_params)):
                 yield self._page(loc)
+
+    def _cut_gzip_file(self, response: Response) -> str | None:
+        """What is wrong with a gzipped sitemap file (sitemap.xml.gz) that stops before its end, else None."""
+        if gzip_magic_number(response) and not coding_ends(response.body, "gzip", self._sitemap_maxsize()):
+            return "gzip file cut short (its stream ends early)"
+        return None
 
     def _read_sitemap(self, response: Response) -> Sitemap | TextSitemap | None:
         """The response's sitemap (XML urlset or index, or a text sitemap; gzipped or not), or None."""
