@@ -9,7 +9,7 @@ from typing import Any
 from lxml import etree
 
 from parsers.blocks import Event, linearize
-from parsers.dates import byline_date, find_date_text, only_a_date, revised_before, to_iso_date
+from parsers.dates import byline_date, find_date_text, introduces_a_date, only_a_date, revised_before, to_iso_date
 from parsers.headings import BLOCK_TAGS, heading_rank, is_hidden
 from parsers.text import collapse, looks_truncated, text_of
 
@@ -88,7 +88,7 @@ def _date_of_run(run: str) -> tuple[str | None, str, str | None]:
     rest = collapse(lead + trail).strip(_SEPARATORS)
     if not rest.strip("()[],") or (find_date_text(rest) and len(rest.split()) <= _DATES_LINE_WORDS):
         return date_text, "", None  # the dates were all the run said: "(2/10/2026)", "Updated ... · Published ..."
-    if not lead.strip(_SEPARATORS + "(["):  # "(12/31/2026) – Excerpt"
+    if not lead.strip(_SEPARATORS + "([") or introduces_a_date(lead):  # "(12/31/2026) – Excerpt", "Posted 12/31/2026 Excerpt"
         return date_text, collapse(trail.lstrip(")]")).strip(_SEPARATORS).lstrip(":,").strip(_SEPARATORS), None
     if not trail.strip(_SEPARATORS + ")]"):  # "Excerpt · 12/31/2026"
         return date_text, collapse(lead.rstrip().rstrip("([")).strip(_SEPARATORS).rstrip(":,").strip(_SEPARATORS), None

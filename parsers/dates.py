@@ -163,6 +163,15 @@ def revised_before(text: str) -> bool:
 _WEEKDAY = re.compile(r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?", re.I)
 
 
+_DATE_INTRO = re.compile(r"\b(?:posted|published|dated?)(?:\s+on)?\b", re.I)  # (not "On": "On May 2, 2025, a trial ...")
+
+
+def introduces_a_date(text: str) -> bool:
+    """The words before a date say nothing but that it is one: a weekday, "Posted", "Published on",
+    "Date:" ("Thursday, " in "Thursday, December 18, 2025")."""
+    return bool(text.strip()) and not _DATE_INTRO.sub("", _WEEKDAY.sub("", text)).strip(" ,.:;|\u00b7-\u2013\u2014([")
+
+
 def only_a_date(text: str) -> bool:
     """The text is a date and nothing else ("Tuesday, February 3, 2026", "3/2/2026")."""
     found = find_date_text(text)

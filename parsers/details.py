@@ -380,3 +380,56 @@ def boilerplate_journal(events: list[Event], label_kind: Callable[[str], str | N
     found = next((m for ev in events[after + 1:] if boilerplate_block(ev, pattern) and (m := pattern.search(ev.text))), None)
     return collapse(found.group("journal")) or None if found else None
 
+
+
+_STUDY_KEYS = (KEY_JOURNAL, KEY_DOI)
+_FIELD_ROW = re.compile(r"^\s*([^\W\d][^:\uff1a]{0,40}?)\s*[:\uff1a]\s*\S")
+
+
+def _names_the_study(key: str) -> bool:
+    """A field name that only a study's details give: its journal or DOI (a date or a link alone could be anything)."""
+    return any(k.search(key) for k in _STUDY_KEYS)
+
+
+def _field_rows(lines: list[str]) -> int:
+    """How many lines are a study field and its value ("Journal: X", "DOI: 10..."), or a field's name with
+    its value on the next line ("Journal", "The Lancet"); 0 unless one names the study."""
+    keys = [m.group(1) for line in lines if (m := _FIELD_ROW.match(line)) and len(m.group(1).split()) <= MAX_KEY_WORDS
+            and is_key(m.group(1))]
+    names = [line for line in lines if names_only_a_field(line)]
+    if any(_names_the_study(k) for k in keys):
+        return len(keys)
+    return 2 * len(names) if any(_names_the_study(name) for name in names) else 0
+
+
+_CITATION_LINES = 3
+
+
+def _study_lines(lines: list[str]) -> bool:
+    """Lines that are the study's details: field rows for the most part, or a short citation with its DOI."""
+    return _field_rows(lines) >= (len(lines) + 1) // 2 or (
+        len(lines) <= _CITATION_LINES and any(_DOI.search(line) for line in lines))
+
+
+def unnamed_details(events: list[Event], label_kind: Callable[[str], str | None], title: str | None) -> str | None:
+    """The heading of a study-details block under a name the profile does not know ("About the Study"):
+    a heading whose lines are study fields ("Journal: X" rows), or one followed straight away by field
+    names set as headings (a <dl>'s <dt>s: Journal, Published, DOI), one of them the journal or DOI."""
+    headings = [i for i, ev in enumerate(events) if ev.kind == "heading"] + [len(events)]
+    for at, end in zip(headings, headings[1:]):
+        heading = events[at].text
+        if label_kind(heading) is not None or heading == title:
+            continue
+        lines = [line for ev in events[at + 1:end] if ev.kind == "block" for line in (ev.lines or (ev.text,))]
+        if lines and _study_lines(lines):
+            return heading  # (also when the heading reads like a field's name: "Study information")
+        if not lines and not names_only_a_field(heading):  # field names as headings of their own, right under it
+            names = []
+            for ev in events[end:]:
+                if ev.kind == "heading":
+                    if not names_only_a_field(ev.text):
+                        break
+                    names.append(ev.text)
+            if len(names) >= 2 and any(_names_the_study(name) for name in names):
+                return heading
+    return None

@@ -11,7 +11,7 @@ from lxml import etree
 from parsers.ads import AD_LABEL
 from parsers.headings import BLOCK_TAGS, heads_a_panel, wraps_page
 from parsers.profile import Profile
-from parsers.text import collapse, norm_label, text_of
+from parsers.text import collapse, loose_label, norm_label, text_of
 
 KINDS = ("section", "rating", "related", "details", "boilerplate")
 _RUN_TAGS = frozenset({"b", "strong", "span", "font", "em", "i", "u"})  # formatting runs inside a line
@@ -45,6 +45,7 @@ class Labels:
     def __init__(self, profile: Profile) -> None:
         """Index the profile's labels by their normalised text."""
         self.kinds: dict[str, tuple[str, str]] = {}
+        self._loose: dict[str, tuple[str, str]] = {}
         for kind, names in (
             ("section", profile.sections),
             ("rating", profile.ratings),
@@ -54,6 +55,8 @@ class Labels:
         ):
             for name in names:
                 self.kinds.setdefault(norm_label(name), (kind, name))
+                if kind != "rating":  # (a rating name is one word, read by match(): "Interests" names none)
+                    self._loose.setdefault(loose_label(name), (kind, name))
         self.ratings = tuple(profile.ratings)
         self._rating_starts = tuple(collapse(n).casefold() for n in self.ratings if n.strip())
         self._max_len = 2 * max((len(k) for k in self.kinds), default=0) + 4  # a label and its translation
@@ -70,6 +73,11 @@ class Labels:
         self._rating_inside = re.compile(
             rf"(?<!\w)({alternatives}){_WORD_END}(?:\s+(?:{_FILLERS}){_WORD_END})?"
             rf"(?:\s*[:\u2013\u2014\uff1a]\s*|\s+(?={_VALUE_FIRST.pattern[1:]}))", re.I
+        ) if alternatives else None
+        # The value written first, the name after it: "4/5 Credibility", "★★★★☆ Credibility score".
+        self._value_then_rating = re.compile(
+            rf"^\s*(?P<value>{_VALUE_FIRST.pattern[1:]})\s*[:\-\u2013\u2014|]?\s*(?P<name>{alternatives}){_WORD_END}"
+            rf"(?:\s+(?:{_FILLERS}){_WORD_END})?\s*[.:]?\s*$", re.I
         ) if alternatives else None
         # Pages repeat their short texts (navigation, labels, boilerplate): each is judged once.
         self._kinds_seen: dict[str, str | None] = {}
@@ -149,16 +157,21 @@ class Labels:
     def _lookup(self, text: str) -> tuple[str, str] | None:
         """(kind, label) of a label text, also written with its translation ("More Details / Plus de détails"),
         decorated ("📄 More Details", "5. More Details") or with a subtitle ("More Details — the study")."""
-        hit = self.kinds.get(norm_label(text))
+        hit = self._known(text)
         if hit is None and ("/" in text or "|" in text) and (m := _TRANSLATED.match(text)):
             # Not a rating: "Interest | High" is a label and its value.
-            hit = translated if (translated := self.kinds.get(norm_label(m.group(1)))) and translated[0] != "rating" else None
+            hit = translated if (translated := self._known(m.group(1))) and translated[0] != "rating" else None
         if hit is None and (lead := _DECORATION.match(text)):
             hit = self._lookup(text[lead.end():])
         if hit is None and len(text) <= _SUBTITLED_MAX and (m := _SUBTITLED.match(text)):
             # Not a rating either: "Credibility - 4/5" is a rating and its value (read by match()).
-            hit = head if (head := self.kinds.get(norm_label(m.group(1)))) and head[0] != "rating" else None
+            hit = head if (head := self._known(m.group(1))) and head[0] != "rating" else None
         return hit
+
+    def _known(self, text: str) -> tuple[str, str] | None:
+        """(kind, label) of a label as the profile writes it, or retyped (loose_label)."""
+        key = norm_label(text)
+        return self.kinds.get(key) or (self._loose.get(loose_label(key)) if self._loose else None)
 
     def _match(self, text: str) -> tuple[str, str, str] | None:
         if (named := _FIRST_PERSON_OF.match(text)) and (found := self._match(f"{named['name']} {named['value']}")):
@@ -180,9 +193,14 @@ class Labels:
             rest = collapse(m.group(3))
             own = rest[: n.start()] if self._rating_inside and (n := self._rating_inside.search(rest)) else rest
             if (rest or m.group(2)) and (len(own.split()) <= 6 or _VALUE_FIRST.match(own)):
-                name = next((r for r in self.ratings if r.casefold() == collapse(m.group(1)).casefold()), m.group(1))
-                return "rating", name, rest
+                return "rating", self._rating_name(m.group(1)), rest
+        if self._value_then_rating and (m := self._value_then_rating.match(text)):
+            return "rating", self._rating_name(m["name"]), collapse(m["value"])
         return None
+
+    def _rating_name(self, written: str) -> str:
+        """The profile's rating name a page writes (in any case)."""
+        return next((r for r in self.ratings if r.casefold() == collapse(written).casefold()), written)
 
 
 _FIRST_PERSON = re.compile(r"^\s*(?:we\s+(?:rate|rated|give|gave|score|scored)\s+(?:(?:this|the)\s+"

@@ -29,7 +29,8 @@ class Profile:
     ratings: tuple[str, ...] = ("Credibility", "Interest")
     related: tuple[str, ...] = ("You May Also Like", "You Might Also Like", "Related Articles", "Related Summaries",
                                 "Related Posts", "Related", "More like this", "Read Next", "Keep Reading",
-                                "More Summaries", "You Might Also Enjoy")
+                                "More Summaries", "You Might Also Enjoy", "Recommended for You", "Recommended Reading",
+                                "More to Read", "More to Explore", "Also Read")
     details: tuple[str, ...] = ("More Details", "Original Study", "Study Details")
     boilerplate: tuple[str, ...] = ("Understanding MS Research",)
     # Regex with a (?P<journal>...) group: the journal the boilerplate names, a fallback for source.journal.

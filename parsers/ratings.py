@@ -65,12 +65,33 @@ def _rating(value: Any, max_: Any, label: str | None, raw: str) -> Rating:
 
 
 def _strong(text: str) -> Rating | None:
-    """'4 out of 5', '4/5', '4 of 5 stars' in the text; raw ends where that phrase ends."""
+    """'4 out of 5', '4/5', '4 of 5 stars' in the text, or 'Four out of five' opening it; raw ends where
+    that phrase ends (with the bracket it opened: '(4/5)')."""
     for m in _OF.finditer(text):
         value, top = _num(m.group(1)), _num(m.group(3))
         if 0 < top <= _MAX_SCALE and value <= top:
-            return _rating(value, top, None, collapse(text[: m.end()]))
+            return _rating(value, top, None, _raw_to(text, m.end()))
+    if (m := _WORDED_OF.match(text)) and (value := _NUMBER_WORDS[m[1].casefold()]) <= (top := _NUMBER_WORDS[m[2].casefold()]):
+        return _rating(value, top, None, _raw_to(text, m.end()))
     return None
+
+
+_NUMBER_WORDS = {word: n for n, word in enumerate(
+    ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"))}
+_NUMBER_WORD = "|".join(_NUMBER_WORDS)
+# A value in words opening the value's text ("Four out of five", "three of five stars"); prose that
+# only mentions numbers ("one of two groups") does not open a rating's value.
+_WORDED_OF = re.compile(rf"^[\s(\[]*({_NUMBER_WORD})\s+(?:{_UNIT_WORDS}\s+)?(?:out\s+of|of)\s+({_NUMBER_WORD})\b"
+                        rf"(?:\s*{_UNIT_WORDS})?", re.I)
+
+
+def _raw_to(text: str, end: int) -> str:
+    """The text up to `end`, and the bracket closing one it opened ("(4/5)", not "(4/5")."""
+    raw = text[:end]
+    for opening, closing in ("()", "[]"):
+        if raw.count(opening) > raw.count(closing) and text[end:].lstrip().startswith(closing):
+            raw = text[: text.index(closing, end) + 1]
+    return collapse(raw)
 
 
 def _percent(text: str, whole: bool = False) -> Rating | None:

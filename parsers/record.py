@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any, TypedDict
 from urllib.parse import urldefrag
 
@@ -14,7 +15,8 @@ from parsers.blocks import Event, linearize, panel_markers
 from parsers.clean import MAX_TAGS, body_of, build_tree, cap_markup, drop_elements, strip_junk
 from parsers.dates import byline_date, date_order, find_date_text, only_a_date, page_day_first, revised_before, to_iso_date
 from parsers.decode import decode_body
-from parsers.details import aside_journal, boilerplate_journal, citation_date, clean_doi, details_range, empty_source, host_of, read_details
+from parsers.details import (aside_journal, boilerplate_journal, citation_date, clean_doi, details_range, empty_source, host_of,
+                             read_details, unnamed_details)
 from parsers.headings import BLOCK_TAGS, H_TAGS, is_hidden, is_zone
 from parsers.labels import Labels, LabelHit, find_labels
 from parsers.links import links_in
@@ -29,7 +31,7 @@ from parsers.title import find_title
 from parsers.urls import absolute
 
 # Bumped whenever the same page gives a different record: `reparse` and crawls know what to redo.
-PARSER_VERSION = "11"
+PARSER_VERSION = "12"
 
 
 class Rating(TypedDict):
@@ -497,6 +499,11 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
             related, skip = [card for _, card in cards], skip | {heading} | {root for root, _ in cards}
             events = linearize(container, labels.kind, skip | _rating_labels(hits), panels)
             sections, empty_known = extract_sections(events, title, labels.kind, boiler)
+    if not any(h.kind == "details" for h in hits) and any(h.kind in ("section", "rating") for h in hits) and (
+            (named := unnamed_details(events, labels.kind, title)) and named not in profile.details):
+        # A summary's study details under a name the profile does not know: the page again, knowing it
+        # (a page with none of the profile's labels is left as it reads: the crawl hints at a profile).
+        return _read_page(root, meta, text, cut, url, fetched, replace(profile, details=(*profile.details, named)))
     ratings, unread = extract_ratings(body, _inside_first(hits, container, body), profile.rating_scale, skip)
     source, has_details, details_scope, unread_date = _details(hits, events, labels, order, index, base, page_host)
     names_study = bool(source["journal"] or source["doi"] or source["published"])  # (before the boilerplate's journal)

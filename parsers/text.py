@@ -38,6 +38,20 @@ def norm_label(text: str | None) -> str:
     return collapse(text).rstrip(_LABEL_END).casefold()
 
 
+# A label's trivial variants, as people retype a site's labels: "&" or "+" for "and", a contraction's
+# ending ("What They've Found"), punctuation inside ("Who Should Care, and Why?"), plural endings.
+_AND_SIGN = re.compile(r"\s*[&+]\s*")
+_CONTRACTION_END = re.compile(r"['\u2019](?:ve|re|ll|d|s)\b")
+_NOT_WORD = re.compile(r"[^\w\s]+")
+
+
+def loose_label(text: str | None) -> str:
+    """norm_label() without a label's trivial variants (see above): "Key Takeaways", "Who Should Care
+    & Why" and "Who Should Care, and Why?" compare equal to the labels they retype."""
+    words = _NOT_WORD.sub(" ", _CONTRACTION_END.sub("", _AND_SIGN.sub(" and ", norm_label(text)))).split()
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
+
+
 def strip_label_punct(text: str) -> str:
     """A heading as the page spells it, minus the colon that separates it from its text."""
     return _TRAILING_PUNCT.sub("", text).strip()

@@ -1661,9 +1661,11 @@ def test_a_byline_box_of_field_rows_is_no_section_and_gives_the_date() -> None:
 
 
 def test_a_published_row_past_the_summary_parts_is_not_dropped_as_a_byline() -> None:
-    # (a study's fields under a heading no label names: the date is kept, if only as section text)
+    # (a study's fields under a heading no label names: read as the study's details since round 43)
     page = SUMMARY + "<h2>About the Study</h2><h3>Journal</h3><p>Neurology</p><h3>Published</h3><p>3/3/2025</p>"
-    assert {"heading": "Published", "text": "3/3/2025"} in parse(page, URL)["sections"]
+    record = parse(page, URL)
+    assert (record["source"]["journal"], record["source"]["published"]) == ("Neurology", "2025-03-03")
+    assert record["published"] is None
 
 
 # -- round 37: the text a reader sees ----------------------------------------------------------------
@@ -1924,3 +1926,91 @@ def test_a_blank_line_outside_a_paragraph_parts_paragraphs_and_inside_one_is_spa
             "<h2>What They Found</h2><p>One line.<br><br>Same paragraph.</p>")
     assert [s["text"] for s in parse(page, URL)["sections"]] == [
         "Coffee drinkers had a lower risk.\n\nCaffeine explained it.", "One line. Same paragraph."]
+
+
+# Round 43: the same page, its labels, dates and ratings typed a little differently.
+
+_FIELD_LABEL_PAGE = ("<title>Bladder Training</title><div class='headline'><b>Bladder Training</b></div><p>Credibility: 4/5</p>"
+                     "<div class='field__label'>{0}</div><div class='para'>Text one.</div>"
+                     "<div class='field__label'>What They Found</div><div class='para'>Text two.</div>"
+                     "<div class='field__label'>{1}</div><div class='para'>Text three.</div>")
+
+
+@pytest.mark.parametrize(("first", "third"), [
+    ("Key Takeaways", "Who Should Care and Why"),
+    ("Key Takeaway", "Who Should Care &amp; Why"),
+    ("Key Takeaway", "Who Should Care, and Why?"),
+    ("KEY TAKEAWAY", "Who Should Care + Why"),
+])
+def test_labels_retyped_are_labels_where_only_labels_mark_the_sections(first: str, third: str) -> None:
+    record = parse(_FIELD_LABEL_PAGE.format(first, third), URL)
+    assert [s["text"] for s in record["sections"]] == ["Text one.", "Text two.", "Text three."]
+    assert record["title"] == "Bladder Training"
+
+
+def test_a_word_that_only_looks_like_a_retyped_label_is_none() -> None:
+    # "Interests" names no rating (rating names are matched as written), nor is "Key Take" a section.
+    record = parse(_FIELD_LABEL_PAGE.format("Key Take", "Interests"), URL)
+    assert "interest" not in record["ratings"] and "Key Take" not in [s["heading"] for s in record["sections"]]
+
+
+@pytest.mark.parametrize("written", ["Thursday, December 18, 2025", "Posted 12/18/2025", "Published on Dec 18, 2025",
+                                     "Date: 12/18/2025"])
+def test_a_card_date_after_a_weekday_or_a_word_that_introduces_it(written: str) -> None:
+    cards = (f"<div><a href='/s/a'><span>Card a</span></a><span>{written}</span><span>People with MS kept working "
+             "longer than those who di</span></div>" + _card("b", "1/5/2026"))
+    record = parse(f"{SUMMARY}<h2>You May Also Like</h2>{cards}", URL)
+    assert (record["related"][0]["date"], record["related"][0]["excerpt"]) == (
+        "2025-12-18", "People with MS kept working longer than those who di")
+
+
+def test_prose_opening_with_on_and_a_date_stays_the_excerpt() -> None:
+    cards = ("<div><a href='/s/a'>Card a</a><p>On December 18, 2025, researchers in Oslo reported that people "
+             "with MS kept working longer.</p></div>" + _card("b", "1/5/2026"))
+    card = parse(f"{SUMMARY}<h2>You May Also Like</h2>{cards}", URL)["related"][0]
+    assert card["excerpt"].startswith("On December 18, 2025, researchers")
+
+
+@pytest.mark.parametrize(("line", "rating"), [
+    ("Credibility: Four out of five", (4, 5, None, "Four out of five")),
+    ("Credibility: three of five stars", (3, 5, None, "three of five stars")),
+    ("Credibility: (4/5)", (4, 5, None, "(4/5)")),
+    ("4/5 Credibility", (4, 5, None, "4/5")),
+    ("4 out of 5 Credibility score", (4, 5, None, "4 out of 5")),
+    ("Credibility: one of the two trials was small", None),
+])
+def test_ratings_written_in_words_in_brackets_or_before_their_name(line: str, rating: tuple | None) -> None:
+    found = parse(f"<h1>T</h1><ul><li>{line}</li><li>Interest: High</li></ul><h2>Key Takeaway</h2><p>x.</p>",
+                  URL)["ratings"].get("credibility")
+    got = (found["value"], found["max"], found["label"], found["raw"]) if found else None
+    assert got == rating if rating else got is None or got[0] is None
+
+
+_STUDY_UNDER = ("<h1>T</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Text one.</p><h2>What They Found</h2>"
+                "<p>Text two.</p><h2>{0}</h2>{1}")
+
+
+@pytest.mark.parametrize(("heading", "block"), [
+    ("About the Study", "<dl><dt>Journal</dt><dd>Neurology</dd><dt>Published</dt><dd>October 15, 2025</dd>"
+                        "<dt>DOI</dt><dd>10.1212/WNL.0000000000214455</dd></dl>"),
+    ("About the Study", "<p>Journal: Neurology</p><p>Published: October 15, 2025</p><p>DOI: 10.1212/WNL.0000000000214455</p>"),
+    ("Study information", "<p>Journal: Neurology<br>Published: October 15, 2025<br>DOI: 10.1212/WNL.0000000000214455</p>"),
+    ("Original Research", "<p>Journal</p><p>Neurology</p><p>DOI</p><p>10.1212/WNL.0000000000214455</p>"),
+])
+def test_study_details_under_a_name_the_profile_does_not_know(heading: str, block: str) -> None:
+    record = parse(_STUDY_UNDER.format(heading, block), URL)
+    assert [s["heading"] for s in record["sections"]] == ["Key Takeaway", "What They Found"]
+    assert (record["source"]["journal"], record["source"]["doi"]) == ("Neurology", "10.1212/WNL.0000000000214455")
+
+
+def test_a_section_of_facts_that_names_no_journal_or_doi_stays_a_section() -> None:
+    block = "<p>Study design: a randomised trial.</p><p>Participants: 40 adults.</p><p>Duration: one day.</p>"
+    record = parse(_STUDY_UNDER.format("How the Study Worked", block), URL)
+    assert record["sections"][-1]["heading"] == "How the Study Worked"
+
+
+@pytest.mark.parametrize("heading", ["Recommended for You", "More to Read", "You May Also Like\u2026", "Recommended reading:"])
+def test_more_names_sites_give_their_related_block(heading: str) -> None:
+    cards = "".join(_card(s, "1/2/2026") for s in ("a", "b"))
+    record = parse(f"{SUMMARY}<aside><h2>{heading}</h2>{cards}</aside>", URL)
+    assert [c["title"] for c in record["related"]] == ["Card a", "Card b"]
