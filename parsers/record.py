@@ -214,7 +214,10 @@ def _details(
         events = linearize(node, labels.kind) if node is not hit.el else []
         if sum(e.kind != "boundary" for e in events) > 1:
             events = details_range(events, labels.kind) or events
-            scope = set(node.iter())
+            # From the label on: a box holding the summary too (every heading unknown, so nothing stopped
+            # the climb) holds its footnotes' DOI links before it.
+            start = index.get(hit.el, 0)
+            scope = {el for el in node.iter() if index.get(el, start) >= start}
         else:
             # The label stands alone (flat or table layout): read on in reading order.
             events = details_range(main_events, labels.kind)

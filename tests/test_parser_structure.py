@@ -2014,3 +2014,13 @@ def test_more_names_sites_give_their_related_block(heading: str) -> None:
     cards = "".join(_card(s, "1/2/2026") for s in ("a", "b"))
     record = parse(f"{SUMMARY}<aside><h2>{heading}</h2>{cards}</aside>", URL)
     assert [c["title"] for c in record["related"]] == ["Card a", "Card b"]
+
+
+def test_a_footnotes_doi_before_the_details_label_is_not_the_studys_link() -> None:
+    # Every section heading unknown: nothing stops the details block's climb to the box holding the summary.
+    page = ("<h1>T</h1><p>Credibility: 4/5</p><div class='post'><h2>The Bottom Line</h2><p>Text one.<sup>"
+            "<a href='#fn1'>1</a></sup></p><ol class='footnotes'><li id='fn1'>See <a href='https://doi.org/10.1177/0333'>"
+            "https://doi.org/10.1177/0333</a>.</li></ol><h2>More Details</h2><ul><li>Journal: Neurology</li>"
+            "<li>DOI: <a href='https://doi.org/10.1002/ana.27140'>10.1002/ana.27140</a></li></ul></div>")
+    source = parse(page, URL)["source"]
+    assert (source["url"], source["doi"]) == ("https://doi.org/10.1002/ana.27140", "10.1002/ana.27140")
