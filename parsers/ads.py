@@ -44,10 +44,12 @@ def _has_content(el: etree._Element) -> bool:
 
 
 def _small_box(box: etree._Element) -> bool:
-    """Short enough for an ad, holding no heading but its label (a section's box holds one)."""
+    """Short enough for an ad, holding no heading but its label or its linked headline (a section's box holds one)."""
     size = 0
     for part in box.itertext():
         size += len(part.strip())
         if size > _AD_CHARS:
             return False
-    return all(AD_LABEL.match(" ".join("".join(h.itertext()).split())) for h in box.iter(*_HEADINGS))
+    # (An ad's own headline is a heading inside its link: <a href="https://ads..."><h3>Try our app</h3></a>.)
+    return all(AD_LABEL.match(" ".join("".join(h.itertext()).split())) or any(a.tag == "a" for a in h.iterancestors())
+               for h in box.iter(*_HEADINGS))

@@ -10,7 +10,7 @@ from functools import lru_cache
 from lxml import etree
 
 from parsers.headings import BLOCK_TAGS, H_TAGS, WEAK_RANK, heading_rank, is_bold, is_hidden, is_zone
-from parsers.text import collapse, text_of
+from parsers.text import collapse, norm_label, text_of
 
 _MAX_BOLD_HEADING_WORDS = 12
 # A <br> in the flow: whitespace to collapse(), but where a line ends for labels written on lines
@@ -362,6 +362,13 @@ def _blank_line(br: etree._Element) -> bool:
             and parent is not None and parent.tag != "p")
 
 
+def _names_itself(panel: etree._Element, tab: str) -> bool:
+    """A panel whose own first heading repeats its tab's name (<h2>Key Takeaway</h2> inside the Key Takeaway
+    tab's panel): that heading is the section's, the tab's name would make a second, empty one."""
+    first = next((el for el in panel.iterdescendants() if isinstance(el.tag, str) and heading_rank(el) is not None), None)
+    return first is not None and norm_label(text_of(first)) == norm_label(tab)
+
+
 def _image_text(heading: etree._Element) -> str:
     """A heading drawn as an image: its alt text (<h2><img alt="Key Takeaway"></h2>)."""
     return next((collapse(img.get("alt")) for img in heading.iter("img") if img.get("alt", "").strip()), "")
@@ -418,7 +425,7 @@ def linearize(
             continue
         if panel:
             panel_ends.add(el)  # the panel's heading owns its text only: a boundary when it closes
-            if tab := tabs.heading(el):
+            if (tab := tabs.heading(el)) and not _names_itself(el, tab):
                 flow.flush()
                 flow.events.append(Event("heading", tab, _PANEL_RANK, el=el))
         if el.tag == "br":

@@ -89,6 +89,20 @@ def _bold_title(body: etree._Element, tag_title: str, label_kind: Callable[[str]
     return max(found, key=len, default=None)
 
 
+_LABEL_CHARS = 100
+
+
+def _after_a_label(body: etree._Element, heading: etree._Element, label_kind: Callable[[str], str | None]) -> bool:
+    """A rating or section label is written before `heading`: the summary has begun, its title is behind."""
+    for el in body.iter():
+        if el is heading:
+            return False
+        text = el.text if isinstance(el.tag, str) else None
+        if text and len(text) <= _LABEL_CHARS and label_kind(collapse(text)) in ("rating", "section"):
+            return True
+    return False
+
+
 _ARIA_HEADINGS = etree.XPath("descendant::*[@role='heading']")
 
 
@@ -161,6 +175,8 @@ def find_title(
         if meta.get(key):
             return _bold_title(body, norm_label(meta[key]), label_kind) or meta[key], None
     if best:
+        if tag_title and _after_a_label(body, best[2], label_kind) and (bold := _bold_title(body, tag_title, label_kind)):
+            return bold, None  # (a table of contents' or an ad's heading among the summary's parts is not its title)
         return best[1], best[2]
     if tag_title and (bold := _bold_title(body, tag_title, label_kind)):
         return bold, None

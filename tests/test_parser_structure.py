@@ -2024,3 +2024,36 @@ def test_a_footnotes_doi_before_the_details_label_is_not_the_studys_link() -> No
             "<li>DOI: <a href='https://doi.org/10.1002/ana.27140'>10.1002/ana.27140</a></li></ul></div>")
     source = parse(page, URL)["source"]
     assert (source["url"], source["doi"]) == ("https://doi.org/10.1002/ana.27140", "10.1002/ana.27140")
+
+
+# Round 44: site furniture added around the summary, its parts moved.
+
+def test_tab_panels_that_head_themselves_with_their_tabs_names() -> None:
+    tabs = "".join(f"<button role='tab' aria-controls='t{i}'>{h}</button>" for i, h in enumerate(("Key Takeaway", "What They Found")))
+    panels = "".join(f"<div role='tabpanel' id='t{i}'><section><h2>{h}</h2><p>Text {i}.</p></section></div>"
+                     for i, h in enumerate(("Key Takeaway", "What They Found")))
+    record = parse(f"<h1>T</h1><p>Credibility: 4/5</p><div role='tablist'>{tabs}</div>{panels}", URL)
+    assert record["sections"] == [{"heading": "Key Takeaway", "text": "Text 0."}, {"heading": "What They Found", "text": "Text 1."}]
+
+
+_LEGACY = ("<title>Summary: Iron Helps Restless Legs</title><table><tr><td><p><font size='+2'><b>Iron Helps Restless Legs"
+           "</b></font><br>Posted February 9, 2026</p><p><b>Credibility:</b> 4/5</p>{0}<p><b>Key Takeaway</b></p><p>Text one."
+           "</p><p><b>More Details</b></p><p>In <i>Sleep Medicine</i>, <a href='https://doi.org/10.1016/j.sleep.2025.01.002'>"
+           "read the study</a>.</p>{1}</td></tr></table>")
+_TOC = "<div><h2>Contents</h2><ul><li><a href='#kt'>Key Takeaway</a></li></ul></div>"
+_AD = ("<div class='sidebar'><div><span>Sponsored</span><a href='https://ads.example.com/c?id=9'><img src='/a.png'>"
+       "<h3>Track your MS symptoms with one app</h3></a><p>Download free today.</p></div></div>")
+
+
+@pytest.mark.parametrize(("before", "after"), [(_TOC, ""), ("", _AD)], ids=["table-of-contents", "sponsored-box"])
+def test_a_heading_among_the_summarys_parts_is_not_the_title_of_a_page_titled_by_a_bold_line(before: str, after: str) -> None:
+    record = parse(_LEGACY.format(before, after), URL)
+    assert (record["title"], record["published"]) == ("Iron Helps Restless Legs", "2026-02-09")
+    assert record["source"]["url"] == "https://doi.org/10.1016/j.sleep.2025.01.002"
+    assert [s["heading"] for s in record["sections"]] == ["Key Takeaway"]
+
+
+def test_a_sponsored_box_with_a_linked_headline_is_an_ad_not_section_text() -> None:
+    page = SUMMARY.replace("<h2>What They Found</h2>", _AD + "<h2>What They Found</h2>")
+    assert parse(page, URL)["sections"] == [{"heading": "Key Takeaway", "text": "Text one."},
+                                            {"heading": "What They Found", "text": "Text two."}]
