@@ -36,6 +36,12 @@ def article_for_url(conn: sqlite3.Connection, url: str) -> int | None:
     return None
 
 
+def spellings(url: str) -> tuple[str, ...]:
+    """The URL and its trailing-slash twin (when it has one): one page to the archive."""
+    twin = _slash_twin(url)
+    return (url,) if twin is None else (url, twin)
+
+
 def _slash_twin(url: str) -> str | None:
     """/s/a for /s/a/ and /s/a/ for /s/a (not for a site's root, a query or a fragment)."""
     parts = urlsplit(url)

@@ -16,7 +16,7 @@ from archive.clock import normalise, to_epoch
 from archive.connect import open_writable, translated
 from archive.content import content_hash, host_of, lost_anything, related_hash, sections_lost
 from archive.errors import CrawlRunning, NotAnArchive, SchemaTooNew
-from archive.related import article_for_url, resolve_targets, touch_cards, update_cards
+from archive.related import article_for_url, resolve_targets, spellings, touch_cards, update_cards
 from archive.schema import OUTCOME_CODE, SCHEMA_VERSION, apply_step, current_version, pending
 from archive.versions import add_version, current_record, insert_version, prepare_version, version_columns
 
@@ -231,6 +231,23 @@ class Archive:
         """True when an article exists for this URL (canonical, or requested earlier)."""
         with self._lock, translated(self.path):
             return article_for_url(self.conn, url) is not None
+
+    def copy_of(self, url: str, canonical: str, original_coming: bool = False) -> bool:
+        """The page fetched at `url`, naming `canonical` (another page) as its canonical URL, is a copy:
+        `url` is no article of its own, and the article there holds content fetched from its own URL (or
+        that URL is on its way: `original_coming`). (An AMP page, /a/index.html, a syndicated copy: stored
+        as that article, each fetch of the copy and of the original would make a version, flipping.)"""
+        own, here = spellings(canonical), spellings(url)
+        with self._lock, translated(self.path):
+            if self.conn.execute(f"SELECT 1 FROM articles WHERE url IN ({', '.join('?' * len(here))})",
+                                 here).fetchone() is not None:
+                return False
+            if original_coming:
+                return True
+            row = self.conn.execute(
+                "SELECT s.url FROM articles a JOIN snapshots s ON s.sha256 = a.snapshot_sha256"
+                f" WHERE a.url IN ({', '.join('?' * len(own))})", own).fetchone()
+            return row is not None and row[0] in own
 
     def validators(self, url: str) -> tuple[str | None, str | None]:
         """(ETag, Last-Modified) for a conditional GET of this URL: only for a page whose links are

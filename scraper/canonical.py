@@ -31,7 +31,8 @@ def clean_url(url: str, tracking_params: Iterable[str] = DEFAULT_PROFILE.trackin
         url = _SESSION_PATH_PARAM.sub("", url)
     params = list(tracking_params)
     if params:
-        return url_query_cleaner(url, params, remove=True, keep_fragments=False)
+        # (unique=False: "?topic=ms&topic=diet" is another page than "?topic=ms")
+        return url_query_cleaner(url, params, remove=True, unique=False, keep_fragments=False)
     return url.split("#", 1)[0]
 
 
@@ -87,18 +88,27 @@ def _no_trailing_slash(path: str) -> str:
     return path.rstrip("/") or "/" if len(path) > 1 and path.endswith("/") else path
 
 
-def canonical_above(canonical: str, fetched: str) -> bool:
+# The last segment of a page's path that names the page's own directory: an index file, an AMP copy.
+_SAME_PAGE_SEGMENT = re.compile(r"/(?:index|default)\.(?:html?|php|aspx?|jsp|shtml)$|/amp$", re.I)
+
+
+def canonical_above(canonical: str, fetched: str,
+                    tracking_params: Iterable[str] = DEFAULT_PROFILE.tracking_params) -> bool:
     """The page names as its canonical URL a page above it on the same site (the home page, its section:
-    /summaries/ for /summaries/x), a CMS's misconfiguration that would make every page one article."""
+    /summaries/ for /summaries/x; the same path without the query that addresses the page: / for /?p=12),
+    a CMS's misconfiguration that would make every page one article. /a/index.html and /a/amp naming /a
+    name themselves."""
     try:
-        page, named = urlsplit(fetched), urlsplit(canonical)
+        page, named = urlsplit(clean_url(fetched, tracking_params)), urlsplit(canonical)
     except ValueError:
         return False
     if (page.hostname or "").lower() != (named.hostname or "").lower() or page.port != named.port:
         return False
-    above = named.path.rstrip("/") + "/"
-    here = page.path.rstrip("/") + "/"
-    return not named.query and here != above and here.startswith(above)
+    above = _SAME_PAGE_SEGMENT.sub("", named.path.rstrip("/")) + "/"
+    here = _SAME_PAGE_SEGMENT.sub("", page.path.rstrip("/")) + "/"
+    if here == above:
+        return bool(page.query) and not named.query  # (tracking parameters were dropped: "?utm_source=x" is no address)
+    return not named.query and here.startswith(above)
 
 
 class CanonicalFingerprinter:

@@ -127,10 +127,21 @@ class ArchivePipeline:
             modified = http_date(item["headers"].get("Last-Modified") or item["headers"].get("last-modified"))
             if modified and modified < self.session.since:
                 return "skipped"
-        if record.get("url") and canonical_above(record["url"], url):
+        if record.get("url") and canonical_above(record["url"], url, tracking):
             # Every page of the site would be one article (its versions flipping between pages).
             record = {**record, "url": canonical_url(url, tracking),
                       "warnings": [*record.get("warnings", []), f"canonical {record['url']} is a page above: ignored"]}
+        if record.get("url") and record["url"] != (spelling := self._key_spelling(record["url"], url)):
+            record = {**record, "url": spelling}
+        if record.get("url") and (named := canonical_url(record["url"], tracking)) != canonical_url(url, tracking) \
+                and archive.copy_of(url, record["url"], original_coming=named in self.session.linked
+                                    and self.session.scope.allows(named)):
+            # A copy of a page archived from its own URL, or linked and on its way (AMP, index.html, a
+            # syndicated copy): its URL and links are kept, its content is the original's.
+            self.crawler.stats.inc_value("archive/canonical_copies")
+            archive.remember_links(crawl_id, url, item.get("links") or [], item["headers"], fetched_at=at,
+                                   canonical=record["url"])
+            return "skipped"
         outcome = archive.store(crawl_id, url, record, item["body"], item["headers"],
                                 http_status=item["status"], fetched_at=at, links=item.get("links") or [])
         key = str(record.get("url") or url)
@@ -159,6 +170,17 @@ class ArchivePipeline:
             if outcome != "skipped":
                 break
         return outcome
+
+    def _key_spelling(self, named: str, url: str) -> str:
+        """The URL to archive a page under whose canonical link names this very page in another spelling
+        (upper-case host, escapes, query order, a session id): the spelling the archive knows it by, else
+        the crawl's canonical form, as without a canonical link (a page that gains or respells its
+        canonical link between crawls must stay one article, not become a new one and leave the old gone)."""
+        tracking = self.session.profile.tracking_params
+        same = canonical_url(url, tracking)
+        if named == same or canonical_url(named, tracking) != same:
+            return named
+        return next((each for each in dict.fromkeys((named, same, url)) if self.session.archive.is_archived(each)), same)
 
     def _wanted(self, record: dict, url: str) -> bool:
         """Archive summary pages (profile.page_types) and anything archived before, whatever it is now."""

@@ -62,6 +62,11 @@ def open_archive(db: str, profile: Profile) -> Archive:
 LINKED_MAX = 20_000
 
 
+def _ends_in_slash(url: str) -> bool:
+    """The URL's path ends with a slash ("/a/", "/a/?x=1")."""
+    return url.split("#", 1)[0].split("?", 1)[0].endswith("/")
+
+
 @dataclass
 class CrawlSession:
     """Per-crawl configuration (read once from settings) and the few counters the run needs."""
@@ -82,7 +87,9 @@ class CrawlSession:
     start_errors: list[str] = field(default_factory=list)
     failure: str | None = None          # why the crawl could not run, for the exit code
     started: float = field(default_factory=time.monotonic)
-    linked: set[str] = field(default_factory=set)  # URLs recently met in links (see first_link)
+    linked: dict[str, str] = field(default_factory=dict)  # URLs recently met in links -> first spelling (see first_link)
+    twins: dict[str, str] = field(default_factory=dict)  # URL -> its other trailing-slash spelling, also linked
+    dead: set[str] = field(default_factory=set)  # URLs whose first spelling answered 404 or 410, no twin linked yet
     revisited: list[str] | None = None  # archived pages asked for again before the crawl ended (None: not yet)
     revisits_forbidden: int = 0         # of those, the ones robots.txt now disallows (not asked: they stay live)
     robots: dict[str, object] = field(default_factory=dict)  # netloc -> its parsed robots.txt (see robots_forbid)
@@ -101,22 +108,45 @@ class CrawlSession:
         parser = self.robots.get(netloc)
         return parser is not None and not parser.allowed(url, user_agent)  # type: ignore[attr-defined]
 
-    def first_link(self, url: str) -> bool:
+    def first_link(self, url: str, spelled: str | None = None) -> bool:
         """False for a URL (in canonical form) this run recently met in a link or sitemap, so the spider skips it.
 
         Pages link the same navigation and cards over and over (~5 duplicates per new URL): each would
         cost a Request through the spider middlewares and the dupefilter only to be dropped there.
         Only a shortcut (the dupefilter decides), so the set is bounded: memory stays flat however
         long the crawl. With a depth limit DepthMiddleware may drop a deep first sighting before the
-        dupefilter sees it, so a later shallower link must still go through: no shortcut then."""
-        if self.depth:
+        dupefilter sees it, so a later shallower link must still go through: no shortcut then.
+        A link `spelled` with or without the trailing slash its first sighting had is remembered (twins):
+        "/a/" and "/a" are one request, and if the first spelling answers 404 the other is asked too."""
+        first = self.linked.get(url)
+        if first is None:
+            if len(self.linked) >= LINKED_MAX:
+                self.linked.clear()
+            self.linked[url] = spelled or url
             return True
-        if url in self.linked:
-            return False
-        if len(self.linked) >= LINKED_MAX:
-            self.linked.clear()
-        self.linked.add(url)
-        return True
+        if spelled is not None and spelled != first and _ends_in_slash(spelled) != _ends_in_slash(first):
+            if len(self.twins) >= LINKED_MAX:
+                self.twins.clear()
+            self.twins.setdefault(url, spelled)
+        return bool(self.depth)
+
+    def twin_of_dead(self, url: str) -> str | None:
+        """The other trailing-slash spelling linked for a URL (canonical form) whose first spelling answered
+        404 or 410, to ask for too; None (and the URL remembered as dead) when none was linked yet."""
+        twin = self.twins.pop(url, None)
+        if twin is None:
+            if len(self.dead) >= LINKED_MAX:
+                self.dead.clear()
+            self.dead.add(url)
+        return twin
+
+    def revived(self, url: str, spelled: str) -> bool:
+        """True once for a link `spelled` with the other trailing slash than a dead URL's first spelling."""
+        first = self.linked.get(url)
+        if url in self.dead and first is not None and _ends_in_slash(spelled) != _ends_in_slash(first):
+            self.dead.discard(url)
+            return True
+        return False
 
     def limit_reached(self) -> bool:
         """True once --max-pages summary pages were archived."""

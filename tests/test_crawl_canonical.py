@@ -127,3 +127,25 @@ def test_links_to_files_are_not_pages() -> None:
 
     assert _binary("http://e.org/paper.PDF") and _binary("http://e.org/a/b.jpg?x=1")
     assert not _binary("http://e.org/summaries/a.b-study") and not _binary("http://e.org/page.html")
+
+
+def test_repeated_query_keys_are_part_of_the_address() -> None:
+    # w3lib's url_query_cleaner drops repeated keys unless told not to: another page would be asked for.
+    assert clean_url("http://e.org/s?topic=ms&topic=diet&utm_source=x", TRACKING) == "http://e.org/s?topic=ms&topic=diet"
+    assert canonical_url("http://e.org/s?topic=ms&topic=diet", TRACKING) != canonical_url("http://e.org/s?topic=ms", TRACKING)
+
+
+@pytest.mark.parametrize(("named", "fetched", "above"), [
+    ("https://e.org/summaries/", "https://e.org/summaries/x", True),     # its section
+    ("https://e.org/", "https://e.org/s/a", True),                       # the home page
+    ("https://e.org/", "https://e.org/?p=12", True),                     # the path without the query addressing the page
+    ("https://e.org/index.php", "https://e.org/index.php?id=2", True),
+    ("https://e.org/s/a", "https://e.org/s/a/index.html", False),        # its own directory: itself
+    ("https://e.org/s/a", "https://e.org/s/a/amp", False),               # its AMP copy
+    ("https://e.org/s/a", "https://e.org/s/a?utm_source=feed", False),   # a tracking parameter addresses nothing
+    ("https://e.org/2025/01/slug/", "https://e.org/?p=123", False),      # a shortlink naming its article
+    ("https://e.org/s/a?id=1", "https://e.org/s/a?id=1", False),
+    ("https://other.org/", "https://e.org/s/a", False),
+])
+def test_a_canonical_link_above_the_page(named: str, fetched: str, above: bool) -> None:
+    assert canonical.canonical_above(named, fetched, TRACKING) is above

@@ -693,3 +693,31 @@ def test_an_archived_page_now_saying_not_found_with_200_is_gone_at_once(tmp_path
     assert [e for (e,) in query(db, "SELECT error FROM fetch_errors WHERE crawl_id = 2")] == [
         "soft 404: HTTP 200 page titled 'Page not found'"]
     assert "asked again" not in second.stderr
+
+
+def test_one_article_whatever_its_copies_and_spellings_and_different_articles_apart(tmp_path: Path) -> None:
+    """Round 13 of the crawler probes: a page's index.html and AMP copies, a syndicated copy, posts addressed
+    by query whose canonical link names the bare path, a canonical link that respells the page between
+    crawls, a query with a repeated key, a broken "/t/x/" linked before a working "/t/x"."""
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a/index.html", "/s/a/amp", "/s/a", "/?p=1", "/?p=2", "/e/copy", "/e/orig", "/t/x/",
+                               "/q?topic=ms&topic=diet", "/q?topic=ms&topic=sleep", "/h/1?a=1&b=2", "/s/b"]))})
+    with serve(site) as url:
+        site.routes.update({
+            "/s/a": ok(summary("Alpha")), "/s/a/index.html": ok(summary("Alpha", canonical=f"{url}/s/a")),
+            "/s/a/amp": ok(summary("Alpha AMP", canonical=f"{url}/s/a")),
+            "/?p=1": ok(summary("Post 1", canonical=f"{url}/")), "/?p=2": ok(summary("Post 2", canonical=f"{url}/")),
+            "/e/orig": ok(summary("Original")), "/e/copy": ok(summary("Copy", canonical=f"{url}/e/orig")),
+            "/t/x": ok(summary("Twin")), "/s/b": ok(summary("Beta", links='<a href="/t/x">x</a>')),
+            "/q?topic=ms&topic=diet": ok(summary("MS and diet")), "/q?topic=ms&topic=sleep": ok(summary("MS and sleep")),
+            "/h/1?a=1&b=2": ok(summary("Respelt")),
+        })
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes["/h/1?a=1&b=2"] = ok(summary("Respelt", canonical=f"{url}/h/%31?b=2&a=1"))  # (itself, spelt anew)
+        second = crawl(url, "--db", str(db), *FAST)
+        assert second.returncode == 0, second.stderr
+    assert {"/" + u.split("/", 3)[3]: t for u, t in query(db, "SELECT url, title FROM articles")} == {
+        "/s/a": "Alpha", "/?p=1": "Post 1", "/?p=2": "Post 2", "/e/orig": "Original", "/t/x": "Twin", "/s/b": "Beta",
+        "/q?topic=diet&topic=ms": "MS and diet", "/q?topic=ms&topic=sleep": "MS and sleep", "/h/1?a=1&b=2": "Respelt"}  # (queries sorted)
+    assert query(db, "SELECT max(version_count) FROM articles") == [(1,)]  # no copy made a version, nor flipped one
+    assert query(db, "SELECT url, status, moved_to FROM articles WHERE status != 'live'") == []

@@ -213,8 +213,13 @@ class SummariesSpider(Spider):
             # (in the dupefilter's own spelling: "/a/", "/a#top" and "/a?utm_source=x" are "/a"); but an
             # off-site link with a query (a share button carrying the page's address, one per page) is
             # refused before costing a full canonicalisation.
-            if ("?" in url and not scope.allows(url)) or not (
-                    session.first_link(canonical_url(url, tracking)) and scope.allows(url) and not _binary(url)):
+            if "?" in url and not scope.allows(url):
+                continue
+            if not session.first_link(key := canonical_url(url, tracking), url):
+                if session.dead and session.revived(key, url):  # "/a/" answered 404: "/a" is asked for too
+                    yield self._page(url, dont_filter=True)
+                continue
+            if not scope.allows(url) or _binary(url):
                 continue
             target = clean_url(url, tracking)
             if session.robots and session.robots_forbid(target, urlsplit(target).netloc, agent):
@@ -250,6 +255,10 @@ class SummariesSpider(Spider):
                    "moved_from": _moved_from(response.meta)}
         elif status in (404, 410):
             yield {**item, "kind": "gone"}
+            # A strict server: "/a/" is dead but "/a", also linked, may not be (one request to the crawl).
+            session = session_for(self.crawler)
+            if twin := session.twin_of_dead(canonical_url(response.url, session.profile.tracking_params)):
+                yield self._page(twin, dont_filter=True)
         elif 300 <= status < 400 and (response.meta.get("archive_revisit") or response.meta.get("archive_redirect_seen")):
             location = response.headers.get(b"Location")
             for each in self._redirected(response, item, location.decode("latin-1") if location else None,
@@ -366,7 +375,7 @@ class SummariesSpider(Spider):
             if session.since and lastmod and lastmod < session.since:
                 self.crawler.stats.inc_value("archive/skipped_since")
                 continue
-            if session.first_link(canonical_url(loc, session.profile.tracking_params)):
+            if session.first_link(canonical_url(loc, session.profile.tracking_params), loc):
                 yield self._page(loc)
 
     def _cut_gzip_file(self, response: Response) -> str | None:
