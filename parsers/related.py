@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Collection
 from functools import lru_cache
@@ -320,7 +321,31 @@ def related_scope(
     """Elements after a related-block label up to the next other label, h1, site chrome, or a heading
     like the label's own with no link in it ("References" after "Related Articles")."""
     rank = hit.el.tag in H_TAGS and not hit.in_tail and heading_rank(hit.el)
-    return _block_after(hit.el, order, index, stops, rank or None, headings_only=True)
+    scope = _block_after(hit.el, order, index, stops, rank or None, headings_only=True)
+    if (box := _cards_box(hit.el)) is not None:
+        inside = set(box.iter())
+        scope = list(itertools.takewhile(inside.__contains__, scope))  # (a "Trending" widget after it is not its)
+    return scope
+
+
+_BOX_CARDS = 2
+
+
+def _cards_box(label: etree._Element) -> etree._Element | None:
+    """The nearest box around a related label that links, after it, to two or more pages (its own
+    <aside> or <section> of cards): the block ends where that box ends."""
+    for box in label.iterancestors():
+        if box.tag in ("body", "html"):
+            return None
+        after, targets = False, set()
+        for el in box.iter():
+            if el is label:
+                after = True
+            elif after and el.tag == "a" and (href := (el.get("href") or "").strip()) and not href.startswith("#"):
+                targets.add(href)
+                if len(targets) >= _BOX_CARDS:
+                    return box
+    return None
 
 
 def _block_after(

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from itertools import takewhile
 
 from parsers.blocks import Event
-from parsers.dates import DATE_PATTERN
+from parsers.dates import DATE_PATTERN, find_date_text
 from parsers.field_names import KEY_COLON, MAX_KEY_WORDS, is_key
 from parsers.headings import AFTER_ARTICLE, FEEDBACK, WEAK_RANK, WIDGET
 from parsers.text import PROSE_WORDS, norm_label, strip_label_punct
@@ -182,6 +182,15 @@ def _own_text(ev: Event) -> bool:
     return not (ev.link_ratio >= _POINTER_LINKS and _POINTER_LINE.match(text))
 
 
+_LINKED_LINE = 0.5  # of a line's characters in links: a line of a link list, not of prose
+
+
+def _dated_links(body: list[Event]) -> bool:
+    """Two or more lines, each mostly a link's text and each with a date: a list of dated links (cards)."""
+    blocks = [e for e in body if e.kind == "block"]
+    return len(blocks) >= 2 and all(e.link_ratio >= _LINKED_LINE and find_date_text(e.text) for e in blocks)
+
+
 def extract_sections(
     events: list[Event], title: str | None, label_kind: Callable[[str], str | None],
     boilerplate: re.Pattern[str] | None = None,
@@ -220,6 +229,9 @@ def extract_sections(
             continue
         if kind is None and WIDGET.match(ev.text):
             i = j  # "Was this helpful?" between sections: nobody's text
+            continue
+        if kind is None and _dated_links(events[i + 1 : j]):
+            i = j  # "Trending", "Latest news": a list of dated links to other pages is the site's, not the summary's
             continue
         if kind is None and AFTER_ARTICLE.match(ev.text):
             if sections:

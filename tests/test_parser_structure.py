@@ -2057,3 +2057,19 @@ def test_a_sponsored_box_with_a_linked_headline_is_an_ad_not_section_text() -> N
     page = SUMMARY.replace("<h2>What They Found</h2>", _AD + "<h2>What They Found</h2>")
     assert parse(page, URL)["sections"] == [{"heading": "Key Takeaway", "text": "Text one."},
                                             {"heading": "What They Found", "text": "Text two."}]
+
+
+_TRENDING = ("<div class='widget'><h4>Trending</h4><ol>" + "".join(
+    f"<li><a href='/news/{n}'>News story {n}</a> <span>{d}</span></li>" for n, d in (("a", "2/14/2026"), ("b", "1/9/2026")))
+    + "</ol></div>")
+
+
+def test_a_list_of_dated_links_under_an_unknown_heading_is_no_section() -> None:
+    record = parse(SUMMARY.replace("<h2>Key Takeaway</h2>", _TRENDING + "<h2>Key Takeaway</h2>"), URL)
+    assert [s["heading"] for s in record["sections"]] == ["Key Takeaway", "What They Found"]
+
+
+def test_the_related_block_ends_with_the_box_holding_its_cards() -> None:
+    cards = "".join(_card(s, "1/2/2026") for s in ("a", "b"))
+    record = parse(f"{SUMMARY}<aside class='related'><h2>You May Also Like</h2>{cards}</aside>{_TRENDING}", URL)
+    assert [c["title"] for c in record["related"]] == ["Card a", "Card b"]
