@@ -8,7 +8,7 @@ from typing import Any
 
 from lxml import etree
 
-from parsers.headings import H_TAGS, is_hidden
+from parsers.headings import H_TAGS, is_hidden, is_zone
 from parsers.icons import count_icons
 from parsers.labels import OF_WORDS, LabelHit
 from parsers.text import collapse, norm_label, text_of
@@ -49,6 +49,7 @@ _NONE: Mapping[Any, str] = {}
 _WORD_MAX = 4
 _AREA_CAP = 300
 _STOP_TAGS = frozenset({*H_TAGS, "dt", "th"})
+_CONTROLS = frozenset({"button", "select"})  # zones to the page, but a star widget's own parts
 _CELLS = ("th", "td")
 _LISTS = ("dl", "ul", "ol", "table")
 
@@ -243,10 +244,11 @@ def _region(hit: LabelHit, order: list[etree._Element], index: dict[Any, int], s
     inside = set(hit.el.iter())
     region: list[etree._Element] = [] if hit.in_tail else [hit.el]
     for el in order[start + 1 : start + 1 + _REGION_CAP * 3]:
-        if el in stops or el.tag in _STOP_TAGS or el.get("role") == "heading":
+        if el in stops or el.tag in _STOP_TAGS or el.get("role") == "heading" or (
+                el.tag not in _CONTROLS and el not in inside and is_zone(el)):
             if el in tail_stops and not (hit.in_tail and el in inside):
                 region.append(el)  # "<strong>High</strong> Interest: ...": its own text comes before the next label
-            break
+            break  # (a <nav> after the value, a table of contents, holds none of it)
         if el in inside and hit.in_tail:
             continue
         if el not in inside and _names_another(el, hit.label):

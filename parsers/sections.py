@@ -85,8 +85,9 @@ def is_subtitle(events: list[Event], i: int, title_key: str, label_kind: Callabl
     if not title_key:
         return False
     k = i - 1
-    while k > 0 and events[k].kind == "block" and events[k].link_ratio >= _LINK_HEAVY:
-        k -= 1  # a row of "Print" / "Email" / "Share" links under the title
+    while k > 0 and events[k].kind == "block" and (events[k].link_ratio >= _LINK_HEAVY or (
+            len(events[k].text.split()) < PROSE_WORDS and _byline_like(events[k]))):
+        k -= 1  # a row of "Print" / "Email" / "Share" links under the title, a "4 min read · 1,204 views" line
     before = events[k]
     if before.kind != "heading" or not _is_title(before.text, title_key):
         return False

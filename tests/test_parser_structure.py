@@ -2073,3 +2073,23 @@ def test_the_related_block_ends_with_the_box_holding_its_cards() -> None:
     cards = "".join(_card(s, "1/2/2026") for s in ("a", "b"))
     record = parse(f"{SUMMARY}<aside class='related'><h2>You May Also Like</h2>{cards}</aside>{_TRENDING}", URL)
     assert [c["title"] for c in record["related"]] == ["Card a", "Card b"]
+
+
+def test_a_table_of_contents_after_a_drawn_rating_is_not_its_value() -> None:
+    page = ("<h1>T</h1><div><h3>Credibility</h3><p>4/5</p><h3>Interest</h3><p>3/5</p><h3>Relevance</h3><div><i class='pip is-lit'></i>"
+            "<i class='pip is-lit'></i><i class='pip'></i></div><nav aria-label='Table of contents'><p>In this article</p>"
+            "<ol><li><a href='#kt'>Key Takeaway</a></li></ol></nav><h2>Key Takeaway</h2><p>Text one.</p></div>")
+    assert parse(page, URL)["ratings"]["relevance"]["value"] == 2
+
+
+@pytest.mark.parametrize("after_meta", [
+    "<div><div><span class='blog-author-title'>Jordan Lee</span></div><div><time datetime='2026-02-09'>"
+    "February 9, 2026</time></div></div>",
+    "<h3 class='subtitle'>A trial finds iron eases leg discomfort</h3><p>Published <time datetime='2026-02-09'>"
+    "February 9, 2026</time></p>",
+])
+def test_a_reading_time_line_between_the_title_and_its_byline(after_meta: str) -> None:
+    page = (f"<h1>T</h1><p><span>4 min read</span> &middot; <span>1,204 views</span></p>{after_meta}"
+            "<p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Text one.</p>")
+    record = parse(page, URL)
+    assert (record["published"], [s["heading"] for s in record["sections"]]) == ("2026-02-09", ["Key Takeaway"])
