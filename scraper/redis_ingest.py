@@ -200,8 +200,14 @@ class Ingest:
         elif kind == "page":
             record = json.loads(value["record"])
             links = json.loads(value["links"]) if "links" in value else None
-            outcome = self.archive.store(crawl_id, url, record, value["body"], json.loads(value["headers"]),
-                                         http_status=status or 200, fetched_at=at, links=links)
+            if record.get("url") not in (None, url) and self.archive.copy_of(url, record["url"]):
+                # A copy of a page archived from its own URL (see ArchivePipeline): its URL and links only.
+                self.archive.remember_links(crawl_id, url, links or [], json.loads(value["headers"]), fetched_at=at,
+                                            canonical=record["url"])
+                outcome = "skipped"
+            else:
+                outcome = self.archive.store(crawl_id, url, record, value["body"], json.loads(value["headers"]),
+                                             http_status=status or 200, fetched_at=at, links=links)
         elif kind == "links":
             canonical = _text(value.get("canonical"))
             self.archive.remember_links(crawl_id, url, json.loads(value["links"]), json.loads(value["headers"]),

@@ -97,6 +97,10 @@ class RedisArchive:
         """True when the writer published this URL as archived."""
         return bool(self.server.hexists(self.keys.validators, url))
 
+    def copy_of(self, url: str, canonical: str, original_coming: bool = False) -> bool:
+        """False: a worker cannot tell; the writer asks the archive before storing (see redis_ingest)."""
+        return False
+
     def _push(self, **fields: Any) -> str:
         entry = {name: value if isinstance(value, (bytes, str)) else json.dumps(value)
                  for name, value in fields.items() if value is not None}

@@ -248,3 +248,25 @@ def test_a_move_a_worker_reports_after_the_fetch_that_said_so_is_stored(tmp_path
         ("gone", first)]
     assert archive.crawl_counts(crawl_id)["gone"] == 1
     archive.close()
+
+
+def test_the_writer_keeps_a_copys_text_out_of_the_article_it_names(tmp_path: Path, redis_url: str) -> None:
+    """A copy (an AMP page, a syndicated one) naming a page archived from its own URL as canonical adds no
+    version there: the writer asks the archive, as the one-process pipeline does (workers cannot)."""
+    site = Site(pages=10, seed=4)
+    server = redis.Redis.from_url(redis_url + "/5")
+    db = tmp_path / "a.db"
+    archive = Archive(db)
+    ingest = Ingest(server, archive)
+    crawl_id, _ = ingest.open_crawl(["http://127.0.0.1:1/"])
+    original, copy = "http://127.0.0.1:1" + site.summary_paths(1)[0], "http://127.0.0.1:1/amp/copy"
+    body = site.render(original[len("http://127.0.0.1:1"):], 1, "http://127.0.0.1:1")[2]
+    archive.store(crawl_id, original, parse(body, original), body, {})
+    other = site.render(site.summary_paths(1)[1], 1, "http://127.0.0.1:1")[2]  # (different text, same canonical)
+    sender = RedisArchive(redis.Redis.from_url(redis_url + "/5"))
+    assert sender.store(crawl_id, copy, {**parse(other, copy), "url": original}, other, {}) == "queued"
+    while ingest.backlog():
+        ingest.step(block_ms=100)
+    assert ingest.outcomes == {"skipped": 1}
+    assert rows(db, f"SELECT version_count FROM articles WHERE url = '{original}'") == [(1,)]
+    archive.close()
