@@ -363,9 +363,9 @@ def _blank_line(br: etree._Element) -> bool:
 
 
 def _names_itself(panel: etree._Element, tab: str) -> bool:
-    """A panel whose own first heading repeats its tab's name (<h2>Key Takeaway</h2> inside the Key Takeaway
-    tab's panel): that heading is the section's, the tab's name would make a second, empty one."""
-    first = next((el for el in panel.iterdescendants() if isinstance(el.tag, str) and heading_rank(el) is not None), None)
+    """A panel that opens with its tab's name (<h2>Key Takeaway</h2>, <p><b>Key Takeaway</b></p> inside the
+    Key Takeaway tab's panel): that line heads the section; the tab's name would make a second, empty one."""
+    first = next((el for el in panel.iterdescendants() if isinstance(el.tag, str) and (el.text or "").strip()), None)
     return first is not None and norm_label(text_of(first)) == norm_label(tab)
 
 

@@ -2028,10 +2028,11 @@ def test_a_footnotes_doi_before_the_details_label_is_not_the_studys_link() -> No
 
 # Round 44: site furniture added around the summary, its parts moved.
 
-def test_tab_panels_that_head_themselves_with_their_tabs_names() -> None:
+@pytest.mark.parametrize("own", ["<section><h2>{0}</h2><p>Text {1}.</p></section>", "<p><b>{0}</b></p><p>Text {1}.</p>",
+                                 "<div class='field__label'>{0}</div><div>Text {1}.</div>"])
+def test_tab_panels_that_head_themselves_with_their_tabs_names(own: str) -> None:
     tabs = "".join(f"<button role='tab' aria-controls='t{i}'>{h}</button>" for i, h in enumerate(("Key Takeaway", "What They Found")))
-    panels = "".join(f"<div role='tabpanel' id='t{i}'><section><h2>{h}</h2><p>Text {i}.</p></section></div>"
-                     for i, h in enumerate(("Key Takeaway", "What They Found")))
+    panels = "".join(f"<div role='tabpanel' id='t{i}'>{own.format(h, i)}</div>" for i, h in enumerate(("Key Takeaway", "What They Found")))
     record = parse(f"<h1>T</h1><p>Credibility: 4/5</p><div role='tablist'>{tabs}</div>{panels}", URL)
     assert record["sections"] == [{"heading": "Key Takeaway", "text": "Text 0."}, {"heading": "What They Found", "text": "Text 1."}]
 
