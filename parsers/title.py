@@ -174,10 +174,10 @@ def find_title(
     for key in ("og_title", "ld_title", "twitter_title", "ld_name"):
         if meta.get(key):
             return _bold_title(body, norm_label(meta[key]), label_kind) or meta[key], None
-    if best:
-        if tag_title and _after_a_label(body, best[2], label_kind) and (bold := _bold_title(body, tag_title, label_kind)):
-            return bold, None  # (a table of contents' or an ad's heading among the summary's parts is not its title)
+    if best and not _after_a_label(body, best[2], label_kind):
         return best[1], best[2]
+    # (No heading before the summary's parts: one among or after them — a table of contents', an ad's,
+    # a "Latest news" box's — is not its title.)
     if tag_title and (bold := _bold_title(body, tag_title, label_kind)):
         return bold, None
     if meta.get("title"):

@@ -2094,3 +2094,9 @@ def test_a_reading_time_line_between_the_title_and_its_byline(after_meta: str) -
             "<p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Text one.</p>")
     record = parse(page, URL)
     assert (record["published"], [s["heading"] for s in record["sections"]]) == ("2026-02-09", ["Key Takeaway"])
+
+
+def test_a_heading_after_the_summarys_parts_is_no_title_on_a_page_without_one() -> None:
+    page = ("<title>Fish Oil and Seizures | Digest</title><p>Credibility: 4/5</p><p><b>Key Takeaway</b></p><p>Text one.</p>"
+            "<section><h2>Latest news</h2><div><a href='/n/a'>News a</a> 1/2/2026</div></section>")
+    assert parse(page, URL)["title"] == "Fish Oil and Seizures"
