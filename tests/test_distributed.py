@@ -225,15 +225,19 @@ def test_the_workers_archive_takes_what_the_archive_takes() -> None:
         assert set(theirs) - set(ours) <= archive_only, (name, set(theirs) - set(ours))
 
 
+def _writer(db: Path, redis_db_url: str) -> tuple[Archive, Ingest, int]:
+    """An archive, its Redis writer and the distributed crawl it opened (workers send to 127.0.0.1:1)."""
+    archive = Archive(db)
+    ingest = Ingest(redis.Redis.from_url(redis_db_url), archive)
+    return archive, ingest, ingest.open_crawl(["http://127.0.0.1:1/"])[0]
+
+
 def test_a_move_a_worker_reports_after_the_fetch_that_said_so_is_stored(tmp_path: Path, redis_url: str) -> None:
     """A page served under another article's canonical URL: the worker queues the store and then the
     move, both under the URL fetched; the writer takes both (a worker had no moved() at all)."""
     site = Site(pages=10, seed=3)
-    server = redis.Redis.from_url(redis_url + "/4")
     db = tmp_path / "a.db"
-    archive = Archive(db)
-    ingest = Ingest(server, archive)
-    crawl_id, _ = ingest.open_crawl(["http://127.0.0.1:1/"])
+    archive, ingest, crawl_id = _writer(db, redis_url + "/4")
     first, second = ("http://127.0.0.1:1" + p for p in site.summary_paths(1)[:2])
     for url in (first, second):
         body = site.render(url[len("http://127.0.0.1:1"):], 1, "http://127.0.0.1:1")[2]
@@ -254,11 +258,8 @@ def test_the_writer_keeps_a_copys_text_out_of_the_article_it_names(tmp_path: Pat
     """A copy (an AMP page, a syndicated one) naming a page archived from its own URL as canonical adds no
     version there: the writer asks the archive, as the one-process pipeline does (workers cannot)."""
     site = Site(pages=10, seed=4)
-    server = redis.Redis.from_url(redis_url + "/5")
     db = tmp_path / "a.db"
-    archive = Archive(db)
-    ingest = Ingest(server, archive)
-    crawl_id, _ = ingest.open_crawl(["http://127.0.0.1:1/"])
+    archive, ingest, crawl_id = _writer(db, redis_url + "/5")
     original, copy = "http://127.0.0.1:1" + site.summary_paths(1)[0], "http://127.0.0.1:1/amp/copy"
     body = site.render(original[len("http://127.0.0.1:1"):], 1, "http://127.0.0.1:1")[2]
     archive.store(crawl_id, original, parse(body, original), body, {})
