@@ -415,6 +415,18 @@ def test_a_stub_that_refreshes_at_once_to_the_new_url_is_a_move(tmp_path: Path) 
     assert query(db, "SELECT count(*) FROM fetch_errors WHERE error LIKE 'held%'") == [(0,)]
 
 
+def test_a_page_that_refreshes_later_is_read_first_and_its_target_followed(tmp_path: Path) -> None:
+    """A refresh after 30 s leaves a page to read (a listing, a summary): archived as it is, its target a link."""
+    db = tmp_path / "a.db"
+    later = '<meta http-equiv="refresh" content="30; url=/s/b">'
+    site = Site({"/": ok(home(["/s/a"])), "/s/a": ok(summary("Alpha").replace("<head>", f"<head>{later}")),
+                 "/s/b": ok(summary("Beta"))})
+    with serve(site) as url:
+        for _ in range(2):
+            assert crawl(url, "--db", str(db), *FAST).returncode == 0
+    assert moves(db) == {"/s/a": ("live", None), "/s/b": ("live", None)}
+
+
 def test_a_move_is_recorded_where_its_redirects_end_and_never_for_a_loop(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     paths = ["/s/a", "/s/chain", "/s/loop", "/s/slug"]

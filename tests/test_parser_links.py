@@ -102,3 +102,15 @@ def test_backslash_links_are_followed_where_browsers_go() -> None:
     body = '<a href="\\summaries\\a1">a1</a><a href="/summaries/a1">again</a><a href="sub\\b">b</a>'
     assert page_links(body.encode(), "https://e.org/section/page") == [
         "https://e.org/summaries/a1", "https://e.org/section/sub/b"]
+
+
+def test_the_first_base_with_an_href_counts_and_a_refresh_target_is_a_link() -> None:
+    page = ('<html><head><base target="_blank"><base href="/archive/"><meta http-equiv="refresh" '
+            "content=\"30; URL='/page/2'\"></head><body><a href=\"s/1\">one</a></body></html>")
+    assert page_links(page, "http://e.org/") == ["http://e.org/page/2", "http://e.org/archive/s/1"]
+
+
+def test_the_next_page_is_kept_past_the_link_bound() -> None:
+    page = "".join(f'<a href="/a/{i}">x</a>' for i in range(MAX_LINKS + 10)) + '<a rel="next" href="/page/2">Next</a>'
+    links = page_links(f"<html><body>{page}</body></html>", "http://e.org/")
+    assert len(links) == MAX_LINKS + 1 and links[-1] == "http://e.org/page/2"
