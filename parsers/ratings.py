@@ -191,6 +191,19 @@ def _star_chars(text: str) -> Rating | None:
     return _rating(_num(str(value)), len(run) - half, None, run)
 
 
+# Icon fonts that draw a star from a word (Material's ligatures: <mat-icon>star</mat-icon>, "star_half",
+# "star_border"): what a reader sees is the star, the page's text is the word.
+_LIGATURE_STARS = {"star": 1.0, "grade": 1.0, "star_rate": 1.0, "star_half": 0.5, "star_border": 0.0, "star_outline": 0.0}
+
+
+def _ligature_stars(text: str) -> Rating | None:
+    """"star star star star_half star_border" -> 3.5 of 5."""
+    words = text.split()
+    if len(words) < 2 or not all(w in _LIGATURE_STARS for w in words):
+        return None
+    return _rating(_num(str(sum(_LIGATURE_STARS[w] for w in words))), len(words), None, " ".join(words))
+
+
 def _icons(region: list[etree._Element]) -> Rating | None:
     """A row of icons, as "4 of 5 icons filled" (raw describes what was counted: icons have no text)."""
     counted = count_icons(region)
@@ -303,7 +316,7 @@ def _holders(hit: LabelHit, region: list[etree._Element], others: set[Any]) -> l
 
 def _drawn(text: str, region: list[etree._Element], scale: int | float) -> Rating | None:
     """A value written as a number pair or a percentage, or drawn (star characters, icons, a bar)."""
-    if found := _strong(text) or _percent(text):
+    if found := _strong(text) or _percent(text) or _ligature_stars(text):
         return found
     if clipped := _clipped_stars(region):
         return clipped

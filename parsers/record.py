@@ -167,6 +167,25 @@ def _inside_first(hits: list[LabelHit], container: etree._Element, body: etree._
     return sorted(hits, key=lambda hit: hit.el not in inside)
 
 
+def _up_to_article_end(events: list[Event], hits: list[LabelHit]) -> list[Event]:
+    """The events up to the first heading past the <article> that holds every section label, when one
+    does: a box in the column beside it ("About" this site) heads no section of the summary."""
+    labels = [h.el for h in hits if h.kind == "section"]
+    article = next((a for a in labels[0].iterancestors("article")), None) if labels else None
+    if article is None:
+        return events
+    inside = set(article.iter())
+    if any(el not in inside for el in labels):
+        return events
+    seen = False
+    for i, ev in enumerate(events):
+        if ev.el is not None and ev.el in inside:
+            seen = True
+        elif seen and ev.kind == "heading" and ev.el is not None:
+            return events[:i]
+    return events
+
+
 def _content_scope(container: etree._Element) -> list[etree._Element]:
     """Elements of the container in document order, skipping site chrome subtrees."""
     out: list[etree._Element] = []
@@ -491,7 +510,7 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
     # Tabs and accordions are looked for only on pages that have their attributes, only those.
     panels = panel_markers(text)
     events = linearize(container, labels.kind, skip | _rating_labels(hits), panels)
-    sections, empty_known = extract_sections(events, title, labels.kind, boiler)
+    sections, empty_known = extract_sections(_up_to_article_end(events, hits), title, labels.kind, boiler)
     if not related and (any(labels.kind(s["heading"]) == "section" for s in sections)
                         or (sections and any(h.kind == "rating" for h in hits))):
         # A summary (a known section, or rated sections) whose related block has a name the profile does
@@ -501,7 +520,7 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
             heading, cards = found
             related, skip = [card for _, card in cards], skip | {heading} | {root for root, _ in cards}
             events = linearize(container, labels.kind, skip | _rating_labels(hits), panels)
-            sections, empty_known = extract_sections(events, title, labels.kind, boiler)
+            sections, empty_known = extract_sections(_up_to_article_end(events, hits), title, labels.kind, boiler)
     if not any(h.kind == "details" for h in hits) and any(h.kind in ("section", "rating") for h in hits) and (
             (named := unnamed_details(events, labels.kind, title)) and named not in profile.details):
         # A summary's study details under a name the profile does not know: the page again, knowing it

@@ -95,7 +95,8 @@ def _card_root(links: list[etree._Element], url: str, base: str, drop: frozenset
     root = links[0]
     while True:
         parent = root.getparent()
-        if parent is None or parent not in within or parent.tag in ("body", "html") or is_zone(parent):
+        if parent is None or parent not in within or parent.tag in ("body", "html") or (
+                is_zone(parent) and not _card_part(parent, within)):
             return root
         others = False
         for a in parent.iter("a"):
@@ -381,12 +382,18 @@ def _block_after(
 
 
 def _sidebar(el: etree._Element) -> bool:
-    return el.tag == "aside" or (el.get("role") or "").lower() == "complementary"
+    """A box of links a label may name: a sidebar, or a <nav> (GOV.UK's related links: <h2>Related</h2><nav>)."""
+    return el.tag in ("aside", "nav") or (el.get("role") or "").lower() in ("complementary", "navigation")
 
 
 def _shows_any(elements: list[etree._Element]) -> bool:
     """Some element shows text or a picture (an empty spacer <div> shows nothing)."""
     return any((el.text or "").strip() or (el.tail or "").strip() or el.tag in ("img", "svg") for el in elements)
+
+
+def _card_part(el: etree._Element, within: Collection[etree._Element]) -> bool:
+    """A card's own <footer> or <header> (Bulma's card-footer holding its only link), not the site's."""
+    return el.tag in ("footer", "header") and el.getparent() in within
 
 
 def _part_of_taken(el: etree._Element, taken: set[Any]) -> bool:

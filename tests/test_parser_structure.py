@@ -2100,3 +2100,37 @@ def test_a_heading_after_the_summarys_parts_is_no_title_on_a_page_without_one() 
     page = ("<title>Fish Oil and Seizures | Digest</title><p>Credibility: 4/5</p><p><b>Key Takeaway</b></p><p>Text one.</p>"
             "<section><h2>Latest news</h2><div><a href='/n/a'>News a</a> 1/2/2026</div></section>")
     assert parse(page, URL)["title"] == "Fish Oil and Seizures"
+
+
+# Round 45: the page as design systems mark it up.
+
+def test_related_links_in_a_nav_straight_under_their_label() -> None:
+    cards = "".join(f"<li><h3><a href='/s/{s}'>Card {s}</a></h3><p>1/2/2026</p></li>" for s in ("a", "b"))
+    page = f"{SUMMARY}<aside role='complementary'><h2 id='rel'>You May Also Like</h2><nav aria-labelledby='rel'><ul>{cards}</ul></nav></aside>"
+    assert [c["title"] for c in parse(page, URL)["related"]] == ["Card a", "Card b"]
+
+
+def test_a_card_whose_only_link_is_in_its_own_footer() -> None:
+    cards = "".join(f"<div class='card'><div class='card-content'><p class='title'>Card {s}</p><p>1/2/2026</p><div>Excerpt "
+                    f"of {s}.</div></div><footer class='card-footer'><a href='/s/{s}'>Read More</a></footer></div>"
+                    for s in ("a", "b"))
+    record = parse(f"{SUMMARY}<h2>You May Also Like</h2><div class='columns'>{cards}</div><footer>&copy; Site</footer>", URL)
+    assert [(c["title"], c["url"]) for c in record["related"]] == [("Card a", "https://example.org/s/a"),
+                                                                    ("Card b", "https://example.org/s/b")]
+
+
+@pytest.mark.parametrize(("icons", "value"), [("star star star star_half star_border", 3.5),
+                                              ("star star star_border star_border star_border", 2)])
+def test_stars_drawn_by_an_icon_fonts_ligatures(icons: str, value: float) -> None:
+    stars = "".join(f"<mat-icon aria-hidden='true' class='material-icons'>{w}</mat-icon>" for w in icons.split())
+    page = f"<h1>T</h1><div><span>Credibility</span><span>{stars}</span></div><h2>Key Takeaway</h2><p>x.</p>"
+    assert (lambda r: (r["value"], r["max"]))(parse(page, URL)["ratings"]["credibility"]) == (value, 5)
+
+
+def test_a_box_in_the_column_beside_the_article_is_no_section() -> None:
+    page = ("<main><div class='row'><div class='col-8'><article><h1>T</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2>"
+            "<p>Text one.</p><h2>What They Found</h2><p>Text two.</p><div class='accordion'><h2><button aria-expanded='false'"
+            " aria-controls='d'>More Details</button></h2><div id='d' class='collapse'><dl><dt>Journal</dt><dd>Cephalalgia"
+            "</dd></dl></div></div></article></div><div class='col-4'><div><h4>About</h4><p>This site explains new studies in plain English. Papers"
+            " in journals such as Cephalalgia vary in quality.</p></div></div></div></main>")
+    assert [s["heading"] for s in parse(page, URL)["sections"]] == ["Key Takeaway", "What They Found"]
