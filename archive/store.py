@@ -232,18 +232,16 @@ class Archive:
         with self._lock, translated(self.path):
             return article_for_url(self.conn, url) is not None
 
-    def copy_of(self, url: str, canonical: str, original_coming: bool = False) -> bool:
+    def copy_of(self, url: str, canonical: str) -> bool:
         """The page fetched at `url`, naming `canonical` (another page) as its canonical URL, is a copy:
-        `url` is no article of its own, and the article there holds content fetched from its own URL (or
-        that URL is on its way: `original_coming`). (An AMP page, /a/index.html, a syndicated copy: stored
-        as that article, each fetch of the copy and of the original would make a version, flipping.)"""
+        `url` is no article of its own, and the article there holds content fetched from its own URL. (An
+        AMP page, /a/index.html, a syndicated copy: stored as that article, each fetch of the copy and of
+        the original would make a version, flipping between the two.)"""
         own, here = spellings(canonical), spellings(url)
         with self._lock, translated(self.path):
             if self.conn.execute(f"SELECT 1 FROM articles WHERE url IN ({', '.join('?' * len(here))})",
                                  here).fetchone() is not None:
                 return False
-            if original_coming:
-                return True
             row = self.conn.execute(
                 "SELECT s.url FROM articles a JOIN snapshots s ON s.sha256 = a.snapshot_sha256"
                 f" WHERE a.url IN ({', '.join('?' * len(own))})", own).fetchone()

@@ -133,11 +133,11 @@ class ArchivePipeline:
                       "warnings": [*record.get("warnings", []), f"canonical {record['url']} is a page above: ignored"]}
         if record.get("url") and record["url"] != (spelling := self._key_spelling(record["url"], url)):
             record = {**record, "url": spelling}
-        if record.get("url") and (named := canonical_url(record["url"], tracking)) != canonical_url(url, tracking) \
-                and archive.copy_of(url, record["url"], original_coming=named in self.session.linked
-                                    and self.session.scope.allows(named)):
-            # A copy of a page archived from its own URL, or linked and on its way (AMP, index.html, a
-            # syndicated copy): its URL and links are kept, its content is the original's.
+        if record.get("url") and canonical_url(record["url"], tracking) != canonical_url(url, tracking) \
+                and archive.copy_of(url, record["url"]):
+            # A copy of a page archived from its own URL (AMP, index.html, a syndicated copy): its URL and links
+            # are kept, its content is the original's. (Until the original is archived the copy's content is:
+            # the original may never answer.)
             self.crawler.stats.inc_value("archive/canonical_copies")
             archive.remember_links(crawl_id, url, item.get("links") or [], item["headers"], fetched_at=at,
                                    canonical=record["url"])

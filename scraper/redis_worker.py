@@ -97,7 +97,7 @@ class RedisArchive:
         """True when the writer published this URL as archived."""
         return bool(self.server.hexists(self.keys.validators, url))
 
-    def copy_of(self, url: str, canonical: str, original_coming: bool = False) -> bool:
+    def copy_of(self, url: str, canonical: str) -> bool:
         """False: a worker cannot tell; the writer asks the archive before storing (see redis_ingest)."""
         return False
 

@@ -726,10 +726,12 @@ def test_one_article_whatever_its_copies_and_spellings_and_different_articles_ap
         })
         assert crawl(url, "--db", str(db), *FAST).returncode == 0
         site.routes["/h/1?a=1&b=2"] = ok(summary("Respelt", canonical=f"{url}/h/%31?b=2&a=1"))  # (itself, spelt anew)
-        second = crawl(url, "--db", str(db), *FAST)
-        assert second.returncode == 0, second.stderr
+        first = query(db, "SELECT count(*) FROM versions")
+        for _ in range(2):
+            assert crawl(url, "--db", str(db), *FAST).returncode == 0
     assert {"/" + u.split("/", 3)[3]: t for u, t in query(db, "SELECT url, title FROM articles")} == {
         "/s/a": "Alpha", "/?p=1": "Post 1", "/?p=2": "Post 2", "/e/orig": "Original", "/t/x": "Twin", "/s/b": "Beta",
         "/q?topic=diet&topic=ms": "MS and diet", "/q?topic=ms&topic=sleep": "MS and sleep", "/h/1?a=1&b=2": "Respelt"}  # (queries sorted)
-    assert query(db, "SELECT max(version_count) FROM articles") == [(1,)]  # no copy made a version, nor flipped one
+    # (The first crawl may store a copy's text before the original's: the original may never answer.)
+    assert query(db, "SELECT count(*) FROM versions") == first  # then no copy made a version, nor flipped one
     assert query(db, "SELECT url, status, moved_to FROM articles WHERE status != 'live'") == []
