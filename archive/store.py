@@ -232,20 +232,38 @@ class Archive:
         with self._lock, translated(self.path):
             return article_for_url(self.conn, url) is not None
 
-    def copy_of(self, url: str, canonical: str) -> bool:
-        """The page fetched at `url`, naming `canonical` (another page) as its canonical URL, is a copy:
-        `url` is no article of its own, and the article there holds content fetched from its own URL. (An
-        AMP page, /a/index.html, a syndicated copy: stored as that article, each fetch of the copy and of
-        the original would make a version, flipping between the two.)"""
+    def canonical_claim(self, url: str, canonical: str, record: dict) -> str:
+        """How to archive a page fetched at `url` whose canonical link names another page, `canonical`:
+        'store' as that page's article; 'copy' (only its URL: an AMP page, /a/index.html, a syndicated copy
+        of an article archived from its own URL, whose text would otherwise flip that article's versions
+        at every crawl); or 'own' (under its own URL: its text differs from what the article there holds,
+        which came from another URL — an archived article of its own that started naming another, two
+        pages naming one off-site original)."""
         own, here = spellings(canonical), spellings(url)
         with self._lock, translated(self.path):
-            if self.conn.execute(f"SELECT 1 FROM articles WHERE url IN ({', '.join('?' * len(here))})",
-                                 here).fetchone() is not None:
-                return False
             row = self.conn.execute(
-                "SELECT s.url FROM articles a JOIN snapshots s ON s.sha256 = a.snapshot_sha256"
+                "SELECT s.url, a.content_hash FROM articles a JOIN snapshots s ON s.sha256 = a.snapshot_sha256"
                 f" WHERE a.url IN ({', '.join('?' * len(own))})", own).fetchone()
-            return row is not None and row[0] in own
+            if row is None or row[0] in here:
+                return "store"  # (nothing archived there yet, or its text came from this very URL)
+            source, held = row
+            same = content_hash(record, self.version_related) == held
+            is_article = self.conn.execute(f"SELECT 1 FROM articles WHERE url IN ({', '.join('?' * len(here))})",
+                                           here).fetchone() is not None
+        if source in own:  # the original, archived from its own URL
+            return ("store" if same else "own") if is_article else "copy"
+        return "copy" if same and not is_article else "own" if not same else "store"
+
+    def read_at(self, url: str) -> str | None:
+        """Where the article archived for `url` was last read, when that is another URL (its text came from
+        a copy naming `url` as canonical, or from the other trailing-slash spelling); None otherwise."""
+        with self._lock, translated(self.path):
+            article_id = article_for_url(self.conn, url)
+            if article_id is None:
+                return None
+            row = self.conn.execute("SELECT s.url FROM articles a JOIN snapshots s ON s.sha256 = a.snapshot_sha256"
+                                    " WHERE a.id = ?", (article_id,)).fetchone()
+        return row[0] if row and row[0] != url else None
 
     def validators(self, url: str) -> tuple[str | None, str | None]:
         """(ETag, Last-Modified) for a conditional GET of this URL: only for a page whose links are
@@ -309,7 +327,9 @@ class Archive:
                 self._count(conn, crawl_id, outcome)
             if links is not None:
                 kept = outcome != "held"  # a held page is asked for in full again
-                for each in dict.fromkeys((url, key)):  # the next crawl may link either spelling
+                # The next crawl may link either spelling; a copy's validators are not its original's (the
+                # original asked with them answers 304 and its own text is never read).
+                for each in dict.fromkeys(u for u in (url, key) if u in spellings(url)):
                     page_links.remember(conn, each, links, hdrs.get("etag") if kept else None,
                                         hdrs.get("last-modified") if kept else None,
                                         version=self.links_version, judgement=None, crawl_id=crawl_id, at=at)
@@ -468,6 +488,10 @@ class Archive:
             article_id = article_for_url(conn, url)
             if article_id is None or article_for_url(conn, target) == article_id:
                 return "skipped"
+            read = conn.execute("SELECT s.url FROM articles a JOIN snapshots s ON s.sha256 = a.snapshot_sha256"
+                                " WHERE a.id = ?", (article_id,)).fetchone()
+            if read and read[0] not in spellings(url):
+                return "skipped"  # its text is read at another URL (a copy naming this one): that one says where it is
             was_live = conn.execute("SELECT status = 'live' FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
             conn.execute("UPDATE articles SET status = 'gone', gone_at = coalesce(gone_at, ?), moved_to = ?"
                          " WHERE id = ?", (at, target, article_id))

@@ -133,8 +133,10 @@ class ArchivePipeline:
                       "warnings": [*record.get("warnings", []), f"canonical {record['url']} is a page above: ignored"]}
         if record.get("url") and record["url"] != (spelling := self._key_spelling(record["url"], url)):
             record = {**record, "url": spelling}
-        if record.get("url") and canonical_url(record["url"], tracking) != canonical_url(url, tracking) \
-                and archive.copy_of(url, record["url"]):
+        claim = "store"
+        if record.get("url") and canonical_url(record["url"], tracking) != canonical_url(url, tracking):
+            claim = archive.canonical_claim(url, record["url"], record)
+        if claim == "copy":
             # A copy of a page archived from its own URL (AMP, index.html, a syndicated copy): its URL and links
             # are kept, its content is the original's. (Until the original is archived the copy's content is:
             # the original may never answer.)
@@ -142,6 +144,9 @@ class ArchivePipeline:
             archive.remember_links(crawl_id, url, item.get("links") or [], item["headers"], fetched_at=at,
                                    canonical=record["url"])
             return "skipped"
+        if claim == "own":  # its text is not the article's there: archived under its own URL
+            record = {**record, "url": canonical_url(url, tracking), "warnings": [
+                *record.get("warnings", []), f"canonical {record['url']} holds another text: ignored"]}
         outcome = archive.store(crawl_id, url, record, item["body"], item["headers"],
                                 http_status=item["status"], fetched_at=at, links=item.get("links") or [])
         key = str(record.get("url") or url)

@@ -200,8 +200,10 @@ class Ingest:
         elif kind == "page":
             record = json.loads(value["record"])
             links = json.loads(value["links"]) if "links" in value else None
-            if record.get("url") not in (None, url) and self.archive.copy_of(url, record["url"]):
-                # A copy of a page archived from its own URL (see ArchivePipeline): its URL and links only.
+            claim = self.archive.canonical_claim(url, record["url"], record) if record.get("url") not in (None, url) else "store"
+            if claim == "own":  # (see ArchivePipeline)
+                record = {**record, "url": url}
+            if claim == "copy":
                 self.archive.remember_links(crawl_id, url, links or [], json.loads(value["headers"]), fetched_at=at,
                                             canonical=record["url"])
                 outcome = "skipped"

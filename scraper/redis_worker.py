@@ -97,9 +97,13 @@ class RedisArchive:
         """True when the writer published this URL as archived."""
         return bool(self.server.hexists(self.keys.validators, url))
 
-    def copy_of(self, url: str, canonical: str) -> bool:
-        """False: a worker cannot tell; the writer asks the archive before storing (see redis_ingest)."""
-        return False
+    def read_at(self, url: str) -> str | None:
+        """None: a worker cannot tell (a 404 there is the writer's to judge)."""
+        return None
+
+    def canonical_claim(self, url: str, canonical: str, record: dict) -> str:
+        """'store': a worker cannot tell; the writer asks the archive before storing (see redis_ingest)."""
+        return "store"
 
     def _push(self, **fields: Any) -> str:
         entry = {name: value if isinstance(value, (bytes, str)) else json.dumps(value)

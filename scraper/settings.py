@@ -46,7 +46,7 @@ AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
-# A <meta> refresh within a second sends readers on at once (a redirect, a move); a later one leaves a page
+# A <meta> refresh in under two seconds sends readers on at once (a redirect, a move); a later one leaves a page
 # to read first, archived as it is, its target followed as a link (Scrapy's default treated 99 s as at once).
 METAREFRESH_MAXDELAY = 2
 DOWNLOAD_WARNSIZE = 0

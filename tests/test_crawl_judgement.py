@@ -717,7 +717,7 @@ def test_one_article_whatever_its_copies_and_spellings_and_different_articles_ap
     with serve(site) as url:
         site.routes.update({
             "/s/a": ok(summary("Alpha")), "/s/a/index.html": ok(summary("Alpha", canonical=f"{url}/s/a")),
-            "/s/a/amp": ok(summary("Alpha AMP", canonical=f"{url}/s/a")),
+            "/s/a/amp": ok(summary("Alpha", canonical=f"{url}/s/a")),  # (an AMP copy: the same text)
             "/?p=1": ok(summary("Post 1", canonical=f"{url}/")), "/?p=2": ok(summary("Post 2", canonical=f"{url}/")),
             "/e/orig": ok(summary("Original")), "/e/copy": ok(summary("Copy", canonical=f"{url}/e/orig")),
             "/t/x": ok(summary("Twin")), "/s/b": ok(summary("Beta", links='<a href="/t/x">x</a>')),
@@ -735,3 +735,39 @@ def test_one_article_whatever_its_copies_and_spellings_and_different_articles_ap
     # (The first crawl may store a copy's text before the original's: the original may never answer.)
     assert query(db, "SELECT count(*) FROM versions") == first  # then no copy made a version, nor flipped one
     assert query(db, "SELECT url, status, moved_to FROM articles WHERE status != 'live'") == []
+
+
+def test_canonical_links_between_readable_pages_lose_no_text_and_add_no_noise(tmp_path: Path) -> None:
+    """Round 15 of the crawler probes: an archived article that starts naming another as canonical; a copy
+    archived first under its original's URL, with Last-Modified only; copies naming a URL that answers 404,
+    that redirects to another summary, or an off-site one; an archived page whose other trailing-slash
+    spelling, alone linked now, answers 404. Every text a reader can read stays archived and live, and
+    an unchanged site adds no version."""
+    db = tmp_path / "a.db"
+    stamp = "Tue, 14 Nov 2023 22:13:20 GMT"
+
+    def dated(body: str) -> Callable[[], Answer]:
+        return lambda: (304, {}, "") if site.headers.get("If-Modified-Since") == stamp else (200, {"Last-Modified": stamp}, body)
+
+    site = Site({"/": ok(home(["/a", "/c", "/amp/o", "/b1", "/b2", "/c2", "/b3", "/b4", "/t5", "/gone404", "/redir"]))})
+    with serve(site) as url:
+        site.routes.update({
+            "/a": ok(summary("Article A")), "/c": ok(summary("Article C")),
+            "/o": dated(summary("Original O")), "/amp/o": dated(summary("Original O AMP", canonical=f"{url}/o")),
+            "/b1": ok(summary("B1", canonical=f"{url}/gone404")),
+            "/b2": ok(summary("B2", canonical=f"{url}/redir")), "/redir": (301, {"Location": "/c2"}, ""),
+            "/c2": ok(summary("C2")),
+            "/b3": ok(summary("B3", canonical="http://offsite.example/x")),
+            "/b4": ok(summary("B4", canonical="http://offsite.example/x")),
+            "/t5": ok(summary("T5")),
+        })
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes["/a"] = ok(summary("Article A", canonical=f"{url}/c"))  # (a reader still reads A there)
+        site.routes["/"] = ok(home(["/a", "/c", "/amp/o", "/o", "/b1", "/b2", "/c2", "/b3", "/b4", "/t5/", "/gone404", "/redir"]))
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        settled = query(db, "SELECT count(*) FROM versions")
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+    titles = {t for (t,) in query(db, "SELECT title FROM articles WHERE status = 'live'")}
+    assert {"Article A", "Article C", "Original O", "B1", "B2", "C2", "B3", "B4", "T5"} <= titles
+    assert query(db, "SELECT title FROM articles WHERE url LIKE '%/c'") == [("Article C",)]
+    assert query(db, "SELECT count(*) FROM versions") == settled  # the unchanged site added nothing

@@ -254,9 +254,15 @@ class SummariesSpider(Spider):
             yield {**item, "url": url, "kind": "not_modified", "headers": header_dict(response.headers),
                    "moved_from": _moved_from(response.meta)}
         elif status in (404, 410):
+            session = session_for(self.crawler)
+            if not response.meta.get("archive_read_at") and (elsewhere := session.archive.read_at(response.url)):
+                # The article's text was read at another URL (a copy naming this one as canonical, the other
+                # trailing-slash spelling): that URL says whether it is gone, not this one.
+                yield {**item, "kind": "error", "error": f"HTTP {status} (the article is read at {elsewhere})"[:500]}
+                yield self._page(elsewhere, dont_filter=True, archive_read_at=True)
+                return
             yield {**item, "kind": "gone"}
             # A strict server: "/a/" is dead but "/a", also linked, may not be (one request to the crawl).
-            session = session_for(self.crawler)
             if twin := session.twin_of_dead(canonical_url(response.url, session.profile.tracking_params)):
                 yield self._page(twin, dont_filter=True)
         elif 300 <= status < 400 and (response.meta.get("archive_revisit") or response.meta.get("archive_redirect_seen")):
