@@ -31,7 +31,8 @@ _SOCIAL_HOSTS = re.compile(
     r"|wa\.me|t\.me|telegram\.me|bsky\.app|threads\.net|instagram\.com|tumblr\.com|mastodon\.social)$")
 _SHARE_PATH = re.compile(r"/(?:intent|sharer|share|shareArticle|submit)\b", re.I)
 # A publisher's DOI-addressed page: /doi/10.1212/..., /doi/full/10..., /doi/abs/10... (Wiley, Sage, AAN...).
-_DOI_PATH = re.compile(r"/doi/(?:(?:abs|full|pdf|epdf|epub|reader|book)/)?(10\.\d{4,9}/\S+)", re.I)
+_DOI_PATH = re.compile(r"/doi/(?:(?:abs|full|pdf|epdf|epub|reader|book)/)?(10\.\d{4,9}/\S+?)"
+                       r"(?:/(?:full|abstract|abs|pdf|epdf|epub|html|fulltext|summary|references))?/?$", re.I)  # (Cochrane's .../full)
 # "..., published 11/2/2024." or "Published 2024." in prose: the study's date without a "Key:" label.
 _PROSE_DATE = re.compile(r"\b(?:published|issued)\b(?:\s+(?:in|on|online))?\s*:?\s*(?P<when>[^.;]{0,80})", re.I)
 # A citation's year: APA "(2025)." or Vancouver "2025;31(4):455".

@@ -270,8 +270,9 @@ def _opens_panel(node: etree._Element) -> bool:
 def _is_chrome_text(el: etree._Element) -> bool:
     """Text in a link, menu, footer, dialog or form field ('Related' in a nav bar) names no block of this page."""
     for node in (el, *el.iterancestors()):
-        if (node.tag == "button" and heads_a_panel(node)) or (node.tag == "form" and wraps_page(node)) or _opens_panel(node):
-            continue
+        if (node.tag == "button" and heads_a_panel(node)) or (node.tag == "form" and wraps_page(node)) or _opens_panel(node) \
+                or (node.tag == "footer" and any(a.tag == "article" for a in node.iterancestors())):
+            continue  # (an article's own <footer> may hold its More Details)
         if node.tag in _NOT_LABEL_HOLDERS or (node.get("role") or "").lower() in _NOT_LABEL_ROLES:
             return True
         if node.tag == "label" and _labels_a_control(node):

@@ -372,6 +372,8 @@ def read_rating(
     if strict and not _rating_shaped(text):
         return None  # prose or a date follows: whatever else is drawn there, this is no rating
     holders = _holders(hit, region, others)
+    if found := _chosen_option(region):
+        return found
     for i, el in enumerate(holders):
         if found := _explicit(el, strict):
             # A legend ("5 out of 5: large trials ... 1 out of 5: lab studies") states several values;
@@ -392,6 +394,27 @@ def read_rating(
     if strict:
         return _rating(None, None, text, text) if _level_word(text) else None
     return _loose(hit, holders, text)
+
+
+_OPTIONS_MIN = 3
+
+
+def _is_option(el: etree._Element) -> bool:
+    """One choice of a group: a radio input, or an element with role=radio (a star a widget lets you pick)."""
+    return (el.tag == "input" and (el.get("type") or "").lower() == "radio") or (el.get("role") or "").lower() == "radio"
+
+
+def _chosen_option(region: list[etree._Element]) -> Rating | None:
+    """A rating drawn as a group of options, one chosen (Chakra's and Mantine's rating, daisyUI's radio
+    stars, a plain star form): the chosen one's place among them (halves when each is a half star)."""
+    options = [el for el in region if _is_option(el) and "hidden" not in (el.get("class") or "")]
+    chosen = [i for i, el in enumerate(options, 1)
+              if el.get("checked") is not None or (el.get("aria-checked") or "").lower() == "true"]
+    if len(options) < _OPTIONS_MIN or len(chosen) != 1:
+        return None  # (a "Was this helpful? Yes / No" pair is no scale)
+    halves = any("half" in (el.get("class") or "") for el in options)
+    value, top = (chosen[0] / 2, len(options) // 2) if halves else (chosen[0], len(options))
+    return _rating(_num(str(value)), top, None, f"option {chosen[0]} of {len(options)} chosen")
 
 
 def _read_rest(hit: LabelHit) -> Rating | None:

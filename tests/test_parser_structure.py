@@ -2134,3 +2134,33 @@ def test_a_box_in_the_column_beside_the_article_is_no_section() -> None:
             "</dd></dl></div></div></article></div><div class='col-4'><div><h4>About</h4><p>This site explains new studies in plain English. Papers"
             " in journals such as Cephalalgia vary in quality.</p></div></div></div></main>")
     assert [s["heading"] for s in parse(page, URL)["sections"]] == ["Key Takeaway", "What They Found"]
+
+
+# Round 46: more design systems.
+
+@pytest.mark.parametrize(("widget", "value"), [
+    ("".join(f"<input type='radio' name='c' value='{i}' aria-label='{i}'{' checked' if i == 3 else ''}>" for i in range(1, 6)), 3),
+    ("".join(f"<span role='radio' aria-label='{i} stars' aria-checked='{str(i == 4).lower()}'></span>" for i in range(1, 6)), 4),
+    ("<input type='radio' class='rating-hidden'>" + "".join(
+        f"<input type='radio' class='mask mask-half-{1 + i % 2}' aria-label='{(i + 1) / 2} star'{' checked' if i == 6 else ''}>"
+        for i in range(10)), 3.5),
+])
+def test_a_rating_drawn_as_options_one_chosen(widget: str, value: float) -> None:
+    page = f"<h1>T</h1><p>Credibility</p><div>{widget}</div><h2>Key Takeaway</h2><p>x.</p>"
+    found = parse(page, URL)["ratings"]["credibility"]
+    assert (found["value"], found["max"]) == (value, 5)
+
+
+def test_a_yes_no_choice_after_a_rating_is_not_its_value() -> None:
+    page = ("<h1>T</h1><p>Credibility: High</p><p>Was this helpful? <input type='radio' name='h' checked> Yes "
+            "<input type='radio' name='h'> No</p><h2>Key Takeaway</h2><p>x.</p>")
+    assert parse(page, URL)["ratings"]["credibility"]["label"] == "High"
+
+
+def test_more_details_in_the_articles_own_footer() -> None:
+    page = ("<main><article><h1>T</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Text one.</p><footer><h3>More Details"
+            "</h3><dl><dt>Journal</dt><dd>Diabetes Care</dd><dt>Original study</dt><dd><a href='https://www.cochranelibrary"
+            ".com/cdsr/doi/10.1002/14651858.CD004659.pub4/full'>Read it</a></dd></dl></footer></article></main>"
+            "<footer><p>&copy; Site</p></footer>")
+    source = parse(page, URL)["source"]
+    assert (source["journal"], source["doi"]) == ("Diabetes Care", "10.1002/14651858.CD004659.pub4")
