@@ -410,11 +410,20 @@ def _chosen_option(region: list[etree._Element]) -> Rating | None:
     options = [el for el in region if _is_option(el) and "hidden" not in (el.get("class") or "")]
     chosen = [i for i, el in enumerate(options, 1)
               if el.get("checked") is not None or (el.get("aria-checked") or "").lower() == "true"]
-    if len(options) < _OPTIONS_MIN or len(chosen) != 1:
+    if len(options) < _OPTIONS_MIN or not chosen or (len(chosen) > 1 and chosen != list(range(1, len(chosen) + 1))):
         return None  # (a "Was this helpful? Yes / No" pair is no scale)
-    halves = any("half" in (el.get("class") or "") for el in options)
-    value, top = (chosen[0] / 2, len(options) // 2) if halves else (chosen[0], len(options))
-    return _rating(_num(str(value)), top, None, f"option {chosen[0]} of {len(options)} chosen")
+    # One chosen, or every star up to the value (Ant Design's rate), the next one perhaps half lit.
+    if all(_half(el) for el in options):  # each option a half star (daisyUI's rating-half)
+        value, top = chosen[-1] / 2, len(options) // 2
+    else:
+        value, top = chosen[-1] + (0.5 if chosen[-1] < len(options) and _half(options[chosen[-1]]) else 0), len(options)
+    return _rating(_num(str(value)), top, None, f"option {chosen[-1]} of {len(options)} chosen")
+
+
+def _half(option: etree._Element) -> bool:
+    """The option, or the star holding it, is marked as a half ("mask-half-1", "ant-rate-star-half")."""
+    parent = option.getparent()
+    return "half" in (option.get("class") or "") or (parent is not None and "half" in (parent.get("class") or ""))
 
 
 def _read_rest(hit: LabelHit) -> Rating | None:

@@ -2144,6 +2144,9 @@ def test_a_box_in_the_column_beside_the_article_is_no_section() -> None:
     ("<input type='radio' class='rating-hidden'>" + "".join(
         f"<input type='radio' class='mask mask-half-{1 + i % 2}' aria-label='{(i + 1) / 2} star'{' checked' if i == 6 else ''}>"
         for i in range(10)), 3.5),
+    ("".join(f"<li class='ant-rate-star ant-rate-star-{state}'><div role='radio' aria-checked='{str(state == 'full').lower()}'>"
+             "<span aria-label='star'>*</span><span aria-label='star'>*</span></div></li>"
+             for state in ("full", "full", "full", "half", "zero")), 3.5),
 ])
 def test_a_rating_drawn_as_options_one_chosen(widget: str, value: float) -> None:
     page = f"<h1>T</h1><p>Credibility</p><div>{widget}</div><h2>Key Takeaway</h2><p>x.</p>"
