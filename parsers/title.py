@@ -148,6 +148,23 @@ def _without_subtitle(text: str, keys: list[str]) -> str:
     return text
 
 
+_SUB_HEADER_TAGS = frozenset({"div", "p"})
+
+
+def _heading_text(heading: etree._Element) -> str:
+    """A heading's text without a sub header set in a block of its own inside it (Semantic UI's
+    <h1 class="ui header">Title<div class="sub header">Updated 10/14/2026</div></h1>)."""
+    sub = next((child for child in heading if child.tag in _SUB_HEADER_TAGS), None)
+    if sub is None or not (heading.text or "").strip():
+        return collapse(text_of(heading))
+    parts = [heading.text or ""]
+    for child in heading:
+        if child is sub:
+            break
+        parts.append(text_of(child) + (child.tail or ""))
+    return collapse("".join(parts))
+
+
 def find_title(
     body: etree._Element, meta: dict[str, Any], label_kind: Callable[[str], str | None]
 ) -> tuple[str | None, etree._Element | None]:
@@ -160,7 +177,7 @@ def find_title(
         if aria and best and best[0] == 1:
             break
         for el, rank in _headings(body, aria):
-            text = collapse(text_of(el))
+            text = _heading_text(el)
             if not text or label_kind(text) or in_chrome(el) or _links_home(el, text) or only_a_date(text):
                 continue  # (a blog's date header over its post's title is no title)
             if rank > 1 and _heads_ratings(el, label_kind):

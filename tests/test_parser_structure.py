@@ -2167,3 +2167,10 @@ def test_more_details_in_the_articles_own_footer() -> None:
             "<footer><p>&copy; Site</p></footer>")
     source = parse(page, URL)["source"]
     assert (source["journal"], source["doi"]) == ("Diabetes Care", "10.1002/14651858.CD004659.pub4")
+
+
+def test_a_sub_header_inside_the_title_heading_is_not_the_title() -> None:
+    page = ("<h1 class='ui header'>Walking After Meals<div class='sub header'>Updated 10/14/2026</div></h1>"
+            "<p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Text one.</p>")
+    record = parse(page, URL)
+    assert record["title"] == "Walking After Meals" and [s["heading"] for s in record["sections"]] == ["Key Takeaway"]
