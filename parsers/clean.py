@@ -8,7 +8,7 @@ import re
 from lxml import etree
 
 from parsers.headings import is_hidden
-from parsers.text import collapse
+from parsers.text import collapse, text_of
 
 # Never visible text; removing them first is most of why parsing costs less than a full bs4 soup.
 _JUNK = ("script", "style", "noscript", "template", "iframe", "object", "embed", "canvas", "head",
@@ -146,7 +146,8 @@ def _decoration(el: etree._Element) -> bool:
     """Hidden, a permalink to this page ("#", "¶", an icon), or a wiki's "[edit]" link."""
     if is_hidden(el):
         return True
-    if el.tag == "a" and (el.get("href") or "").startswith("#"):
+    if el.tag == "a" and (el.get("href") or "").startswith("#") or el.tag == "button":
+        # (a permalink written as a button: Substack's <button aria-label="Link">🔗</button>)
         words = _short_text(el)
         return words is not None and not any(c.isalnum() for c in words)
     words = _short_text(el) if el.tag in ("span", "a") else None
@@ -241,6 +242,19 @@ def _has_text(el: etree._Element) -> bool:
     return any(part.strip() for part in el.itertext())
 
 
+_FOOTNOTE_MARK = re.compile(r"^[\[(]?\d{1,3}(?:[,\u2013-]\d{1,3})*[\])]?$")
+
+
+def _drop_footnote_marks(root: etree._Element) -> None:
+    """Footnote marks out of the text ("was modest.<sup><a href="#fn1">1</a></sup>" -> "was modest."): a
+    superscript number linking within the page, which a reader follows, not reads."""
+    for sup in root.iter("sup"):
+        text = collapse(text_of(sup))
+        if _FOOTNOTE_MARK.match(text) and any((a.get("href") or "").startswith("#")
+                                             for a in (*sup.iter("a"), *sup.iterancestors("a"))):
+            sup.tag = _DROPPED
+
+
 def strip_junk(root: etree._Element, markup: str | None = None) -> None:
     """Remove invisible elements in place; SVGs keep their attributes (ratings drawn as icons) but no
     innards. `markup`, the page's text, spares a search for what it does not name."""
@@ -253,6 +267,8 @@ def strip_junk(root: etree._Element, markup: str | None = None) -> None:
     _drop_signup_boxes(root)
     _join_split_runs(root)
     _drop_screen_reader_text(root, markup)
+    if markup is None or "<sup" in markup or "<SUP" in markup:
+        _drop_footnote_marks(root)
     # (Marked, then removed by lxml in one pass each: the text after a removed element stays.)
     etree.strip_elements(root, *_JUNK, _DROPPED, with_tail=False)
     etree.strip_tags(root, _SHOWN)

@@ -2174,3 +2174,17 @@ def test_a_sub_header_inside_the_title_heading_is_not_the_title() -> None:
             "<p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Text one.</p>")
     record = parse(page, URL)
     assert record["title"] == "Walking After Meals" and [s["heading"] for s in record["sections"]] == ["Key Takeaway"]
+
+
+# Round 47: publishers' article templates.
+
+def test_a_permalink_button_inside_a_heading_is_no_part_of_it() -> None:
+    page = ("<h1>T</h1><p>Credibility: 4/5</p><h2>Key Takeaway<div><div><button aria-label='Link'>&#128279;</button></div>"
+            "</div></h2><p>Text one.</p>")
+    assert parse(page, URL)["sections"] == [{"heading": "Key Takeaway", "text": "Text one."}]
+
+
+def test_a_footnote_mark_linking_within_the_page_is_not_text_but_a_superscript_is() -> None:
+    page = ("<h1>T</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>The effect was modest.<sup><a href='#fn1'>1</a></sup>"
+            " It held in 10<sup>6</sup> cells and 4 m<sup>2</sup> plots.<a href='#fn2'><sup>[2]</sup></a></p>")
+    assert parse(page, URL)["sections"][0]["text"] == "The effect was modest. It held in 106 cells and 4 m2 plots."
