@@ -259,11 +259,8 @@ class Archive:
         a copy naming `url` as canonical, or from the other trailing-slash spelling); None otherwise."""
         with self._lock, translated(self.path):
             article_id = article_for_url(self.conn, url)
-            if article_id is None:
-                return None
-            row = self.conn.execute("SELECT s.url FROM articles a JOIN snapshots s ON s.sha256 = a.snapshot_sha256"
-                                    " WHERE a.id = ?", (article_id,)).fetchone()
-        return row[0] if row and row[0] != url else None
+            read = None if article_id is None else _read_from(self.conn, article_id)
+        return read if read != url else None
 
     def validators(self, url: str) -> tuple[str | None, str | None]:
         """(ETag, Last-Modified) for a conditional GET of this URL: only for a page whose links are
@@ -488,9 +485,8 @@ class Archive:
             article_id = article_for_url(conn, url)
             if article_id is None or article_for_url(conn, target) == article_id:
                 return "skipped"
-            read = conn.execute("SELECT s.url FROM articles a JOIN snapshots s ON s.sha256 = a.snapshot_sha256"
-                                " WHERE a.id = ?", (article_id,)).fetchone()
-            if read and read[0] not in spellings(url):
+            read = _read_from(conn, article_id)
+            if read is not None and read not in spellings(url):
                 return "skipped"  # its text is read at another URL (a copy naming this one): that one says where it is
             was_live = conn.execute("SELECT status = 'live' FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
             conn.execute("UPDATE articles SET status = 'gone', gone_at = coalesce(gone_at, ?), moved_to = ?"
@@ -600,3 +596,10 @@ class Archive:
         extra = ", errors = errors + 1" if outcome == "held" or error else ""
         conn.execute(f"UPDATE crawls SET {'fetched = fetched + 1, ' if fetched else ''}{outcome} = {outcome} + 1{extra}"
                      " WHERE id = ?", (crawl_id,))
+
+
+def _read_from(conn: sqlite3.Connection, article_id: int) -> str | None:
+    """The URL the article's current text was fetched from (its snapshot's)."""
+    row = conn.execute("SELECT s.url FROM articles a JOIN snapshots s ON s.sha256 = a.snapshot_sha256 WHERE a.id = ?",
+                       (article_id,)).fetchone()
+    return row[0] if row else None

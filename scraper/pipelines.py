@@ -127,15 +127,7 @@ class ArchivePipeline:
             modified = http_date(item["headers"].get("Last-Modified") or item["headers"].get("last-modified"))
             if modified and modified < self.session.since:
                 return "skipped"
-        if record.get("url") and canonical_above(record["url"], url, tracking):
-            # Every page of the site would be one article (its versions flipping between pages).
-            record = {**record, "url": canonical_url(url, tracking),
-                      "warnings": [*record.get("warnings", []), f"canonical {record['url']} is a page above: ignored"]}
-        if record.get("url") and record["url"] != (spelling := self._key_spelling(record["url"], url)):
-            record = {**record, "url": spelling}
-        claim = "store"
-        if record.get("url") and canonical_url(record["url"], tracking) != canonical_url(url, tracking):
-            claim = archive.canonical_claim(url, record["url"], record)
+        record, claim = self._keyed(record, url)
         if claim == "copy":
             # A copy of a page archived from its own URL (AMP, index.html, a syndicated copy): its URL and links
             # are kept, its content is the original's. (Until the original is archived the copy's content is:
@@ -144,9 +136,6 @@ class ArchivePipeline:
             archive.remember_links(crawl_id, url, item.get("links") or [], item["headers"], fetched_at=at,
                                    canonical=record["url"])
             return "skipped"
-        if claim == "own":  # its text is not the article's there: archived under its own URL
-            record = {**record, "url": canonical_url(url, tracking), "warnings": [
-                *record.get("warnings", []), f"canonical {record['url']} holds another text: ignored"]}
         outcome = archive.store(crawl_id, url, record, item["body"], item["headers"],
                                 http_status=item["status"], fetched_at=at, links=item.get("links") or [])
         key = str(record.get("url") or url)
@@ -176,6 +165,25 @@ class ArchivePipeline:
                 break
         return outcome
 
+    def _keyed(self, record: dict, url: str) -> tuple[dict, str]:
+        """The record with the URL to archive it under, and the archive's claim on it ('store', 'copy',
+        'own'): its canonical link is followed unless it names a page above it, the page itself in another
+        spelling (the archive's spelling kept), or an article holding another text."""
+        named, tracking = record.get("url"), self.session.profile.tracking_params
+        if not named:
+            return record, "store"
+        if canonical_above(named, url, tracking):
+            # Every page of the site would be one article (its versions flipping between pages).
+            return _own_url(record, canonical_url(url, tracking), f"canonical {named} is a page above: ignored"), "store"
+        if named != (spelling := self._key_spelling(named, url)):
+            return {**record, "url": spelling}, "store"
+        if canonical_url(named, tracking) == canonical_url(url, tracking):
+            return record, "store"
+        claim = self.session.archive.canonical_claim(url, named, record)
+        if claim == "own":  # its text is not the article's there: archived under its own URL
+            return _own_url(record, canonical_url(url, tracking), f"canonical {named} holds another text: ignored"), "store"
+        return record, claim
+
     def _key_spelling(self, named: str, url: str) -> str:
         """The URL to archive a page under whose canonical link names this very page in another spelling
         (upper-case host, escapes, query order, a session id): the spelling the archive knows it by, else
@@ -193,3 +201,8 @@ class ArchivePipeline:
             return True
         archive = self.session.archive
         return archive.is_archived(record.get("url") or "") or archive.is_archived(url)
+
+
+def _own_url(record: dict, url: str, warning: str) -> dict:
+    """The record under the page's own URL, saying why its canonical link was not followed."""
+    return {**record, "url": url, "warnings": [*record.get("warnings", []), warning]}
