@@ -60,7 +60,12 @@ def heads_a_panel(button: etree._Element) -> bool:
     parent = button.getparent()
     if parent is not None and (parent.tag in H_TAGS or parent.get("role") == "heading"):
         return True
+    if _TOGGLE.match(" ".join("".join(button.itertext()).split())):
+        return False  # a "Show more" / "Hide" control under a text (Mantine's Spoiler) names no panel
     return button.get("aria-expanded") is not None or bool(button.get("aria-controls"))
+
+
+_TOGGLE = re.compile(r"^(?:(?:show|read|see|view)(?: (?:more|less|all))?|hide|expand|collapse|more|less|close)$", re.I)
 
 
 def wraps_page(form: etree._Element) -> bool:

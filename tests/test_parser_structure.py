@@ -2188,3 +2188,9 @@ def test_a_footnote_mark_linking_within_the_page_is_not_text_but_a_superscript_i
     page = ("<h1>T</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>The effect was modest.<sup><a href='#fn1'>1</a></sup>"
             " It held in 10<sup>6</sup> cells and 4 m<sup>2</sup> plots.<a href='#fn2'><sup>[2]</sup></a></p>")
     assert parse(page, URL)["sections"][0]["text"] == "The effect was modest. It held in 106 cells and 4 m2 plots."
+
+
+def test_a_show_or_hide_control_under_a_text_is_not_its_words() -> None:
+    page = ("<h1>T</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><div class='spoiler'><div><p>Text one.</p></div>"
+            "<button type='button' aria-expanded='true'>Hide</button></div><h2>What They Found</h2><p>Text two.</p>")
+    assert [s["text"] for s in parse(page, URL)["sections"]] == ["Text one.", "Text two."]
