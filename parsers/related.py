@@ -393,10 +393,10 @@ def _shows_any(elements: list[etree._Element]) -> bool:
 
 def _card_part(el: etree._Element, within: Collection[etree._Element]) -> bool:
     """A card's own <footer> or <header> (Bulma's card-footer holding its only link), not the site's."""
-    return el.tag in ("footer", "header") and el.getparent() in within
+    return el.tag in ("footer", "header") and _part_of_taken(el, within)
 
 
-def _part_of_taken(el: etree._Element, taken: set[Any]) -> bool:
+def _part_of_taken(el: etree._Element, taken: Collection[Any]) -> bool:
     """Inside an element already in scope: a card's own <footer> or <header> (its date), not the site's."""
     parent = el.getparent()
     return parent is not None and parent in taken
