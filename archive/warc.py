@@ -114,11 +114,15 @@ def replayable_headers(headers: Iterable[tuple[str, str]], body_length: int,
 class CaptureIndex:
     """What has been captured already (this run, and earlier runs' CDXJ files), for revisit records."""
 
-    def __init__(self) -> None:
+    def __init__(self, key: Callable[[str], str] | None = None) -> None:
         # payload digest -> (url, date) of the full record holding that payload
         self.by_digest: dict[str, tuple[str, str]] = {}
         # url -> (url, date, digest) of the full record holding the url's latest 200 payload
         self.by_url: dict[str, tuple[str, str, str]] = {}
+        # The same by `key(url)`, the crawler's canonical form: a 304 may answer a URL spelt otherwise
+        # (`/a` for `/a/`) than the capture its validators came from.
+        self.key = key
+        self.by_key: dict[str, tuple[str, str, str]] = {}
 
     def add(self, url: str, date: str, digest: str | None, status: int | None) -> None:
         """Remember a capture of `url` at `date` (a revisit counts toward `by_url` via its original)."""
@@ -128,6 +132,20 @@ class CaptureIndex:
             self.by_digest[digest] = (url, date)
         if status == 200:
             self.by_url[url] = (*self.by_digest[digest], digest)
+            if self.key is not None:
+                self.by_key[self.key(url)] = self.by_url[url]
+
+    def latest(self, *urls: str | None) -> tuple[str, str, str] | None:
+        """(url, date, digest) of the latest 200 capture of the first of `urls` that has one, by exact
+        URL first, then by the canonical form."""
+        for url in filter(None, urls):
+            if url in self.by_url:
+                return self.by_url[url]
+        for url in filter(None, urls) if self.key is not None else ():
+            found = self.by_key.get(self.key(url))  # type: ignore[misc]
+            if found:
+                return found
+        return None
 
     def load_directory(self, directory: Path) -> None:
         """Read the CDXJ indexes in `directory`: full captures first (oldest first), then revisits."""
@@ -229,10 +247,11 @@ class WarcRoller:
 class CaptureWriter:
     """Turns HTTP exchanges into request + response/revisit records in a `WarcRoller`."""
 
-    def __init__(self, roller: WarcRoller, *, dedup: bool = True) -> None:
+    def __init__(self, roller: WarcRoller, *, dedup: bool = True, key: Callable[[str], str] | None = None
+                 ) -> None:
         self.roller = roller
         self.dedup = dedup
-        self.seen = CaptureIndex()
+        self.seen = CaptureIndex(key)
         if dedup:
             self.seen.load_directory(roller.directory)
         self.counts = {"response": 0, "revisit": 0, "request": 0}
@@ -241,8 +260,10 @@ class CaptureWriter:
                 status: int, response_headers: Iterable[tuple[str, str]], body: bytes,
                 request_body: bytes = b"", protocol: str = "HTTP/1.1", reason: str | None = None,
                 date: str | None = None, ip_address: str | None = None,
-                truncated: str | None = None, drop_headers: Iterable[str] = ()) -> str:
-        """Write one exchange; returns the type of the response-side record ('response' or 'revisit')."""
+                truncated: str | None = None, drop_headers: Iterable[str] = (),
+                validated_url: str | None = None) -> str:
+        """Write one exchange; returns the type of the response-side record ('response' or 'revisit').
+        `validated_url`: the URL whose validators a conditional request sent, when not `url` itself."""
         builder = self.roller.builder
         date = date or warc_date()
         extra = {"WARC-Date": date}
@@ -254,7 +275,7 @@ class CaptureWriter:
         digest = payload_digest(body)
         earlier = self.seen.by_digest.get(digest) if self.dedup and body else None
         if status == 304:
-            record = self._not_modified(url, http_headers, extra)
+            record = self._not_modified(url, http_headers, extra, validated_url)
         elif earlier:
             record = builder.create_revisit_record(url, digest, earlier[0], earlier[1],
                                                    http_headers=http_headers, warc_headers_dict=extra)
@@ -272,12 +293,14 @@ class CaptureWriter:
         self.counts["request"] += 1
         return record.rec_type
 
-    def _not_modified(self, url: str, http_headers: StatusAndHeaders, extra: dict) -> ArcWarcRecord:
-        """A server-not-modified revisit; refers to this URL's last full capture when one is known."""
+    def _not_modified(self, url: str, http_headers: StatusAndHeaders, extra: dict,
+                      validated_url: str | None = None) -> ArcWarcRecord:
+        """A server-not-modified revisit; refers to the last full capture of this URL (or of the URL
+        whose validators were sent, or of another spelling of either) when one is known."""
         record = self.roller.builder.create_warc_record(url, "revisit", http_headers=http_headers,
                                                         warc_headers_dict=extra)
         record.rec_headers.add_header("WARC-Profile", NOT_MODIFIED_PROFILE)
-        earlier = self.seen.by_url.get(url)
+        earlier = self.seen.latest(url, validated_url)
         if earlier:
             record.rec_headers.add_header("WARC-Refers-To-Target-URI", earlier[0])
             record.rec_headers.add_header("WARC-Refers-To-Date", earlier[1])

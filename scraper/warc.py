@@ -26,6 +26,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Response
 
+from parsers.profile import load_profile
+from scraper.canonical import canonical_url
+
 if TYPE_CHECKING:  # imported when enabled: warcio and cdxj-indexer add ~0.15 s to every crawl's start
     from archive.warc import CaptureWriter
 
@@ -95,7 +98,9 @@ class WarcWriterMiddleware:
         # warcinfo is built when each file opens: by then the crawls row (and its id) exists.
         roller = WarcRoller(self.directory, prefix=self.prefix, max_bytes=self.max_bytes,
                             info=lambda: self._info(spider))
-        self.writer = CaptureWriter(roller)
+        # A 304 may answer another spelling of the URL captured in full: revisits find it by canonical form.
+        tracking = load_profile(self.crawler.settings.get("ARCHIVE_PROFILE") or None).tracking_params
+        self.writer = CaptureWriter(roller, key=lambda url: canonical_url(url, tracking))
 
     def spider_closed(self, spider: Spider) -> None:
         """Close the last file and write its CDXJ index; counts go to the crawl stats."""
@@ -140,4 +145,5 @@ class WarcWriterMiddleware:
             protocol=getattr(response, "protocol", None) or "HTTP/1.1",
             ip_address=str(response.ip_address) if getattr(response, "ip_address", None) else None,
             truncated="disconnect" if "dataloss" in response.flags else None,
+            validated_url=request.meta.get("archive_validated_url"),
         )

@@ -59,8 +59,9 @@ def make_middleware(directory: Path, **settings: object) -> tuple[WarcWriterMidd
 
 
 def exchange(mw: WarcWriterMiddleware, spider: Spider, url: str, body: bytes = b"", status: int = 200,
-             headers: dict | None = None, request_headers: dict | None = None) -> None:
-    request = Request(url, headers={"User-Agent": "summary-archive-test", **(request_headers or {})})
+             headers: dict | None = None, request_headers: dict | None = None, meta: dict | None = None) -> None:
+    request = Request(url, headers={"User-Agent": "summary-archive-test", **(request_headers or {})},
+                      meta=meta)
     cls = HtmlResponse if body else Response
     response = cls(url, status=status, body=body, request=request,
                    headers={"Content-Type": "text/html; charset=utf-8", **(headers or {})})
@@ -187,6 +188,38 @@ def test_later_crawl_dedups_against_earlier_files(tmp_path: Path) -> None:
         assert rec["headers"]["WARC-Payload-Digest"] == first["headers"]["WARC-Payload-Digest"]
         # CDXJ keeps seconds only; the reference still names the capture's second
         assert rec["headers"]["WARC-Refers-To-Date"][:19] == first["headers"]["WARC-Date"][:19]
+
+
+def test_not_modified_under_another_spelling_refers_to_the_full_capture(tmp_path: Path) -> None:
+    """Validators are kept under every spelling of an article's URL, so the next crawl may get its 304
+    at `/a` for a body captured at `/a/`, or at a URL whose validators were borrowed (meta
+    archive_validated_url): the revisit still names the capture and its payload digest."""
+    mw, spider = make_middleware(tmp_path)
+    exchange(mw, spider, "http://site.test/a/", page(1))
+    exchange(mw, spider, "http://site.test/b?utm_source=x", page(2))
+    exchange(mw, spider, "http://site.test/c", page(3))
+    mw.spider_closed(spider)
+    [first] = tmp_path.glob("*.warc.gz")
+    digests = {r["headers"]["WARC-Target-URI"]: r["headers"]["WARC-Payload-Digest"]
+               for r in records(first) if r["type"] == "response"}
+
+    mw, spider = make_middleware(tmp_path, ARCHIVE_WARC_PREFIX="second")
+    exchange(mw, spider, "http://site.test/a", status=304)
+    exchange(mw, spider, "http://site.test/b", status=304)
+    exchange(mw, spider, "http://site.test/c-moved", status=304, meta={"archive_validated_url": "http://site.test/c"})
+    exchange(mw, spider, "http://site.test/d", status=304)  # nothing captured: a bare revisit
+    mw.spider_closed(spider)
+    [warc] = tmp_path.glob("second-*.warc.gz")
+    warcio_check(warc)
+    revisits = [r for r in records(warc) if r["type"] == "revisit"]
+    refers = [(r["headers"].get("WARC-Refers-To-Target-URI"), r["headers"].get("WARC-Payload-Digest"))
+              for r in revisits]
+    assert refers == [("http://site.test/a/", digests["http://site.test/a/"]),
+                      ("http://site.test/b?utm_source=x", digests["http://site.test/b?utm_source=x"]),
+                      ("http://site.test/c", digests["http://site.test/c"]),
+                      (None, None)]
+    lines = list(read_cdxj(warc.with_name(warc.name.replace(".warc.gz", ".cdxj"))))
+    assert sum("digest" in fields for _, _, fields in lines) == 3
 
 
 def test_write_failure_stops_warcs_not_the_crawl(tmp_path: Path) -> None:
