@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from parsers.blocks import Event
-from parsers.dates import DATE_PATTERN, revised_before, to_iso_date
+from parsers.dates import DATE_PATTERN, only_a_date, revised_before, to_iso_date
 from parsers.field_names import KEY_COLON, KEY_DATE, KEY_DOI, KEY_JOURNAL, MAX_KEY_WORDS, is_key, names_only_a_field
 from parsers.headings import AFTER_ARTICLE, H_TAGS, is_hidden
 from parsers.sections import BOILERPLATE_WORDS, boilerplate_block, last_section_label, study_subheading
@@ -211,6 +211,11 @@ def _unlabelled_date(texts: list[str]) -> str | None:
             # "published in Neurology: Clinical Practice on March 12, 2025"
             if (inner := _WHEN_INSIDE.search(m["when"])) and (found := _date(inner["when"].strip(" ,"))):
                 return found
+    for text in texts:  # "Annals of Neurology · Lund N, Petersen AS · March 12, 2024": a field of its own
+        parts = _FIELD_SEPARATOR.split(text)
+        for i, part in enumerate(parts if len(parts) > 1 else ()):
+            if only_a_date(part.strip(" .;")) and not (i and revised_before(parts[i - 1])):  # (not "Updated · May 2")
+                return to_iso_date(part.strip(" .;"))
     return next((m.group(1) or m.group(2) for text in texts if (m := _CITATION_YEAR.search(text))), None)
 
 

@@ -255,7 +255,8 @@ def _labels_a_control(label: etree._Element) -> bool:
     if target:
         found = label.getroottree().getroot().xpath("//*[@id=$id]", id=target)
         if found:
-            return found[0].tag in _FORM_CONTROLS
+            # (a radio button's label may be a tab of CSS-only tabs: <input type=radio id=t1><label for=t1>)
+            return found[0].tag in _FORM_CONTROLS and (found[0].get("type") or "").lower() != "radio"
     return next(label.iter(*_FORM_CONTROLS), None) is not None
 
 

@@ -18,6 +18,7 @@ _META_KEYS = {
     "citation_publication_date": "source_published",
     "citation_date": "source_published",
     "dc.date": "published",
+    "dcterms.date": "published",  # Quarto, Zotero-friendly generators
     "og:locale": "locale",
     "content-language": "locale",
     "date": "published",

@@ -246,6 +246,31 @@ def _clipped_stars(region: list[etree._Element]) -> Rating | None:
     return None
 
 
+def _clipped_image(region: list[etree._Element], scale: int | float) -> Rating | None:
+    """A picture of full stars cut to a width over its twin of empty ones (two layers, each one image:
+    <div><img empty></div><div style="width:80%"><img full></div>): that share of the scale. Not a
+    row of stars each drawn so (a half star's fill): those are counted as icons."""
+    found = []
+    for el in region:
+        style = el.get("style")
+        if not style or not (m := _WIDTH.search(style)) or float(m.group(1)) > 100 or el.tag in ("img", "svg"):
+            continue
+        parent = el.getparent()
+        layers = [child for child in parent if isinstance(child.tag, str)] if parent is not None else []
+        if len(layers) == 2 and all(_one_picture(layer) for layer in layers):
+            found.append(m.group(1))
+    if len(found) != 1 or sum(1 for el in region if el.tag in ("img", "svg")) != 2:
+        return None  # (a row of stars, one of them cut: counted as icons)
+    value = round(float(found[0]) * scale / 100, 2)
+    return _rating(_num(str(value)), _num(str(scale)), None, f"stars image at width: {found[0]}%")
+
+
+def _one_picture(el: etree._Element) -> bool:
+    """One image or SVG, alone, with no text."""
+    pictures = [p for p in el.iter("img", "svg")]
+    return len(pictures) == 1 and not collapse(text_of(el))
+
+
 def _region(hit: LabelHit, order: list[etree._Element], index: dict[Any, int], stops: set[Any],
             tail_stops: Mapping[Any, str] = _NONE) -> list[etree._Element]:
     """Elements after the label in document order, up to the next label or heading (even one inside the
@@ -318,7 +343,7 @@ def _drawn(text: str, region: list[etree._Element], scale: int | float) -> Ratin
     """A value written as a number pair or a percentage, or drawn (star characters, icons, a bar)."""
     if found := _strong(text) or _percent(text) or _ligature_stars(text):
         return found
-    if clipped := _clipped_stars(region):
+    if clipped := _clipped_stars(region) or _clipped_image(region, scale):
         return clipped
     chars = _star_chars(text)
     if chars and chars["value"] == chars["max"]:

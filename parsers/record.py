@@ -17,21 +17,23 @@ from parsers.dates import byline_date, date_order, find_date_text, only_a_date, 
 from parsers.decode import decode_body
 from parsers.details import (aside_journal, boilerplate_journal, citation_date, clean_doi, details_range, empty_source, host_of,
                              read_details, unnamed_details)
-from parsers.headings import BLOCK_TAGS, H_TAGS, is_hidden, is_zone
+from parsers.headings import BLOCK_TAGS, H_TAGS, heading_rank, is_hidden, is_zone
 from parsers.labels import Labels, LabelHit, find_labels
 from parsers.links import links_in
 from parsers.metadata import read_metadata
 from parsers.pagetype import LISTING, OTHER, SUMMARY, page_type
 from parsers.profile import DEFAULT_PROFILE, Profile
 from parsers.ratings import extract_ratings
-from parsers.related import boxed_apart, find_cards, has_pagination, prose_outside, related_scope, unlabeled_related
+from parsers.related import (boxed_apart, find_cards, has_pagination, prose_outside, related_scope, trailing_related,
+                             unlabeled_related)
+from parsers.reorder import captions_first, pair_ordered_tabs
 from parsers.sections import BYLINE_WORDS, byline_line, extract_sections, is_subtitle
 from parsers.text import PROSE_WORDS, collapse, norm_label, text_of
 from parsers.title import find_title
 from parsers.urls import absolute
 
 # Bumped whenever the same page gives a different record: `reparse` and crawls know what to redo.
-PARSER_VERSION = "12"
+PARSER_VERSION = "13"
 
 
 class Rating(TypedDict):
@@ -237,6 +239,9 @@ def _details(
             # the climb) holds its footnotes' DOI links before it.
             start = index.get(hit.el, 0)
             scope = {el for el in node.iter() if index.get(el, start) >= start}
+            for box in _set_apart(node, others):
+                events = [*events, *linearize(box, labels.kind)]
+                scope.update(box.iter())
         else:
             # The label stands alone (flat or table layout): read on in reading order.
             events = details_range(main_events, labels.kind)
@@ -249,6 +254,21 @@ def _details(
     return empty_source(), False, set(), None
 
 
+def _set_apart(box: etree._Element, others: set[Any]) -> list[etree._Element]:
+    """Short boxes right after the details' own box, with no heading or label in them: the study's
+    link or citation a page builder sets in a component of its own ("Read the Study" button)."""
+    out = []
+    for sibling in box.itersiblings():
+        if not isinstance(sibling.tag, str):
+            continue
+        if is_zone(sibling) or len(collapse(text_of(sibling)).split()) > _SET_APART_WORDS or any(
+                heading_rank(el) is not None or el in others for el in sibling.iter()):
+            break
+        out.append(sibling)
+    return out
+
+
+_SET_APART_WORDS = 40
 _RATING_ELEMENT_CHARS = 300
 _BYLINE_CHARS = 120
 # The page's texts that may hold a D/M/YYYY date (XPath in C: a regex over the whole markup, URLs and all,
@@ -500,6 +520,8 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
     if boxes := [box for box in map(ad_box, ad_labels) if box is not None]:
         drop_elements(root, boxes)  # (rare: then the labels are found again, in a tree without the ads)
         hits = find_labels(body, labels)
+    if pair_ordered_tabs(hits) | captions_first(hits):
+        hits = find_labels(body, labels)  # (rare: the labels moved)
     order = [el for el in body.iter() if isinstance(el.tag, str)]
     index = {el: i for i, el in enumerate(order)}
 
@@ -516,7 +538,9 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
         # A summary (a known section, or rated sections) whose related block has a name the profile does
         # not know: found by its shape.
         stops = {h.el for h in hits if h.kind != "rating"}
-        if found := unlabeled_related(order, index, labels.kind, stops, base, page_url, drop):
+        last = max((h.el for h in hits if h.kind in ("section", "details")), key=index.__getitem__, default=None)
+        if found := unlabeled_related(order, index, labels.kind, stops, base, page_url, drop) or (
+                last is not None and trailing_related(last, stops, base, page_url, drop)):
             heading, cards = found
             related, skip = [card for _, card in cards], skip | {heading} | {root for root, _ in cards}
             events = linearize(container, labels.kind, skip | _rating_labels(hits), panels)
@@ -571,7 +595,12 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
     body_start = _first_heading_after_title(events, title, index, labels.kind)
     if body_start is None:
         body_start = _first_section_label(hits, index)
-    record["published"] = _published(meta, events, title, body, skip | details_scope, body_start, index, labels.kind)
+    byline_events = events
+    if _title_el is not None and container is not body and container not in _title_el.iterancestors():
+        # A title block set above <main> (Quarto's title-block-header): its byline is there too.
+        byline_events = linearize(body, labels.kind, skip | _rating_labels(hits), panels)
+    record["published"] = _published(meta, byline_events, title, body, skip | details_scope, body_start, index,
+                                     labels.kind)
     record["related"] = related  # type: ignore[typeddict-item]
     if kind != SUMMARY:
         return record  # sections are "the headed blocks of the summary": an About page has none

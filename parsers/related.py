@@ -440,6 +440,35 @@ def unlabeled_related(
     return None
 
 
+def trailing_related(
+    last_label: etree._Element, stops: set[Any], base: str, page_url: str, drop: frozenset[str] = frozenset(),
+) -> tuple[etree._Element, list[tuple[etree._Element, Card]]] | None:
+    """A box after the summary holding two or more dated cards with excerpts and no heading over them
+    (a blog theme's read-more box): the related block without a name. Returns the box and its cards."""
+    for level in (last_label, *last_label.iterancestors()):
+        if level.tag in ("body", "html"):
+            break
+        for box in level.itersiblings():
+            if not isinstance(box.tag, str) or box.tag in ("nav", "footer", "header") or is_hidden(box):
+                continue
+            scope = [el for el in box.iter() if isinstance(el.tag, str)]
+            if any(el in stops for el in scope):
+                return None  # the next label's block: not past the summary's end
+            if len({a.get("href") for a in scope if a.tag == "a"}) < 2:
+                continue
+            cards = find_cards(scope, base, page_url, drop)
+            if sum(1 for _, card in cards if card["date"] and card["excerpt"]) >= 2 and not _prose_outside(scope, cards) \
+                    and not _named(scope, cards):
+                return box, cards
+    return None
+
+
+def _named(scope: list[etree._Element], cards: list[tuple[etree._Element, Card]]) -> bool:
+    """A heading in the box outside its cards ("Most popular"): a block with a name of its own."""
+    inside = {el for root, _ in cards for el in root.iter()}
+    return any(heading_rank(el) is not None and el not in inside for el in scope)
+
+
 def _prose_outside(scope: list[etree._Element], cards: list[tuple[etree._Element, Card]]) -> bool:
     """Paragraphs of text under the heading besides its cards: a section that links to dated pages."""
     return any(n >= PROSE_WORDS for n in prose_outside(scope, cards))

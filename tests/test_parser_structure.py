@@ -2194,3 +2194,87 @@ def test_a_show_or_hide_control_under_a_text_is_not_its_words() -> None:
     page = ("<h1>T</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><div class='spoiler'><div><p>Text one.</p></div>"
             "<button type='button' aria-expanded='true'>Hide</button></div><h2>What They Found</h2><p>Text two.</p>")
     assert [s["text"] for s in parse(page, URL)["sections"]] == ["Text one.", "Text two."]
+
+
+# Round 48: CMSs, page builders and static-site generators.
+
+def test_related_cards_in_a_box_after_the_article_with_no_heading() -> None:
+    cards = "".join(f"<article><a href='/s/{s}'><h2>Card {s}</h2><div>Excerpt for {s} cut mid-wo</div></a><footer>"
+                    f"<time datetime='2026-01-0{n}'>Jan {n}, 2026</time></footer></article>" for n, s in ((1, "a"), (2, "b")))
+    page = f"<article>{SUMMARY}</article><aside>{cards}</aside><footer><p>&copy; Site</p></footer>"
+    record = parse(page, URL)
+    assert [(c["title"], c["date"]) for c in record["related"]] == [("Card a", "2026-01-01"), ("Card b", "2026-01-02")]
+    assert record["sections"][-1] == {"heading": "What They Found", "text": "Text two."}
+    # (control) a box of plain links after the article is no related block
+    links = "<aside><a href='/s/a'>Card a</a> <a href='/s/b'>Card b</a></aside>"
+    assert parse(f"<article>{SUMMARY}</article>{links}", URL)["related"] == []
+
+
+@pytest.mark.parametrize(("line", "published"), [
+    ("Annals of Neurology \u00b7 Lund N, Petersen AS \u00b7 March 12, 2024", "2024-03-12"),
+    ("March 12, 2024 | Annals of Neurology", "2024-03-12"),
+    ("Annals of Neurology \u00b7 Updated \u00b7 March 12, 2024", None),
+])
+def test_the_studys_date_as_a_field_of_a_separated_line(line: str, published: str | None) -> None:
+    page = f"{SUMMARY}<h4>More Details</h4><p>{line}</p>"
+    assert parse(page, URL)["source"]["published"] == published
+
+
+def test_a_picture_of_stars_cut_to_a_width_over_its_empty_twin() -> None:
+    def rating(widget: str) -> tuple:
+        page = f"<h1>T</h1><div><div>Credibility</div>{widget}</div><h2>Key Takeaway</h2><p>x.</p>"
+        found = parse(page, URL)["ratings"].get("credibility")
+        return (found["value"], found["max"]) if found else None
+
+    assert rating("<div><div><img src='empty.svg' alt=''></div><div style='width:80%'><img src='full.svg' alt=''></div></div>") == (4, 5)
+    # (control) a row of five stars, one of them cut to half: counted star by star
+    row = "".join("<span><svg class='filled'></svg></span>" for _ in range(3)) + (
+        "<span><span style='width:50%'><svg class='filled'></svg></span><svg class='empty'></svg></span>"
+        "<span><svg class='empty'></svg></span>")
+    assert rating(f"<div>{row}</div>") != (2.5, 5)
+
+
+@pytest.mark.parametrize("tabs", [
+    # a page builder's tab names as links, then the panels in order
+    "<div><ul><li><a href='#'>Key Takeaway</a></li><li><a href='#'>What They Found</a></li></ul>"
+    "<div><div><p>Text one.</p></div><div><p>Text two.</p></div></div></div>",
+    # CSS-only tabs: radio buttons, their labels in a row, then the panels
+    "<div><input checked type='radio' id='t1' name='t'><input type='radio' id='t2' name='t'><div><label for='t1'>Key Takeaway"
+    "</label><label for='t2'>What They Found</label></div><div><div><p>Text one.</p></div><div><p>Text two.</p></div></div></div>",
+])
+def test_tabs_paired_with_their_panels_by_order_alone(tabs: str) -> None:
+    record = parse(f"<h1>T</h1><p>Credibility: 4/5</p>{tabs}", URL)
+    assert record["sections"] == [{"heading": "Key Takeaway", "text": "Text one."},
+                                  {"heading": "What They Found", "text": "Text two."}]
+
+
+def test_a_list_of_section_names_over_a_different_number_of_blocks_is_not_tabs() -> None:
+    page = ("<h1>T</h1><p>Credibility: 4/5</p><ul><li><a href='#'>Key Takeaway</a></li><li><a href='#'>What They Found</a></li>"
+            "</ul><div><p>One.</p><p>Two.</p><p>Three.</p></div>")
+    assert "One." not in [s["text"] for s in parse(page, URL)["sections"]]  # (no name was given to a block of its own)
+
+
+def test_a_byline_in_a_title_block_above_main() -> None:
+    page = ("<header><h1>Walking After Meals</h1><div><div>Published</div><div><p>June 3, 2026</p></div></div></header>"
+            "<main><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Text one.</p></main>")
+    assert parse(page, URL)["published"] == "2026-06-03"
+    meta = "<head><meta name='dcterms.date' content='2026-06-04'></head>"
+    assert parse(f"<html>{meta}<body><h1>T</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>x.</p></body></html>",
+                 URL)["published"] == "2026-06-04"
+
+
+def test_the_studys_link_in_the_box_after_the_details_box() -> None:
+    page = (f"<div>{SUMMARY}</div><div><h4>More Details</h4><p>Journal: Annals of Neurology</p></div>"
+            "<div><a href='https://doi.org/10.1002/ana.26891'>Read the Study</a></div>"
+            "<div><h4>Newsletter</h4><p><a href='https://other.example/signup'>Sign up</a></p></div>")
+    source = parse(page, URL)["source"]
+    assert (source["url"], source["doi"]) == ("https://doi.org/10.1002/ana.26891", "10.1002/ana.26891")
+
+
+def test_a_caption_under_a_table_names_the_table() -> None:
+    page = (f"{SUMMARY}<figure><table><tr><td>Journal</td><td>Annals of Neurology</td></tr><tr><td>DOI</td><td>"
+            "<a href='https://doi.org/10.1002/ana.26891'>10.1002/ana.26891</a></td></tr></table>"
+            "<figcaption>More Details</figcaption></figure>")
+    record = parse(page, URL)
+    assert record["sections"][-1] == {"heading": "What They Found", "text": "Text two."}
+    assert (record["source"]["journal"], record["source"]["url"]) == ("Annals of Neurology", "https://doi.org/10.1002/ana.26891")
