@@ -1,7 +1,7 @@
 """The archive: every version of every record in one SQLite file (sqlite-utils), with history and export."""
 
 from archive.errors import (
-    ArchiveError, ArchiveFull, ArchiveMissing, ArchiveReadOnly, CrawlRunning, NotAnArchive, SchemaTooNew,
+    ArchiveError, ArchiveFull, ArchiveMissing, ArchiveMoved, ArchiveReadOnly, CrawlRunning, NotAnArchive, SchemaTooNew,
 )
 from archive.export import export_rows
 from archive.history import history
@@ -10,6 +10,6 @@ from archive.stats import stats
 from archive.store import Archive
 
 __all__ = [
-    "Archive", "ArchiveError", "ArchiveFull", "ArchiveMissing", "ArchiveReadOnly", "CrawlRunning", "NotAnArchive",
+    "Archive", "ArchiveError", "ArchiveFull", "ArchiveMissing", "ArchiveMoved", "ArchiveReadOnly", "CrawlRunning", "NotAnArchive",
     "SchemaTooNew", "export_rows", "history", "reparse", "stats",
 ]

@@ -23,6 +23,10 @@ class ArchiveFull(ArchiveError):
     """The disk (or the database's page limit) is full; the transaction was rolled back."""
 
 
+class ArchiveMoved(ArchiveError):
+    """The file was removed or replaced while open: writes would go to a file no longer at its path."""
+
+
 class SchemaTooNew(ArchiveError):
     """The file was written by a newer version of this code."""
 

@@ -15,7 +15,7 @@ from archive import crawls, page_links, snapshots
 from archive.clock import normalise, to_epoch
 from archive.connect import open_writable, translated
 from archive.content import content_hash, host_of, lost_anything, related_hash, sections_lost
-from archive.errors import CrawlRunning, NotAnArchive, SchemaTooNew
+from archive.errors import ArchiveMoved, CrawlRunning, NotAnArchive, SchemaTooNew
 from archive.related import article_for_url, resolve_targets, spellings, touch_cards, update_cards
 from archive.schema import OUTCOME_CODE, SCHEMA_VERSION, apply_step, current_version, pending
 from archive.versions import add_version, current_record, insert_version, prepare_version, version_columns
@@ -76,6 +76,7 @@ class Archive:
         self._failed: dict[int, set[str]] = {}  # crawl id -> URLs whose failure its row counted
         self.db = open_writable(self.path, create)
         self.conn: sqlite3.Connection = self.db.conn
+        self._identity = _file_identity(self.path)
         try:
             self._migrate()
         except BaseException:
@@ -98,6 +99,10 @@ class Archive:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back whole on any error (errors become ArchiveError)."""
+        if _file_identity(self.path) != self._identity:
+            # SQLite goes on writing to an open file that was deleted (its directory removed) or
+            # replaced, and says so only in a log line: every later write would be lost.
+            raise ArchiveMoved(f"{self.path} was removed or replaced while open: nothing more can be written to it")
         with self._lock, translated(self.path):
             self.conn.execute("BEGIN IMMEDIATE")
             try:
@@ -539,16 +544,22 @@ class Archive:
         """The URL's row (created if new), now naming its article and, given `crawl_id`, the crawl that
         fetched it last (not for an error: the page may still be fetched and counted in this crawl);
         and whether that crawl had fetched it already (a resumed crawl that started its requests over,
-        a move's target followed again), so that the crawl's row counts each page once."""
+        a move's target followed again, also under another spelling: /a/ before a kill, /a after), so
+        that the crawl's row counts each page once."""
         row = conn.execute("SELECT id, article_id, last_crawl_id FROM urls WHERE url = ?", (url,)).fetchone()
+        # (Its other spelling only: another page whose text the article holds, a copy or a page that
+        # moved onto it, is a fetch of its own.)
+        other = crawl_id is not None and article_id is not None and any(conn.execute(
+            "SELECT 1 FROM urls WHERE url = ? AND article_id = ? AND last_crawl_id = ?",
+            (twin, article_id, crawl_id)).fetchone() for twin in spellings(url)[1:])
         if row is None:
             return int(conn.execute("INSERT INTO urls (url, article_id, last_crawl_id) VALUES (?, ?, ?)",
-                                    (url, article_id, crawl_id)).lastrowid), False
+                                    (url, article_id, crawl_id)).lastrowid), other
         if article_id is not None and row[1] != article_id:
             conn.execute("UPDATE urls SET article_id = ? WHERE id = ?", (article_id, row[0]))
         if crawl_id is not None and row[2] != crawl_id:  # (apart: article_id is indexed, last_crawl_id not)
             conn.execute("UPDATE urls SET last_crawl_id = ? WHERE id = ?", (crawl_id, row[0]))
-        return int(row[0]), crawl_id is not None and row[2] == crawl_id
+        return int(row[0]), (crawl_id is not None and row[2] == crawl_id) or other
 
     @staticmethod
     def _log(conn: sqlite3.Connection, crawl_id: int, url_id: int, at: str,
@@ -596,6 +607,15 @@ class Archive:
         extra = ", errors = errors + 1" if outcome == "held" or error else ""
         conn.execute(f"UPDATE crawls SET {'fetched = fetched + 1, ' if fetched else ''}{outcome} = {outcome} + 1{extra}"
                      " WHERE id = ?", (crawl_id,))
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path`, None when nothing is there."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _read_from(conn: sqlite3.Connection, article_id: int) -> str | None:

@@ -82,11 +82,13 @@ class CrawlRecorder:
         Scrapy writes the disk queue's index only on a clean close, while requests.seen lists every
         request ever queued, so resuming that state would skip every page still queued. The crawl
         continues under its id with its requests started over: archived pages answer 304 and add no
-        versions."""
+        versions. So too for a crawl that 'failed' (a full disk, a write lock held too long): the pages
+        whose writes failed are in requests.seen, and the queue may not have been saved."""
         crawl_id = self._kept_crawl_id()
-        if crawl_id is None or self.session.archive.crawl_status(crawl_id) not in ("running", "abandoned"):
+        status = self.session.archive.crawl_status(crawl_id) if crawl_id is not None else None
+        if status not in ("running", "abandoned", "failed"):
             return
-        if self.session.archive.crawl_running(crawl_id):
+        if status != "failed" and self.session.archive.crawl_running(crawl_id):
             # The same command run again while the first still runs (a nightly crawl outlasting its
             # day): refused before Scrapy opens the JOBDIR, whose queue is that crawl's.
             raise CrawlRunning(f"crawl {crawl_id} kept in {self.id_file.parent} is still running: let it finish "
@@ -95,8 +97,8 @@ class CrawlRecorder:
 
         assert self.id_file is not None
         clear_job_state(self.id_file.parent, keep_crawl_id=True)
-        print(f"crawl {crawl_id} did not shut down cleanly: continuing it with its requests started over",
-              file=self.out, flush=True)
+        why = "failed" if status == "failed" else "did not shut down cleanly"
+        print(f"crawl {crawl_id} {why}: continuing it with its requests started over", file=self.out, flush=True)
 
     def spider_opened(self, spider: Spider) -> None:
         """Start or resume the crawls row before the first request."""

@@ -119,3 +119,18 @@ def test_a_page_fetched_twice_in_one_crawl_counts_once(tmp_path: Path) -> None:
         a.gone(second, failed, 410)
         counts = a.finish_crawl(second)
         assert (counts["unchanged"], counts["gone"], counts["fetched"]) == (1, 1, 2)
+
+
+def test_a_page_fetched_under_both_spellings_in_one_crawl_counts_once(tmp_path: Path) -> None:
+    """A resumed crawl that started its requests over may fetch /a/ before the kill and /a after it:
+    one page, counted once (it had counted new 1 and unchanged 1); another page still counts."""
+    page = "https://example.org/summaries/a"
+    record = {"url": page, "title": "A", "page_type": "summary", "sections": [], "related": []}
+    with Archive(tmp_path / "a.db") as a:
+        crawl = a.start_crawl([URL])
+        a.store(crawl, page + "/", record, b"<html><h1>A</h1></html>", {"ETag": '"1"'})
+        assert a.not_modified(crawl, page, {"ETag": '"1"'}) == "unchanged"
+        other = "https://example.org/summaries/b"
+        a.store(crawl, other, {**record, "url": other}, b"<html><h1>B</h1></html>", {})
+        counts = a.finish_crawl(crawl)
+        assert (counts["new"], counts["unchanged"], counts["fetched"]) == (2, 0, 2)

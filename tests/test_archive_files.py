@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import (Archive, ArchiveFull, ArchiveMissing, ArchiveReadOnly, NotAnArchive, SchemaTooNew,
+from archive import (Archive, ArchiveFull, ArchiveMissing, ArchiveMoved, ArchiveReadOnly, NotAnArchive, SchemaTooNew,
                      history, stats)
 from archive.content import content_hash
 from archive.schema import SCHEMA_VERSION
@@ -91,6 +91,31 @@ def test_full_disk_rolls_the_store_back(tmp_path):
         assert archive.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         archive.conn.execute("PRAGMA max_page_count = 1073741823")
         assert archive.store(crawl, big["url"], big, b"<html>two</html>", {}) == "new"
+
+
+@pytest.mark.parametrize("how", ["directory removed", "file replaced"])
+def test_a_file_removed_or_replaced_while_open_refuses_writes(tmp_path, how):
+    """SQLite goes on writing to an open file whose directory was removed: a crawl had finished 'fine'
+    into a file nobody could read. Each write now says so, in one line."""
+    folder = tmp_path / "archives"
+    folder.mkdir()
+    path = folder / "a.db"
+    with Archive(path) as archive:
+        crawl = archive.start_crawl([URL])
+        archive.store(crawl, URL, make_record(URL), page_for(make_record(URL)), {})
+        if how == "directory removed":
+            for name in os.listdir(folder):
+                os.unlink(folder / name)
+            folder.rmdir()
+        else:
+            replacement = tmp_path / "other.db"
+            with Archive(replacement):
+                pass
+            os.replace(replacement, path)
+        other = "https://example.org/summaries/two"
+        with pytest.raises(ArchiveMoved, match="removed or replaced") as info:
+            archive.store(crawl, other, make_record(other), page_for(make_record(other)), {})
+        assert "\n" not in str(info.value) and str(path) in str(info.value)
 
 
 def _make_read_only(path: Path) -> None:

@@ -292,6 +292,57 @@ def test_a_crawl_stopped_by_two_ctrl_cs_resumes_and_misses_nothing(tmp_path: Pat
     assert query(db, "SELECT id, status FROM crawls") == [(1, "finished")]
 
 
+def test_a_crawl_that_failed_on_a_full_disk_resumes_and_misses_nothing(tmp_path: Path) -> None:
+    """Writes fail part-way (a file size limit stands in for a full disk): the crawl fails with a
+    one-line reason, and the same command run again asks for every page whose write failed. The
+    resume had reported 'finished' with the failed pages (in requests.seen) never asked again."""
+    import resource
+
+    site = Site(pages=60, seed=5)
+    whole, db, jobdir = tmp_path / "whole.db", tmp_path / "archive.db", tmp_path / "job"
+    with SiteServer(site, epoch=1) as server:
+        assert crawl(server.url, "--db", str(whole), *FAST).returncode == 0
+        limit = whole.stat().st_size // 3
+
+        def small_disk() -> None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+        args = [str(BIN / "summary-archive"), "crawl", server.url, "--db", str(db), "--resume", str(jobdir), *FAST]
+        first = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=150, preexec_fn=small_disk)
+        assert first.returncode == 1 and "Error:" in first.stderr, first.stderr[-2000:]
+        assert query(db, "SELECT status FROM crawls") == [("failed",)]
+        stored = len(articles(db))
+        assert 0 < stored < len(site.summary_paths(1))
+        again = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=150)
+        assert again.returncode == 0 and "failed: continuing it with its requests started over" in again.stderr, \
+            again.stderr[-2000:]
+    assert set(articles(db)) == set(site.summary_paths(1))
+    assert query(db, "SELECT id, status FROM crawls") == [(1, "finished")]
+    assert query(db, "SELECT fetched, new FROM crawls") == query(whole, "SELECT fetched, new FROM crawls")
+
+
+def test_an_archive_removed_mid_crawl_fails_the_crawl_in_one_line(tmp_path: Path) -> None:
+    """SQLite writes on into a file whose directory was removed: the crawl had said 'finished' and
+    exited 0 with no archive left anywhere."""
+    import shutil
+
+    site = Site(pages=60, seed=5)
+    folder = tmp_path / "archives"
+    folder.mkdir()
+    db = folder / "archive.db"
+    with SiteServer(site, epoch=1, delay=0.03) as server:
+        args = [str(BIN / "summary-archive"), "crawl", server.url, "--db", str(db), *FAST]
+        proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while not (query_or_none(db, "SELECT 1 FROM articles LIMIT 1") or time.monotonic() > deadline):
+            time.sleep(0.05)
+        shutil.rmtree(folder)
+        _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, err[-2000:]
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("Error:") and "removed or replaced" in last, err[-2000:]
+
+
 def test_a_killed_crawl_is_marked_abandoned_by_the_next_one(tmp_path: Path) -> None:
     site = Site(pages=60, seed=5)
     db = tmp_path / "archive.db"
