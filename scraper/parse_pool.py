@@ -18,6 +18,9 @@ from parsers import Profile, parse_with_links
 from scraper.worker_init import init_parser_worker, main_script_hidden
 
 
+_ATTEMPTS = 2  # a page whose parse a dead worker took with it is tried once more
+
+
 @dataclass
 class Parsed:
     """One page's parse: the record (None when the worker failed, see error) and its links."""
@@ -43,23 +46,30 @@ class ParsePool:
     async def parse(self, body: bytes, url: str, fetched_url: str, headers: dict[str, str],
                     profile: Profile) -> Parsed:
         """Record (URL `url` unless the page names its canonical one) and links of a page fetched
-        from `fetched_url`; a dead worker or a parser bug gives Parsed(None, error=...)."""
-        if self._pool is None:
-            self._pool = self._new_pool()
-        loop = asyncio.get_running_loop()
-        try:
-            with main_script_hidden():  # submit() spawns workers as needed
-                future = loop.run_in_executor(self._pool, parse_with_links, body, url, headers, profile,
-                                              fetched_url)
-            record, links = await future
-            return Parsed(record, links)
-        except BrokenProcessPool as exc:
-            # A worker killed by the OS breaks the whole executor: a fresh one takes over.
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = self._new_pool()
-            return Parsed(None, error=f"parser worker died: {exc}")
-        except Exception as exc:  # parse() never raises by contract; a bug there must not stop the crawl
-            return Parsed(None, error=f"parser failed: {type(exc).__name__}: {exc}")
+        from `fetched_url`; a dead worker or a parser bug gives Parsed(None, error=...). A page whose
+        worker died (killed by the OS for another page's sake) is parsed again once, in a fresh pool."""
+        attempts = 0
+        while True:
+            if self._pool is None:
+                self._pool = self._new_pool()
+            pool = self._pool
+            loop = asyncio.get_running_loop()
+            try:
+                with main_script_hidden():  # submit() spawns workers as needed
+                    future = loop.run_in_executor(pool, parse_with_links, body, url, headers, profile, fetched_url)
+                record, links = await future
+                return Parsed(record, links)
+            except BrokenProcessPool as exc:
+                # A worker killed by the OS breaks the whole executor: a fresh one takes over (once for
+                # all the parses it broke, not once each).
+                if self._pool is pool:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    self._pool = self._new_pool()
+                attempts += 1
+                if attempts == _ATTEMPTS:
+                    return Parsed(None, error=f"parser worker died: {exc}")
+            except Exception as exc:  # parse() never raises by contract; a bug there must not stop the crawl
+                return Parsed(None, error=f"parser failed: {type(exc).__name__}: {exc}")
 
     def close(self) -> None:
         """Stop the workers (no parse is in flight once the spider has closed)."""

@@ -11,7 +11,8 @@ Project settings are prefixed ARCHIVE_:
 - ARCHIVE_CRAWL_ID: continue this crawls row instead of starting one (also kept in JOBDIR).
 - ARCHIVE_MAX_PAGES: stop after this many summary pages (0: no limit).
 - ARCHIVE_SINCE: only archive pages changed since this date (YYYY-MM-DD or ISO 8601, UTC).
-- ARCHIVE_PARSE_WORKERS: processes that parse pages off the reactor (default: CPUs - 1, at least 1).
+- ARCHIVE_PARSE_WORKERS: processes that parse pages off the reactor (default: CPUs - 1, at least 1); a worker
+  killed by the OS is replaced, and the pages it held are parsed again once.
 - ARCHIVE_RETRY_BACKOFF: seconds before the first retry, doubling with each further retry.
 - ARCHIVE_RETRY_AFTER_MAX: the longest pause a 429/503's Retry-After header may ask before a retry (60 s).
 - ARCHIVE_PROGRESS_INTERVAL: seconds between progress lines on stderr (0: none).
