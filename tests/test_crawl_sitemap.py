@@ -74,16 +74,35 @@ def test_text_sitemap_is_a_urlset_of_its_lines(body: bytes) -> None:
     b"http://e.org/a\n/b\n",  # a relative line: not the format
     b"http://e.org/a\nhttp://[bad/b\n",
     b"http://e.org/\xff\n",  # not UTF-8
-    b'<?xml version="1.0"?><rss version="2.0"><channel><link>http://e.org/</link></channel></rss>',
 ])
 def test_text_that_is_not_a_url_list_is_no_sitemap(body: bytes) -> None:
     assert _spider()._read_sitemap(_response(body, cls=TextResponse)) is None
 
 
+RSS = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>http://e.org/</link>'
+       b"<item><title>A</title><link>/s/a</link><pubDate>Tue, 03 Mar 2026 10:00:00 GMT</pubDate></item>"
+       b"<item><title>B</title><link>http://e.org/s/b</link></item><item><title>No link</title></item></channel></rss>")
+ATOM = (b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" xml:base="http://e.org/blog/">'
+        b'<title>t</title><entry><title>A</title><link rel="alternate" href="s/a"/><link rel="enclosure" href="a.mp3"/>'
+        b"<updated>2026-03-04T05:06:07+01:00</updated></entry></feed>")
+
+
+@pytest.mark.parametrize(("body", "entries"), [
+    (RSS, [{"loc": "http://e.org/s/a", "lastmod": "2026-03-03T10:00:00Z"}, {"loc": "http://e.org/s/b"}]),
+    (ATOM, [{"loc": "http://e.org/blog/s/a", "lastmod": "2026-03-04T04:06:07Z"}]),
+    (gzip.compress(RSS), [{"loc": "http://e.org/s/a", "lastmod": "2026-03-03T10:00:00Z"}, {"loc": "http://e.org/s/b"}]),
+], ids=["rss", "atom", "gzipped-rss"])
+def test_a_feed_is_a_urlset_of_its_entries_links(body: bytes, entries: list[dict]) -> None:
+    """As search engines read them: each entry's link (against the feed's URL or xml:base), its date
+    the lastmod --since compares; an entry without a link is left out."""
+    sitemap = _spider()._read_sitemap(_response(body, cls=Response))
+    assert sitemap is not None and sitemap.type == "urlset" and list(sitemap) == entries
+
+
 @pytest.fixture
 def text_sitemap_site() -> Iterator[tuple[str, list[str]]]:
     """robots.txt names a text sitemap of two summaries (and a page robots.txt disallows) and an RSS
-    feed of a third; the home page links nothing. Yields the base URL and the three summaries' paths."""
+    feed of a third (read as a sitemap); the home page links nothing. Yields the base URL and the three summaries' paths."""
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _MiniSite)
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     site = Site(pages=10, seed=2)
@@ -109,17 +128,16 @@ def text_sitemap_site() -> Iterator[tuple[str, list[str]]]:
 
 @pytest.mark.slow
 @pytest.mark.timeout(300)
-@pytest.mark.parametrize("start", ["/", "/sitemap.txt"], ids=["named-by-robots-txt", "start-url"])
+@pytest.mark.parametrize("start", ["/", "/sitemap.txt", "/feed.xml"], ids=["named-by-robots-txt", "start-url", "feed-start-url"])
 def test_a_text_sitemap_is_followed(text_sitemap_site: tuple[str, list[str]], start: str, tmp_path: Path) -> None:
     base, paths = text_sitemap_site
     db = tmp_path / "a.db"
     proc = crawl(base + start, "--db", str(db), *FAST)
     assert proc.returncode == 0, proc.stderr
-    assert {urlsplit(url).path for (url,) in query(db, "SELECT url FROM articles")} == set(paths[:2])
-    # The feed is no sitemap (feeds are not read, as the README says); the text sitemap is one.
+    # The text sitemap's two, and the feed's one: robots.txt names both as sitemaps.
+    assert {urlsplit(url).path for (url,) in query(db, "SELECT url FROM articles")} == set(paths)
     # (The summaries' own links lead to pages this site does not serve: their 404s are left out.)
-    errors = query(db, "SELECT url, error FROM fetch_errors WHERE http_status IS NOT 404")
-    assert errors == [(base + "/feed.xml", "sitemap: not a sitemap document")]
+    assert query(db, "SELECT url, error FROM fetch_errors WHERE http_status IS NOT 404") == []
     assert "/private/x" not in {r["path"] for r in _MiniSite.log}  # robots.txt rules hold for its URLs too
 
 
@@ -128,6 +146,8 @@ def test_a_text_sitemap_is_followed(text_sitemap_site: tuple[str, list[str]], st
 def test_a_sitemap_entry_that_is_no_url_costs_only_itself(text_sitemap_site: tuple[str, list[str]],
                                                           tmp_path: Path) -> None:
     base, paths = text_sitemap_site
+    _MiniSite.routes["/feed.xml"] = ("application/rss+xml", b'<?xml version="1.0"?><rss version="2.0"><channel>'
+                                     b"<title>t</title></channel></rss>")  # (an empty feed: the third page is not in it)
     # /sitemap.xml (asked for on every host) lists an address urllib cannot read before a good one.
     _MiniSite.routes["/sitemap.xml"] = ("application/xml", (
         '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'

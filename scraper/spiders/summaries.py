@@ -29,6 +29,7 @@ from twisted.python.failure import Failure
 from parsers.links import page_links
 from parsers.profile import DEFAULT_PROFILE, load_profile
 from scraper.canonical import canonical_url, clean_url
+from scraper.feed_sitemap import FeedSitemap, feed_sitemap
 from scraper.fetched import content_type_of, header_dict, is_html, iso_date, transient_status, unreadable_body, utc_now
 from scraper.middlewares import OffsiteRequest
 from scraper.parse_pool import pool_for
@@ -390,15 +391,16 @@ class SummariesSpider(Spider):
             return "gzip file cut short (its stream ends early)"
         return None
 
-    def _read_sitemap(self, response: Response) -> Sitemap | TextSitemap | None:
-        """The response's sitemap (XML urlset or index, or a text sitemap; gzipped or not), or None."""
+    def _read_sitemap(self, response: Response) -> Sitemap | TextSitemap | FeedSitemap | None:
+        """The response's sitemap (XML urlset or index, a text sitemap, an RSS or Atom feed; gzipped or
+        not), or None."""
         body = response.body
         if gzip_magic_number(response):
             try:
                 body = gunzip(body, max_size=self._sitemap_maxsize())
             except Exception:  # corrupt or over the size limit once decompressed
                 return None
-        if (listed := text_sitemap(body)) is not None:
+        if (listed := text_sitemap(body) or feed_sitemap(body, response.url)) is not None:
             return listed
         head = body[:65536]
         if b"urlset" not in head and b"sitemapindex" not in head:  # also <sm:urlset ...>
