@@ -33,7 +33,7 @@ from parsers.title import find_title
 from parsers.urls import absolute
 
 # Bumped whenever the same page gives a different record: `reparse` and crawls know what to redo.
-PARSER_VERSION = "13"
+PARSER_VERSION = "14"
 
 
 class Rating(TypedDict):
@@ -283,9 +283,21 @@ _ARTICLE_PARAGRAPHS = 3
 
 
 def _ratings_on_cards(hits: list[LabelHit]) -> bool:
-    """The same rating named more than once: a listing whose cards each show theirs."""
+    """The same rating named more than once, or named once over a column of them: a listing whose cards
+    each show theirs."""
     names = [h.label.casefold() for h in hits if h.kind == "rating"]
-    return len(names) > len(set(names))
+    return len(names) > len(set(names)) or any(h.kind == "rating" and _heads_a_column(h.el) for h in hits)
+
+
+def _heads_a_column(el: etree._Element) -> bool:
+    """A header cell in a row of header cells over two or more rows of values (a listing set as a table,
+    each row's rating in that column); not a header row over one row of values (a summary's ratings)."""
+    cell = el if el.tag == "th" else next(el.iterancestors("th"), None)
+    row = cell.getparent() if cell is not None else None
+    table = next(cell.iterancestors("table"), None) if cell is not None else None
+    if row is None or table is None or row.find("td") is not None:
+        return False  # (a row header: "Credibility | 4/5", the page's own)
+    return sum(1 for tr in table.iter("tr") if tr is not row and tr.find("td") is not None) >= 2
 
 
 def _rating_labels(hits: list[LabelHit]) -> set[Any]:
@@ -581,7 +593,8 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
             ratings, unread = {}, []  # each card's own rating, not the page's
     kind = page_type(known_sections=known, ratings=len(ratings), details=has_details, cards=len(cards),
                      pagination=pagination, title=title,
-                     word_ratings=sum(1 for r in ratings.values() if r["value"] is None), study=names_study)
+                     word_ratings=sum(1 for r in ratings.values() if r["value"] is None), study=names_study,
+                     head_title=meta.get("title"), other_sections=len(sections) - known)
 
     warnings: list[str] = [f"page cut after {MAX_TAGS} tags"] if cut else []
     if not title:

@@ -222,11 +222,15 @@ def _dated_series(cards: list[tuple[etree._Element, Card]]) -> list[tuple[etree.
     """The cards without the undated ones that follow a series of dated cards from elsewhere on the
     page (not siblings of the series): what follows such a block with no heading between (comments,
     profile links) is not more of it. An undated card within the series stays."""
-    last = max((i for i, (_, card) in enumerate(cards) if card["date"]), default=-1)
-    if last < 1 or last == len(cards) - 1 or not all(card["date"] for _, card in cards[: last + 1]):
+    dated = [i for i, (_, card) in enumerate(cards) if card["date"]]
+    if len(dated) < 2 or not all(card["date"] for _, card in cards[dated[0]: dated[-1] + 1]):
         return cards
-    series = {(root.getparent(), root.tag) for root, _ in cards[: last + 1]}
-    return cards[: last + 1] + [c for c in cards[last + 1:] if (c[0].getparent(), c[0].tag) in series]
+    first, last = dated[0], dated[-1]
+    series = {(root.getparent(), root.tag) for root, _ in cards[first: last + 1]}
+    # Before the series, an undated link in a paragraph of the introduction ("Sorted by date. <a>Switch
+    # to card view</a>") is no card either.
+    before = [c for c in cards[:first] if (c[0].getparent(), c[0].tag) in series or c[0].tag != "p"]
+    return before + cards[first: last + 1] + [c for c in cards[last + 1:] if (c[0].getparent(), c[0].tag) in series]
 
 
 def _flat_cards(cards: list[tuple[etree._Element, Card]], links: list[list[etree._Element]],

@@ -178,11 +178,15 @@ def _own_text(ev: Event) -> bool:
         return False  # (a linked DOI, "See 10.1007/...", is a reference the text gives, not navigation)
     if ev.link_ratio >= _WIDGET_LINKS and WIDGET.match(text):
         return False
+    if ev.link_ratio > 0 and _PAGE_NUMBERS.match(text):
+        return False  # "Pages: 1 2", "« Previous 1 2 3 Next »": links to the article's other pages
     if byline_line(text):
         return False  # the summary's own byline, set after its text
     return not (ev.link_ratio >= _POINTER_LINKS and _POINTER_LINE.match(text))
 
 
+_PAGE_NUMBERS = re.compile(r"^(?:pages?\s*:?\s*)?(?:(?:\d{1,4}|next|prev(?:ious)?|older|newer|first|last|of|page"
+                           r"|[\u00ab\u00bb\u2039\u203a\u2190\u2192\u2026<>|]|\.\.\.)\s*)+$", re.I)
 _LINKED_LINE = 0.5  # of a line's characters in links: a line of a link list, not of prose
 
 

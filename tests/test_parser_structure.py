@@ -2278,3 +2278,50 @@ def test_a_caption_under_a_table_names_the_table() -> None:
     record = parse(page, URL)
     assert record["sections"][-1] == {"heading": "What They Found", "text": "Text two."}
     assert (record["source"]["journal"], record["source"]["url"]) == ("Annals of Neurology", "https://doi.org/10.1002/ana.26891")
+
+
+# Round 49: page types on unseen sites.
+
+def test_a_listing_set_as_a_table_with_a_rating_column() -> None:
+    rows = "".join(f"<tr><td><a href='/s/{s}'>Card {s}</a></td><td>3/1{n}/2026</td><td><img src='s.png' alt='{n} of 5'></td></tr>"
+                   for n, s in ((5, "a"), (3, "b"), (4, "c")))
+    page = f"<h1>All Summaries</h1><table><thead><tr><th>Title</th><th>Date</th><th>Credibility</th></tr></thead>{rows}</table>"
+    record = parse(page, URL)
+    assert (record["page_type"], record["ratings"]) == ("listing", {})
+    assert [c["title"] for c in record["related"]] == ["Card a", "Card b", "Card c"]
+    # (control) a summary's ratings as a table: a header row over one row of values, or row headers
+    for table in ("<table><tr><th>Credibility</th><th>Interest</th></tr><tr><td>4/5</td><td>3/5</td></tr></table>",
+                  "<table><tr><th>Credibility</th><td>4/5</td></tr><tr><th>Interest</th><td>3/5</td></tr></table>"):
+        found = parse(f"<h1>T</h1>{table}<h2>Key Takeaway</h2><p>x.</p>", URL)
+        assert found["page_type"] == "summary" and found["ratings"]["credibility"]["value"] == 4
+
+
+def test_a_news_post_with_a_key_takeaway_box_is_no_summary() -> None:
+    page = ("<article><h1>We are joining the European MS Platform</h1><div><h4>Key Takeaway</h4><p>Our summaries will be "
+            "shared.</p></div><p>We are delighted.</p><h2>What changes for readers?</h2><p>Nothing.</p><h2>Thank you</h2>"
+            "<p>To all of you.</p></article>")
+    assert parse(page, URL)["page_type"] == "other"
+    # (control) a summary with one known section among others, and a rating, is one
+    assert parse(page.replace("<h1>", "<p>Credibility: 4/5</p><h1>"), URL)["page_type"] == "summary"
+
+
+@pytest.mark.parametrize(("h1", "title"), [("Oops! That page can\u2019t be found.", "Site"),
+                                           ("Oops!", "Page not found \u2013 Site")])
+def test_a_not_found_page_offering_articles_is_no_listing(h1: str, title: str) -> None:
+    cards = "".join(_card(s, "3/1/2026") for s in "abc")
+    page = f"<html><head><title>{title}</title></head><body><h1>{h1}</h1><h2>Suggested articles</h2>{cards}</body></html>"
+    assert parse(page, URL)["page_type"] == "other"
+    assert parse(page.replace(h1, "Latest").replace(title, "Site"), URL)["page_type"] == "listing"  # (control)
+
+
+def test_page_number_links_under_a_section_are_not_its_text() -> None:
+    page = (SUMMARY + "<div>Pages: <span>1</span> <a href='/s/x/2/'>2</a> <a href='/s/x/2/'>Next \u00bb</a></div>"
+            "<p>3 of the 12 people improved.</p>")
+    assert parse(page, URL)["sections"][-1]["text"] == "Text two.\n\n3 of the 12 people improved."
+
+
+def test_a_link_in_a_listings_introduction_is_no_card() -> None:
+    rows = "".join(f"<tr><td><a href='/s/{s}'>Card {s}</a></td><td>3/1{n}/2026</td></tr>" for n, s in enumerate("abc"))
+    page = (f"<h1>All Summaries</h1><p>Sorted by date, newest first. <a href='/summaries/?view=cards'>Switch to card view</a>"
+            f"</p><table>{rows}</table>")
+    assert [c["title"] for c in parse(page, URL)["related"]] == ["Card a", "Card b", "Card c"]
