@@ -88,16 +88,21 @@ def _no_trailing_slash(path: str) -> str:
     return path.rstrip("/") or "/" if len(path) > 1 and path.endswith("/") else path
 
 
-# The last segment of a page's path that names the page's own directory: an index file, an AMP copy.
-_SAME_PAGE_SEGMENT = re.compile(r"/(?:index|default)\.(?:html?|php|aspx?|jsp|shtml)$|/amp$", re.I)
+# The last segment of a page's path that names the page's own directory: an index file, another view
+# of the page (an AMP copy, a print version, its comments).
+_SAME_PAGE_SEGMENT = re.compile(r"/(?:index|default)\.(?:html?|php|aspx?|jsp|shtml)$"
+                                r"|/(?:amp|print|printable|print-?version|printer-?friendly|print-?friendly|comments)$",
+                                re.I)
+# A query that asks for another view of the same page (?print=1, ?output=amp), not another page (?p=12).
+_VIEW_QUERY = re.compile(r"^(?:(?:print|printable|amp|output|view|format|share|replytocom)(?:=[^&]*)?(?:&|$))+$", re.I)
 
 
 def canonical_above(canonical: str, fetched: str,
                     tracking_params: Iterable[str] = DEFAULT_PROFILE.tracking_params) -> bool:
     """The page names as its canonical URL a page above it on the same site (the home page, its section:
     /summaries/ for /summaries/x; the same path without the query that addresses the page: / for /?p=12),
-    a CMS's misconfiguration that would make every page one article. /a/index.html and /a/amp naming /a
-    name themselves."""
+    a CMS's misconfiguration that would make every page one article. /a/index.html, /a/amp, /a/print/
+    and /a?print=1 naming /a name themselves."""
     try:
         page, named = urlsplit(clean_url(fetched, tracking_params)), urlsplit(canonical)
     except ValueError:
@@ -107,7 +112,8 @@ def canonical_above(canonical: str, fetched: str,
     above = _SAME_PAGE_SEGMENT.sub("", named.path.rstrip("/")) + "/"
     here = _SAME_PAGE_SEGMENT.sub("", page.path.rstrip("/")) + "/"
     if here == above:
-        return bool(page.query) and not named.query  # (tracking parameters were dropped: "?utm_source=x" is no address)
+        # (tracking parameters were dropped: "?utm_source=x" is no address)
+        return bool(page.query) and not named.query and not _VIEW_QUERY.match(page.query)
     return not named.query and here.startswith(above)
 
 

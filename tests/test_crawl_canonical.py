@@ -142,6 +142,11 @@ def test_repeated_query_keys_are_part_of_the_address() -> None:
     ("https://e.org/index.php", "https://e.org/index.php?id=2", True),
     ("https://e.org/s/a", "https://e.org/s/a/index.html", False),        # its own directory: itself
     ("https://e.org/s/a", "https://e.org/s/a/amp", False),               # its AMP copy
+    ("https://e.org/s/a/", "https://e.org/s/a/print/", False),           # its print version
+    ("https://e.org/s/a", "https://e.org/s/a/comments", False),          # its comments
+    ("https://e.org/s/a", "https://e.org/s/a?print=1", False),           # a view of it, asked by query
+    ("https://e.org/s/a", "https://e.org/s/a?output=amp", False),
+    ("https://e.org/s/a", "https://e.org/s/a/related", True),            # (a page of its own below it)
     ("https://e.org/s/a", "https://e.org/s/a?utm_source=feed", False),   # a tracking parameter addresses nothing
     ("https://e.org/2025/01/slug/", "https://e.org/?p=123", False),      # a shortlink naming its article
     ("https://e.org/s/a?id=1", "https://e.org/s/a?id=1", False),
