@@ -28,6 +28,8 @@ Project settings are prefixed ARCHIVE_:
   (pause while the writer has more pages than this to store, 2000).
 """
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 BOT_NAME = "summary-archive"
 SPIDER_MODULES = ["scraper.spiders"]
 NEWSPIDER_MODULE = "scraper.spiders"
@@ -35,8 +37,12 @@ NEWSPIDER_MODULE = "scraper.spiders"
 # Politeness: robots.txt, one request a second with 2 at a time per host, adapted by AutoThrottle.
 ROBOTSTXT_OBEY = True
 # Scrapy's default resolver is IPv4-only: a site on an IPv6 address (or a host with only AAAA
-# records) failed as "DNS lookup failed". This one resolves both (it ignores DNS_TIMEOUT).
-DNS_RESOLVER = "scrapy.resolver.CachingHostnameResolver"
+# records) failed as "DNS lookup failed". This one resolves both (it ignores DNS_TIMEOUT). Scrapy 2.16
+# renamed the setting (the old name warns); older versions read only the old one.
+if hasattr(_scrapy_defaults, "TWISTED_DNS_RESOLVER"):
+    TWISTED_DNS_RESOLVER = "scrapy.resolver.CachingHostnameResolver"
+else:  # pragma: no cover - Scrapy < 2.16
+    DNS_RESOLVER = "scrapy.resolver.CachingHostnameResolver"
 ROBOTSTXT_PARSER = "scraper.robots.SitemapAwareRobotParser"
 DOWNLOAD_DELAY = 1.0
 CONCURRENT_REQUESTS = 16
