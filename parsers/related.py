@@ -437,9 +437,7 @@ def unlabeled_related(
         if len({a.get("href") for a in scope if a.tag == "a"}) < 2:
             continue
         cards = find_cards(scope, base, page_url, drop)
-        # Cards as the contract draws them (title, date, excerpt): a timeline of dated links or an
-        # events box is a section or a sidebar, not the related block.
-        if sum(1 for _, card in cards if card["date"] and card["excerpt"]) >= 2 and not _prose_outside(scope, cards):
+        if _a_card_block(scope, cards):
             return el, cards
     return None
 
@@ -461,8 +459,7 @@ def trailing_related(
             if len({a.get("href") for a in scope if a.tag == "a"}) < 2:
                 continue
             cards = find_cards(scope, base, page_url, drop)
-            if sum(1 for _, card in cards if card["date"] and card["excerpt"]) >= 2 and not _prose_outside(scope, cards) \
-                    and not _named(scope, cards):
+            if _a_card_block(scope, cards) and not _named(scope, cards):
                 return box, cards
     return None
 
@@ -471,6 +468,12 @@ def _named(scope: list[etree._Element], cards: list[tuple[etree._Element, Card]]
     """A heading in the box outside its cards ("Most popular"): a block with a name of its own."""
     inside = {el for root, _ in cards for el in root.iter()}
     return any(heading_rank(el) is not None and el not in inside for el in scope)
+
+
+def _a_card_block(scope: list[etree._Element], cards: list[tuple[etree._Element, Card]]) -> bool:
+    """Two or more cards as the contract draws them (title, date, excerpt) and no prose beside them: a
+    timeline of dated links or an events box is a section or a sidebar, not the related block."""
+    return sum(1 for _, card in cards if card["date"] and card["excerpt"]) >= 2 and not _prose_outside(scope, cards)
 
 
 def _prose_outside(scope: list[etree._Element], cards: list[tuple[etree._Element, Card]]) -> bool:
