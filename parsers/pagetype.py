@@ -17,15 +17,17 @@ _NOT_FOUND = re.compile(r"\b(?:page|article|summary|content)\s+(?:was\s+)?not\s+
 def page_type(
     *, known_sections: int, ratings: int, details: bool, cards: int, pagination: bool, title: str | None = None,
     word_ratings: int = 0, study: bool = True, head_title: str | None = None, other_sections: int = 0,
+    introduced: bool = False,
 ) -> str:
     """Summary when the profile's summary parts show; listing when several cards (with pagination) carry
     it, unless the title says the page was not found. A lone weak part is no summary: a "More Details"
     block that names no study (a product page's specifications), one word rating alone (a hotel's
     "Interest: High" badge), one known section among two or more of other names, with no rating or
-    details (a news post's "Key Takeaway" box)."""
+    details (a news post's "Key Takeaway" box), or over cards that show their own ratings (`introduced`:
+    a tag page's "Key Takeaway" introduction)."""
     lone_weak = (not known_sections and (
         (details and not ratings and not study) or (not details and ratings == 1 and word_ratings == 1))) or (
-        known_sections == 1 and not ratings and not details and other_sections >= _OTHER_SECTIONS)
+        known_sections == 1 and not ratings and not details and (other_sections >= _OTHER_SECTIONS or introduced))
     if (known_sections or ratings or details) and not lone_weak:
         return SUMMARY
     if any(t and _NOT_FOUND.search(t[:_TITLE_SCAN]) for t in (title, head_title)):

@@ -21,7 +21,7 @@ from parsers.headings import BLOCK_TAGS, H_TAGS, heading_rank, is_hidden, is_zon
 from parsers.labels import Labels, LabelHit, find_labels
 from parsers.links import links_in
 from parsers.metadata import read_metadata
-from parsers.pagetype import LISTING, OTHER, SUMMARY, page_type
+from parsers.pagetype import _MIN_LISTING_CARDS, LISTING, OTHER, SUMMARY, page_type
 from parsers.profile import DEFAULT_PROFILE, Profile
 from parsers.ratings import extract_ratings
 from parsers.related import (boxed_apart, find_cards, has_pagination, prose_outside, related_scope, trailing_related,
@@ -33,7 +33,7 @@ from parsers.title import find_title
 from parsers.urls import absolute
 
 # Bumped whenever the same page gives a different record: `reparse` and crawls know what to redo.
-PARSER_VERSION = "14"
+PARSER_VERSION = "15"
 
 
 class Rating(TypedDict):
@@ -287,6 +287,12 @@ def _ratings_on_cards(hits: list[LabelHit]) -> bool:
     each show theirs."""
     names = [h.label.casefold() for h in hits if h.kind == "rating"]
     return len(names) > len(set(names)) or any(h.kind == "rating" and _heads_a_column(h.el) for h in hits)
+
+
+def _rated_below_sections(hits: list[LabelHit], index: dict[etree._Element, int]) -> bool:
+    """Every rating on the page comes after its first known section (none is the page's own, above)."""
+    first = min((index[h.el] for h in hits if h.kind == "section" and h.el in index), default=None)
+    return first is not None and all(index.get(h.el, -1) > first for h in hits if h.kind == "rating")
 
 
 def _heads_a_column(el: etree._Element) -> bool:
@@ -579,14 +585,19 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
     cards: list[dict[str, Any]] = []
     pagination = False
     carded = _ratings_on_cards(hits)
-    if not (known or has_details) and (not ratings or carded):
+    # One known heading over cards that each show their rating is a listing's introduction ("Key
+    # Takeaway" atop a tag page), not a summary with no rating of its own.
+    intro = known == 1 and carded and not has_details and _rated_below_sections(hits, index)
+    if (not (known or has_details) or intro) and (not ratings or carded):
         scope = _content_scope(container)
         found = [(root_el, c) for root_el, c in find_cards(scope, base, page_url, drop) if root_el not in skip]
         # A news article or an abstract with a "More in Health" box has paragraphs of its own; a
         # listing has an introduction at most.
         prose = [n for n in prose_outside(scope, found) if n >= PROSE_WORDS]
         article = len(prose) >= _ARTICLE_PARAGRAPHS or sum(prose) >= _ARTICLE_WORDS
-        if not article or not boxed_apart(scope, found):
+        if intro and not found:
+            cards = list(related)  # (read as the introduction's related block already)
+        elif not article or not boxed_apart(scope, found):
             cards = [c for _, c in found]  # (a topic page's introduction leads straight into its cards)
         pagination = has_pagination(body)
         if carded and cards:
@@ -594,7 +605,8 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
     kind = page_type(known_sections=known, ratings=len(ratings), details=has_details, cards=len(cards),
                      pagination=pagination, title=title,
                      word_ratings=sum(1 for r in ratings.values() if r["value"] is None), study=names_study,
-                     head_title=meta.get("title"), other_sections=len(sections) - known)
+                     head_title=meta.get("title"), other_sections=len(sections) - known,
+                     introduced=intro and len(cards) >= _MIN_LISTING_CARDS)
 
     warnings: list[str] = [f"page cut after {MAX_TAGS} tags"] if cut else []
     if not title:

@@ -2325,3 +2325,14 @@ def test_a_link_in_a_listings_introduction_is_no_card() -> None:
     page = (f"<h1>All Summaries</h1><p>Sorted by date, newest first. <a href='/summaries/?view=cards'>Switch to card view</a>"
             f"</p><table>{rows}</table>")
     assert [c["title"] for c in parse(page, URL)["related"]] == ["Card a", "Card b", "Card c"]
+
+
+def test_a_key_takeaway_introduction_over_rated_cards_is_a_listing() -> None:
+    cards = "".join(f"<li><a href='/s/{s}'><h3>Card {s}</h3></a><p>Credibility: {n}/5</p><p>Interest: 3/5</p>"
+                    f"<p>3/1{n}/2026</p><p>An excerpt about {s} that the site cut mid-wo</p></li>" for n, s in ((5, "a"), (3, "b"), (4, "c")))
+    page = f"<h1>Treatment</h1><h2>Key Takeaway</h2><p>These summaries cover the main studies.</p><ul>{cards}</ul>"
+    record = parse(page, URL)
+    assert (record["page_type"], record["ratings"], record["sections"]) == ("listing", {}, [])
+    assert [c["title"] for c in record["related"]] == ["Card a", "Card b", "Card c"]
+    # (control) with a rating of its own, the page is a summary whose related cards show theirs
+    assert parse(page.replace("<h2>", "<p>Credibility: 2/5</p><h2>"), URL)["page_type"] == "summary"
