@@ -374,6 +374,21 @@ def _image_text(heading: etree._Element) -> str:
     return next((collapse(img.get("alt")) for img in heading.iter("img") if img.get("alt", "").strip()), "")
 
 
+_CALLOUT_LABEL = 60  # characters: a label, not a paragraph that mentions one
+
+
+def _callout(el: etree._Element, label_kind: Callable[[str], str | None]) -> bool:
+    """An <aside> box headed by one of the summary's own sections (a "Key Takeaway" callout), not a sidebar."""
+    if el.tag != "aside":
+        return False
+    for h in el.iter(*H_TAGS, "strong", "b", "dt", "p", "div", "span"):
+        if h.tag in H_TAGS or h.tag in ("strong", "b", "dt") or is_bold(h):
+            text = collapse(text_of(h))
+            if len(text) <= _CALLOUT_LABEL and label_kind(text.rstrip(": ")) == "section":
+                return True
+    return False
+
+
 def linearize(
     container: etree._Element,
     label_kind: Callable[[str], str | None],
@@ -411,7 +426,7 @@ def linearize(
         if not isinstance(el.tag, str):
             flow.add(tail, bold > 0, link > 0)
             continue
-        if el in skip or (el is not container and is_zone(el)):
+        if el in skip or (el is not container and is_zone(el) and not _callout(el, label_kind)):
             if (el in skip or el.tag in _INLINE_BOX_TAGS) and _mid_text(el, box=el.tag in _INLINE_BOX_TAGS):
                 flow.add(tail, bold > 0, link > 0)
                 continue

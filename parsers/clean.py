@@ -7,7 +7,7 @@ import re
 
 from lxml import etree
 
-from parsers.headings import is_hidden
+from parsers.headings import CONSENT_LINE, is_hidden
 from parsers.text import collapse, text_of
 
 # Never visible text; removing them first is most of why parsing costs less than a full bs4 soup.
@@ -177,6 +177,19 @@ def _short_text(el: etree._Element, cap: int = 40) -> str | None:
     return text if len(text) <= cap else None
 
 
+_CONSENT_CHARS = 300
+
+
+def _drop_consent_boxes(root: etree._Element) -> None:
+    """An embed's stand-in with its "Accept and show" button ("This content is hosted by YouTube. Accept
+    cookies to view it."): shown or not by the visitor's consent, never the article's."""
+    for button in root.iter("button"):
+        box = button.getparent()
+        if box is not None and box.tag not in _PAGE_PARTS and (text := _short_text(box, cap=_CONSENT_CHARS)) \
+                and CONSENT_LINE.search(text):
+            box.tag = _DROPPED
+
+
 def _drop_signup_boxes(root: etree._Element) -> None:
     """E-mail sign-up boxes, wherever the page sets them: one headed as such ("Get our weekly digest")
     around its form or Subscribe button, and the short pitch around an e-mail field."""
@@ -265,6 +278,8 @@ def strip_junk(root: etree._Element, markup: str | None = None) -> None:
     _show_noscript(root)
     _undecorate_headings(root)
     _drop_signup_boxes(root)
+    if markup is None or "cookie" in markup.lower():
+        _drop_consent_boxes(root)
     _join_split_runs(root)
     _drop_screen_reader_text(root, markup)
     if markup is None or "<sup" in markup or "<SUP" in markup:
@@ -287,8 +302,9 @@ _SCREEN_READER_HINTS = ("sr-only", "screen-reader", "visually-hidden", "visually
                         "show-for-sr")
 _SCREEN_READER_CLASSES = etree.XPath("//*[@class]")
 # What such text says that a rating needs (the stars beside it are aria-hidden): kept.
-_RATING_WORDS = re.compile(r"\d|\b(?:out of|stars?|rat(?:ed|ing)|score|credibility|interest|high|medium|moderate|low)\b",
-                           re.I)
+# (A digit alone is no rating: "Updated 3 hours ago", "Page generated 2026-11-25" change on every fetch.)
+_RATING_WORDS = re.compile(r"^\W*\d+(?:[.,]\d+)?\W*$|\d\s*(?:[/\u2044\u2215]|out of|of)\s*\d"
+                           r"|\b(?:out of|stars?|rat(?:ed|ing)|score|credibility|interest|high|medium|moderate|low)\b", re.I)
 
 
 def _drop_screen_reader_text(root: etree._Element, markup: str | None) -> None:

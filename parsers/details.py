@@ -248,12 +248,12 @@ def host_of(url: str) -> str:
         return ""
 
 
-def _written_url(texts: list[str], base: str, page_host: str) -> str | None:
+def _written_url(texts: list[str], base: str, page_host: str, drop: frozenset[str]) -> str | None:
     """A study address written out as text, not linked (a citation's "https://doi.org/..."); never
     this site's own ("Printed from https://...")."""
     for text in texts:
         for m in _TEXT_URL.finditer(text):
-            url = absolute(m.group(0).rstrip(".,;:)]"), base)
+            url = absolute(m.group(0).rstrip(".,;:)]"), base, drop)
             if url and host_of(url) != page_host:
                 return url
     return None
@@ -277,9 +277,11 @@ def column_pairs(tables: list[etree._Element]) -> list[tuple[str, str]]:
 def read_details(
     events: list[Event], links: list[etree._Element], base: str, page_host: str,
     cited: list[etree._Element] | None = None, tables: list[etree._Element] | None = None,
+    drop: frozenset[str] = frozenset(),
 ) -> tuple[Source, str | None]:
     """Source fields from a details block's events, links, italic/cite elements and tables, and the
-    text of a labelled study date that reads as no date ("Published: Early view"), if any."""
+    text of a labelled study date that reads as no date ("Published: Early view"), if any. `drop`: the
+    tracking parameters taken off the study's link (a newsletter's utm_campaign is no change of study)."""
     source = empty_source()
     doi_link = unread_date = None
     for key, value in column_pairs(tables or []) + _pairs(events):
@@ -309,7 +311,7 @@ def read_details(
     if not source["published"] and source["journal"]:
         source["published"] = citation_date(texts, source["journal"])
     for a in links:
-        url = absolute(a.get("href"), base)
+        url = absolute(a.get("href"), base, drop)
         if not url or _not_the_study(a, url):
             continue
         host = host_of(url)
@@ -322,7 +324,7 @@ def read_details(
             source["url"] = url
             if m := _DOI_PATH.search(unquote(urlsplit(url).path)):
                 source["doi"] = source["doi"] or clean_doi(m.group(1))
-    source["url"] = source["url"] or doi_link or _written_url(texts, base, page_host)
+    source["url"] = source["url"] or doi_link or _written_url(texts, base, page_host, drop)
     if not source["doi"]:
         # A DOI written out as text (a publisher URL's path was read above, with that link).
         source["doi"] = next((d for text in texts if (d := clean_doi(_OTHER_URL.sub(" ", text)))), None)

@@ -31,11 +31,21 @@ _PAGE_FORM_HEADINGS = 3
 WIDGET = re.compile(r"^\W*(?:was this (?:\w+ )?(?:helpful|useful)|did you find this (?:\w+ )?(?:helpful|useful)"
                     r"|print(?: this(?: \w+)?)?|email(?: this(?: \w+)?)?|download (?:as )?pdf"
                     r"|listen to this (?:article|summary|story|post|page|episode)"
-                    r"|table of contents|contents|on this page|in this (?:article|summary|post|page)|jump to(?: a section)?)\W*$",
+                    r"|table of contents|contents|on this page|in this (?:article|summary|post|page)|jump to(?: a section)?"
+                    # A box set between the sections: a reader poll, a quiz, a trivia fact.
+                    r"|(?:quick |reader |our |today'?s )?poll|(?:quick |take (?:our|the|a) )?quiz|test your knowledge|did you know)\W*$",
                     re.I)
 # The question of a feedback widget: never summary text, as a heading or a line (a lone "Print" or "Email"
 # line is a widget's only as a link: "Email" is also a list item of a study's reminder methods).
 FEEDBACK = re.compile(r"^\W*(?:was this|did you find this) (?:\w+ )?(?:helpful|useful)\W*$", re.I)
+# An embed's stand-in until cookies are accepted ("This content is hosted by YouTube. Accept cookies to
+# view it."): whether it shows depends on the visitor's consent, not on the article.
+CONSENT_LINE = re.compile(
+    r"\b(?:accept|allow|enable|agree to|consent to)\b.{0,60}?\bcookies?\b.{0,40}?\bto (?:view|see|watch|load|show|display|play)\b"
+    r"|\bto (?:view|see|watch|load|show|display|play) (?:this|the) (?:content|video|embed|media|map|post|tweet)\b.{0,60}?"
+    r"\b(?:accept|allow|enable|consent)\b|^\W*(?:this|the) (?:content|video|embed|media|map|post|tweet) is (?:hosted|provided|served) by\b",
+    re.I)
+CONSENT_WORDS = 40
 # What blogs put after the article, in any theme: comments, sharing buttons, tags.
 # The whole heading must be one of these ("3 Comments", "Share this:", "Leave a Reply"): "Responses
 # Varied" or "Comments From the Researchers" are sections.

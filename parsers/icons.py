@@ -61,6 +61,33 @@ def _pale(colour: str) -> bool:
     return colour in _GREYS or (rgb is not None and max(rgb) - min(rgb) < 24 and min(rgb) >= 128)
 
 
+_COLOUR_STYLE = re.compile(r"(?:^|;)\s*color\s*:\s*([^;]+)", re.I)
+
+
+def count_glyph_runs(region: list[etree._Element], glyphs: str) -> tuple[int, int] | None:
+    """(lit, all) of a row of star characters set in elements that differ by class or colour alone
+    (<span class="on">★★★★</span><span class="off">★</span>, or each "★" coloured inline); None
+    when nothing tells the lit ones from the others."""
+    runs: list[tuple[int, str]] = []
+    for el in region:
+        text = "".join((el.text or "").split())
+        if len(el) or not text or any(ch not in glyphs for ch in text):
+            continue
+        state = _class_state(_tokens(el, data=False))
+        if not state and (m := _COLOUR_STYLE.search(el.get("style") or "")):
+            colour = m.group(1).strip().lower()
+            state = "pale" if _pale(colour) else "colour"
+        runs.append((len(text), state))
+    states = {state for _, state in runs}
+    if len(runs) < 2 or len(states) < 2 or "" in states or "half" in states:
+        return None
+    lit = ("full",) if states & {"full", "empty"} else ("colour",)
+    if not states <= {"full", "empty"} and not states <= {"colour", "pale"}:
+        return None  # (words on some, colours on others: no one rule reads them)
+    value = sum(n for n, state in runs if state in lit)
+    return value, sum(n for n, _ in runs)
+
+
 def _fill_state(svg: etree._Element) -> str:
     """An svg's state from its paint: fill="none" is an outline, a colour is lit; '' when no fill is set."""
     fill = _fill(svg)

@@ -55,7 +55,8 @@ class Profile:
     max_page_bytes: int = 10 * 1024 * 1024
     tracking_params: tuple[str, ...] = (
         "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
-        "gclid", "fbclid", "mc_cid", "mc_eid", "ref",
+        "utm_id", "gclid", "gclsrc", "dclid", "fbclid", "msclkid", "yclid", "twclid", "igshid", "mc_cid", "mc_eid",
+        "mkt_tok", "_hsenc", "_hsmi", "_ga", "_gl", "ref",
     )
 
 

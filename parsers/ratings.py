@@ -9,7 +9,7 @@ from typing import Any
 from lxml import etree
 
 from parsers.headings import H_TAGS, is_hidden, is_zone
-from parsers.icons import count_icons
+from parsers.icons import count_glyph_runs, count_icons
 from parsers.labels import OF_WORDS, LabelHit
 from parsers.text import collapse, norm_label, text_of
 
@@ -351,6 +351,9 @@ def _drawn(text: str, region: list[etree._Element], scale: int | float) -> Ratin
         icons = _icons(region)
         if icons and icons["max"] == chars["max"] and icons["value"] < icons["max"]:
             return icons
+        runs = count_glyph_runs(region, _STAR_FULL)
+        if runs and runs[1] == chars["max"] and runs[0] < runs[1]:
+            return _rating(runs[0], runs[1], None, chars["raw"])
     return chars or _icons(region) or _width(region, scale)
 
 

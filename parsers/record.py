@@ -33,7 +33,7 @@ from parsers.title import find_title
 from parsers.urls import absolute
 
 # Bumped whenever the same page gives a different record: `reparse` and crawls know what to redo.
-PARSER_VERSION = "15"
+PARSER_VERSION = "16"
 
 
 class Rating(TypedDict):
@@ -219,7 +219,7 @@ def _related(
 
 def _details(
     hits: list[LabelHit], main_events: list[Event], labels: Labels, order: list[etree._Element],
-    index: dict[Any, int], base: str, page_host: str,
+    index: dict[Any, int], base: str, page_host: str, drop: frozenset[str],
 ) -> tuple[dict[str, Any], bool, set[Any], str | None]:
     """Source fields from the More Details block (its own container when it has one), its elements, and
     a labelled study date there that reads as no date."""
@@ -249,7 +249,7 @@ def _details(
         links = [el for el in order if el in scope and el.tag == "a"]
         cited = [el for el in order if el in scope and el.tag in ("cite", "i", "em")]
         tables = [el for el in order if el in scope and el.tag == "table"]
-        source, unread_date = read_details(events, links, base, page_host, cited, tables)
+        source, unread_date = read_details(events, links, base, page_host, cited, tables, drop)
         return source, True, scope, unread_date
     return empty_source(), False, set(), None
 
@@ -535,7 +535,10 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
     labels = Labels.of(profile)
     ad_labels: list[etree._Element] = []
     hits = find_labels(body, labels, ad_labels)
-    if boxes := [box for box in map(ad_box, ad_labels) if box is not None]:
+    labelled = {h.el for h in hits}
+    # (A box that holds one of the summary's labels is its own, even when an ad's label opens it.)
+    if boxes := [box for box in map(ad_box, ad_labels)
+                 if box is not None and not any(el in labelled for el in box.iter())]:
         drop_elements(root, boxes)  # (rare: then the labels are found again, in a tree without the ads)
         hits = find_labels(body, labels)
     if pair_ordered_tabs(hits) | captions_first(hits):
@@ -569,7 +572,7 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
         # (a page with none of the profile's labels is left as it reads: the crawl hints at a profile).
         return _read_page(root, meta, text, cut, url, fetched, replace(profile, details=(*profile.details, named)))
     ratings, unread = extract_ratings(body, _inside_first(hits, container, body), profile.rating_scale, skip)
-    source, has_details, details_scope, unread_date = _details(hits, events, labels, order, index, base, page_host)
+    source, has_details, details_scope, unread_date = _details(hits, events, labels, order, index, base, page_host, drop)
     names_study = bool(source["journal"] or source["doi"] or source["published"])  # (before the boilerplate's journal)
     if not source["journal"] and boiler:
         source["journal"] = meta.get("journal") or boilerplate_journal(events, labels.kind, boiler) \
@@ -579,7 +582,7 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
             source["published"] = citation_date(details_texts, source["journal"])
     source["doi"] = source["doi"] or clean_doi(meta.get("doi"))
     source["published"] = source["published"] or to_iso_date(meta.get("source_published"))
-    source["url"] = source["url"] or meta.get("source_url")
+    source["url"] = source["url"] or absolute(meta.get("source_url"), base, drop)
     known = sum(1 for s in sections if labels.kind(s["heading"]) == "section")
 
     cards: list[dict[str, Any]] = []

@@ -9,7 +9,7 @@ from itertools import takewhile
 from parsers.blocks import Event
 from parsers.dates import DATE_PATTERN, find_date_text
 from parsers.field_names import KEY_COLON, MAX_KEY_WORDS, is_key
-from parsers.headings import AFTER_ARTICLE, FEEDBACK, WEAK_RANK, WIDGET
+from parsers.headings import AFTER_ARTICLE, CONSENT_LINE, CONSENT_WORDS, FEEDBACK, WEAK_RANK, WIDGET
 from parsers.text import PROSE_WORDS, norm_label, strip_label_punct
 
 _LINK_HEAVY = 0.8
@@ -169,12 +169,28 @@ def _range_end(events: list[Event], i: int, label_kind: Callable[[str], str | No
     return j
 
 
+def _without_widgets(events: list[Event], start: int, end: int, label_kind: Callable[[str], str | None],
+                     title_key: str) -> list[Event]:
+    """A section's events from `start` to `end` without the page widgets set in it under a heading of their
+    own ("Quick poll", "Did you know?"): the heading and what it heads."""
+    kept: list[Event] = []
+    k = start
+    while k < end:
+        if events[k].kind == "heading" and WIDGET.match(events[k].text):
+            # (A bold "Email" line heads nothing: a list of reminder methods goes on after it.)
+            k = min(_range_end(events, k, label_kind, title_key), end) if events[k].rank < WEAK_RANK else k + 1
+            continue
+        kept.append(events[k])
+        k += 1
+    return kept
+
+
 def _own_text(ev: Event) -> bool:
     """A block of the section's own text: not a link list, a site line ("Tags: ..."), a widget, an ad's
     label, a disclaimer or a "Read also:" pointer."""
     text = ev.text
     if (ev.link_ratio >= _LINK_HEAVY and not _CITED_DOI.search(text)) or _SITE_LINE.match(text) or FEEDBACK.match(text) \
-            or _FURNITURE_LINE.match(text):
+            or _FURNITURE_LINE.match(text) or (CONSENT_LINE.search(text) and len(text.split()) <= CONSENT_WORDS):
         return False  # (a linked DOI, "See 10.1007/...", is a reference the text gives, not navigation)
     if ev.link_ratio >= _WIDGET_LINKS and WIDGET.match(text):
         return False
@@ -194,6 +210,14 @@ def _dated_links(body: list[Event]) -> bool:
     """Two or more lines, each mostly a link's text and each with a date: a list of dated links (cards)."""
     blocks = [e for e in body if e.kind == "block"]
     return len(blocks) >= 2 and all(e.link_ratio >= _LINKED_LINE and find_date_text(e.text) for e in blocks)
+
+
+def _resumes(events: list[Event], j: int, label_kind: Callable[[str], str | None], seen: set[str]) -> bool:
+    """The summary goes on at `j`, after a box set between its sections (a "Recommended for you" or
+    "Share this" box): a known section heading not read yet comes next."""
+    nxt = next((e for e in events[j:] if e.kind != "boundary"), None)
+    return (nxt is not None and nxt.kind == "heading" and label_kind(nxt.text) == "section"
+            and norm_label(strip_label_punct(nxt.text)) not in seen)
 
 
 def extract_sections(
@@ -239,9 +263,9 @@ def extract_sections(
             i = j  # "Trending", "Latest news": a list of dated links to other pages is the site's, not the summary's
             continue
         if kind is None and AFTER_ARTICLE.match(ev.text):
-            if sections:
+            if sections and not _resumes(events, j, label_kind, known_seen):
                 break  # comments or sharing: the summary's own text is over
-            i = j
+            i = j  # (a share box between two sections: the summary goes on after it)
             continue
         if kind == "section" and norm_label(strip_label_punct(ev.text)) in known_seen:
             upcoming = events[i + 1].text if i + 1 < len(events) and events[i + 1].kind == "block" else None
@@ -253,7 +277,7 @@ def extract_sections(
         if kind == "section":
             known_seen.add(norm_label(strip_label_punct(ev.text)))
         if kind in _NOT_SECTIONS:
-            if sections and kind in _ENDS_SUMMARY:
+            if sections and kind in _ENDS_SUMMARY and not _resumes(events, j, label_kind, known_seen):
                 break  # the related block or the site boilerplate closes the summary's own text
             i = j
             continue
@@ -263,7 +287,8 @@ def extract_sections(
             # An unknown heading over sub-headings with no text of its own groups them: they are the sections.
             i += 1
             continue
-        kept = [e for e in body if (e.kind == "heading" and not WIDGET.match(e.text)) or _own_text(e)]
+        kept = [e for e in _without_widgets(events, i + 1, j, label_kind, title_key)
+                if e.kind == "heading" or _own_text(e)]
         while kept and kept[-1].kind == "heading":
             kept.pop()  # a sub-heading with no text of its own here ("How we rated this study", a share box)
         texts = [e.text for e in kept]

@@ -600,7 +600,7 @@ def test_a_heading_inside_an_in_page_anchor_is_a_section() -> None:
 
 
 def test_form_feeds_and_feed_links() -> None:
-    page = (f"<h1>T</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Yoga eased\x0ctiredness by\x0ba fifth.</p>"
+    page = ("<h1>T</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Yoga eased\x0ctiredness by\x0ba fifth.</p>"
             "<h2>You May Also Like</h2>" + _card("a", "1/2/2026") + _card("b", "1/3/2026")
             + '<div>Subscribe to: <a href="/feeds/1/comments/default">Post Comments (Atom)</a></div>')
     record = parse(page, URL)
@@ -2336,3 +2336,75 @@ def test_a_key_takeaway_introduction_over_rated_cards_is_a_listing() -> None:
     assert [c["title"] for c in record["related"]] == ["Card a", "Card b", "Card c"]
     # (control) with a rating of its own, the page is a summary whose related cards show theirs
     assert parse(page.replace("<h2>", "<p>Credibility: 2/5</p><h2>"), URL)["page_type"] == "summary"
+
+
+# Round 50: one article under many redesigns, and the noise between two fetches of it.
+
+KT = "<h1>Walking Eases Fatigue</h1><p>Credibility: 4/5</p><h2>Key Takeaway</h2><p>Walking helped.</p>"
+WTF = "<h2>What They Found</h2><p>148 adults took part.</p>"
+SECTIONS = [{"heading": "Key Takeaway", "text": "Walking helped."}, {"heading": "What They Found", "text": "148 adults took part."}]
+
+
+@pytest.mark.parametrize("box", [
+    "<div><h3>Recommended for you</h3><ul><li><a href='/s/ebv'>EBV and MS</a></li></ul></div>",
+    "<section><h2>You May Also Like</h2><div><h3>Gut Bacteria</h3><p>12/31/2026</p><p>Learn how gut bacteria worsen dai</p>"
+    "<a href='/s/gut'>Read More</a></div><div><h3>CD29</h3><p>5/1/2026</p><p>Study finds CD29 marks blood B cel</p>"
+    "<a href='/s/cd29'>Read More</a></div></section>",
+    "<div class='sharedaddy'><h3>Share this:</h3><a href='https://twitter.com/share'>X</a></div>",
+])
+def test_a_box_set_between_two_sections_does_not_end_the_summary(box: str) -> None:
+    assert parse(f"<article>{KT}{box}{WTF}</article>", URL)["sections"] == SECTIONS
+    # (control) after the box, a heading that is no section of this summary: the summary ended at the box
+    after = parse(f"<article>{KT}{box}<h2>Comments</h2><p>Nice.</p></article>", URL)["sections"]
+    assert after == SECTIONS[:1]
+
+
+@pytest.mark.parametrize("box", [
+    "<div><h3>Quick poll</h3><p>How often do you walk?</p><label><input type='radio'> Daily (54%)</label></div>",
+    "<div><h3>Did you know?</h3><p>About 2.8 million people worldwide live with MS.</p></div>",
+    "<div><p>This content is hosted by YouTube. Accept cookies to view it.</p><button>Accept and show</button></div>",
+    "<p>Walking helped.<span class='sr-only'> Updated 3 hours ago</span></p>",
+])
+def test_what_changes_between_two_fetches_is_no_sections_text(box: str) -> None:
+    page = f"<article>{KT}{box}{WTF}</article>".replace("<p>Walking helped.</p><p>", "<p>")
+    assert parse(page, URL)["sections"] == SECTIONS
+
+
+def test_a_cookie_consent_stand_in_for_an_embed_leaves_the_section_whole() -> None:
+    box = "<div><p>This content is hosted by YouTube. Accept cookies to view it.</p><button>Accept and show</button></div>"
+    page = f"<article>{KT}{box}<p>And it lasted.</p>{WTF}</article>"
+    assert parse(page, URL)["sections"][0]["text"] == "Walking helped.\n\nAnd it lasted."
+    # (control) a vote widget's buttons still close the text before them
+    vote = "<div><p>Was this helpful?</p><button>Yes</button><p>87% of readers found this helpful</p></div>"
+    assert parse(f"<article>{KT}{vote}</article>", URL)["sections"][0]["text"] == "Walking helped."
+
+
+def test_a_key_takeaway_callout_in_an_aside_is_a_section() -> None:
+    page = ("<article><h1>Walking Eases Fatigue</h1><p>Credibility: 4/5</p><aside class='callout'><h2>Key Takeaway</h2>"
+            f"<p>Walking helped.</p></aside>{WTF}<aside><h3>Popular</h3><p>Sleep and MS.</p></aside></article>")
+    assert parse(page, URL)["sections"] == SECTIONS  # (the sidebar without a label of the summary stays out)
+
+
+def test_an_ad_label_over_a_box_holding_a_section_is_no_ad() -> None:
+    page = ("<article><h1>Walking Eases Fatigue</h1><p>Credibility: 4/5</p><div><p><b>Key Takeaway</b></p><p>Walking helped."
+            "</p></div><div><p>Advertisement</p><a href='https://ads.example.net/c'><img src='https://ads.example.net/2.jpg' "
+            "alt='Shop cooling vests'></a><p><b>What They Found</b></p><p>148 adults took part.</p></div></article>")
+    assert parse(page, URL)["sections"] == SECTIONS
+
+
+def test_tracking_parameters_leave_the_studys_link() -> None:
+    page = (f"{KT}<h2>More Details</h2><p>Journal: MS Journal</p><p><a href='https://pubmed.ncbi.nlm.nih.gov/41234567/?utm_source"
+            "=newsletter&amp;utm_campaign=2026-11-25&amp;term=ms'>Original study</a></p>")
+    assert parse(page, URL)["source"]["url"] == "https://pubmed.ncbi.nlm.nih.gov/41234567/?term=ms"
+
+
+@pytest.mark.parametrize("stars", [
+    "<span class='on'>\u2605\u2605\u2605\u2605</span><span class='off'>\u2605</span>",
+    "".join(f"<span style='color:{c}'>\u2605</span>" for c in ("#f5a623",) * 4 + ("#ccc",)),
+])
+def test_star_characters_lit_by_class_or_colour(stars: str) -> None:
+    rating = parse(f"<h1>T</h1><div>Credibility {stars}</div><h2>Key Takeaway</h2><p>x.</p>", URL)["ratings"]["credibility"]
+    assert (rating["value"], rating["max"]) == (4, 5)
+    # (control) five stars all alike are five
+    same = parse(f"<h1>T</h1><div>Credibility {stars.replace('off', 'on').replace('#ccc', '#f5a623')}</div>", URL)
+    assert (same["ratings"]["credibility"]["value"], same["ratings"]["credibility"]["max"]) == (5, 5)
