@@ -429,6 +429,7 @@ class Archive:
         hdrs = snapshots.normalise_headers(headers)
         with self.transaction() as conn:
             state = self._state(url)
+            moving = state is not None and state["status"] == "gone" and _answered_with_the_move(conn, state["id"], url)
             followed = page_links.touch(conn, url, hdrs.get("etag"), hdrs.get("last-modified"),
                                         crawl_id=crawl_id, at=at)
             if state is None and followed:
@@ -443,12 +444,14 @@ class Archive:
                 (at, crawl_id, hdrs.get("etag"), hdrs.get("last-modified"), state["id"]))
             # (Apart, and only when it changes anything: SQLite rewrites the index entries of every
             # column an UPDATE sets, and three indexes hold these.)
-            conn.execute("UPDATE articles SET status = 'live', gone_at = NULL, moved_to = NULL WHERE id = ?"
-                         " AND (status != 'live' OR gone_at IS NOT NULL OR moved_to IS NOT NULL)", (state["id"],))
-            touch_cards(conn, state["id"], at)
+            if not moving:
+                conn.execute("UPDATE articles SET status = 'live', gone_at = NULL, moved_to = NULL WHERE id = ?"
+                             " AND (status != 'live' OR gone_at IS NOT NULL OR moved_to IS NOT NULL)", (state["id"],))
+                touch_cards(conn, state["id"], at)
             snap_id = snapshots.snapshot_id(conn, state["snapshot_sha256"]) if state["snapshot_sha256"] else None
             url_id, repeat = self._url_id(conn, url, state["id"], crawl_id)
-            self._log(conn, crawl_id, url_id, at, 304, snap_id, "back" if state["status"] == "gone" else "unchanged")
+            back = state["status"] == "gone" and not moving
+            self._log(conn, crawl_id, url_id, at, 304, snap_id, "back" if back else "unchanged")
             if self.count_each_fetch or not repeat:
                 self._count(conn, crawl_id, "unchanged")
         return "unchanged"
@@ -616,6 +619,14 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return st.st_dev, st.st_ino
+
+
+def _answered_with_the_move(conn: sqlite3.Connection, article_id: int, url: str) -> bool:
+    """The article moved (its page came to name another as canonical) and the validators a 304 for `url`
+    confirms are those of that very answer: the page still names the other one, so it stays moved."""
+    row = conn.execute("SELECT a.moved_to IS NOT NULL AND p.seen_at >= a.gone_at FROM articles a, page_links p"
+                       " WHERE a.id = ? AND p.url = ?", (article_id, url)).fetchone()
+    return bool(row and row[0])
 
 
 def _read_from(conn: sqlite3.Connection, article_id: int) -> str | None:

@@ -771,3 +771,32 @@ def test_canonical_links_between_readable_pages_lose_no_text_and_add_no_noise(tm
     assert {"Article A", "Article C", "Original O", "B1", "B2", "C2", "B3", "B4", "T5"} <= titles
     assert query(db, "SELECT title FROM articles WHERE url LIKE '%/c'") == [("Article C",)]
     assert query(db, "SELECT count(*) FROM versions") == settled  # the unchanged site added nothing
+
+
+# -- crawler round 18: months of scheduled crawls ------------------------------------------------------
+
+def test_a_page_moved_by_its_canonical_link_stays_moved_when_it_answers_304(tmp_path: Path) -> None:
+    """The page at /s/a came to name /s/b as canonical: /s/a is gone, moved to /s/b. A later crawl's
+    conditional request for /s/a gets 304 (the same page, still naming /s/b): it had become live again,
+    moved_to cleared, then gone again at the next 200, flipping with the status code."""
+    db = tmp_path / "a.db"
+
+    def conditional(body: str) -> Callable[[], Answer]:
+        tag = f'"{abs(hash(body))}"'
+        return lambda: (304, {"ETag": tag}, "") if site.headers.get("If-None-Match") == tag else (200, {"ETag": tag}, body)
+
+    site = Site({"/": ok(home(["/s/a"])), "/s/a": conditional(summary("Alpha"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes["/"] = ok(home(["/s/a", "/s/b"]))
+        site.routes["/s/a"] = conditional(summary("Alpha", canonical="/s/b"))
+        site.routes["/s/b"] = conditional(summary("Alpha", canonical="/s/b"))
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        moved = query(db, "SELECT status, moved_to, gone_at FROM articles WHERE url LIKE '%/s/a'")
+        site.log.clear()
+        third = crawl(url, "--db", str(db), *FAST)
+        assert third.returncode == 0, third.stderr
+        assert (("/s/a", 304) in site.log) and moved[0][:2] == ("gone", f"{url}/s/b")
+        assert query(db, "SELECT status, moved_to, gone_at FROM articles WHERE url LIKE '%/s/a'") == moved
+        assert query(db, "SELECT gone FROM crawls WHERE id = 3") == [(0,)]
+    assert moves(db) == {"/s/a": ("gone", "/s/b"), "/s/b": ("live", None)}
