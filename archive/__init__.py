@@ -3,7 +3,7 @@
 from archive.errors import (
     ArchiveError, ArchiveFull, ArchiveMissing, ArchiveMoved, ArchiveReadOnly, CrawlRunning, NotAnArchive, SchemaTooNew,
 )
-from archive.export import export_rows
+from archive.export import export_rows, export_to_file
 from archive.history import history
 from archive.reparse import reparse
 from archive.stats import stats
@@ -11,5 +11,5 @@ from archive.store import Archive
 
 __all__ = [
     "Archive", "ArchiveError", "ArchiveFull", "ArchiveMissing", "ArchiveMoved", "ArchiveReadOnly", "CrawlRunning", "NotAnArchive",
-    "SchemaTooNew", "export_rows", "history", "reparse", "stats",
+    "SchemaTooNew", "export_rows", "export_to_file", "history", "reparse", "stats",
 ]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import csv
 import json
+import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 from typing import IO, Any, Iterator
 
@@ -101,4 +103,35 @@ def export_rows(source: "str | Path | object", table: str, fmt: str, where: str 
                 out.write(json.dumps(dict(zip(columns, map(_plain, row))), ensure_ascii=False))
                 count += 1
             out.write("\n]\n" if count else "]\n")
+    return count
+
+
+_ARCHIVE_FILES = ("", "-wal", "-shm", "-journal")
+
+
+def export_to_file(db: str | Path, table: str, fmt: str, path: str | Path, where: str | None = None,
+                   escape_formulas: bool = False) -> int:
+    """export_rows into the file at `path`, which is replaced only once every row is written: a failed
+    export leaves an older file whole, and the archive's own files are never the output."""
+    target = Path(path)
+    for suffix in _ARCHIVE_FILES:
+        own = Path(f"{db}{suffix}")
+        same = own.exists() and target.exists() and os.path.samefile(own, target)
+        if same or os.path.abspath(own) == os.path.abspath(target):
+            raise ExportProblem(f"{path} is the archive's own file{' (' + suffix[1:] + ')' if suffix else ''}:"
+                                " write the export elsewhere")
+    fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent or ".")
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as out:
+            count = export_rows(db, table, fmt, where=where, out=out, escape_formulas=escape_formulas)
+        if target.exists():
+            os.chmod(partial, target.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(partial, 0o666 & ~umask)  # (mkstemp makes 0600: an export is an ordinary file)
+        os.replace(partial, target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
     return count

@@ -12,7 +12,7 @@ from typing import Callable, Iterator, TypeVar
 import click
 
 from archive import ArchiveError, ArchiveMissing, NotAnArchive
-from archive import export_rows, history, reparse, stats
+from archive import export_rows, export_to_file, history, reparse, stats
 from archive.export import FORMATS, ExportProblem
 from archive.history import UnknownArticle, moves
 from summary_archive.errors import RunFailure, UsageProblem
@@ -133,7 +133,7 @@ def reparse_cmd(db: str, workers: int | None, profile_path: str | None, sites: t
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
 @click.option("--where", default=None, help="SQL WHERE clause to filter rows.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write to this file instead of standard output.")
+              help="Write to this file (replaced once the export is complete) instead of standard output (-).")
 @click.option("--escape-formulas", is_flag=True,
               help="CSV for a spreadsheet: text starting with = + - @ gets a leading apostrophe.")
 def export_cmd(db: str, table: str, fmt: str, where: str | None, output: str | None,
@@ -141,12 +141,11 @@ def export_cmd(db: str, table: str, fmt: str, where: str | None, output: str | N
     """Stream a table as CSV, JSON lines or JSON (constant memory)."""
     _require(db)
     with _reported():
-        if output is None:
+        if output is None or output == "-":
             count = export_rows(db, table, fmt, where=where, out=sys.stdout, escape_formulas=escape_formulas)
         else:
             try:
-                with open(output, "w", encoding="utf-8", newline="") as out:
-                    count = export_rows(db, table, fmt, where=where, out=out, escape_formulas=escape_formulas)
+                count = export_to_file(db, table, fmt, output, where=where, escape_formulas=escape_formulas)
             except OSError as exc:
                 raise RunFailure(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"exported {count} rows from {table}", err=True)

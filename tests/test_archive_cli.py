@@ -85,6 +85,31 @@ def test_export_to_a_file(db, tmp_path):
     assert [(r["url"], r["version"], r["captured_at"]) for r in rows] == [(URL, "2", "2026-11-21T10:00:00Z")]
 
 
+def test_a_failed_export_leaves_the_file_it_would_replace_whole(db, tmp_path):
+    out = tmp_path / "keep.csv"
+    out.write_text("yesterday's export\n")
+    for bad in (["--where", "no_such_column = 1"], ["--table", "nope"]):
+        args = ["export", "--db", db, "--table", "articles", "-o", out, *bad]
+        assert CliRunner().invoke(cli, [str(a) for a in args]).exit_code != 0
+    assert out.read_text() == "yesterday's export\n" and [p.name for p in tmp_path.iterdir()].count("keep.csv") == 1
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+    assert run("export", "--db", db, "--table", "articles", "-o", out).exit_code == 0  # (control) a good one replaces it
+    assert out.read_text(encoding="utf-8-sig").startswith("id,url")
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal"])
+def test_an_export_onto_the_archives_own_file_is_refused(db, suffix):
+    before = Path(db).read_bytes()
+    result = CliRunner().invoke(cli, ["export", "--db", str(db), "--table", "crawls", "-o", f"{db}{suffix}"])
+    assert result.exit_code != 0 and "the archive's own file" in result.output
+    assert Path(db).read_bytes() == before and run("stats", "--db", db).exit_code == 0
+
+
+def test_export_to_dash_is_standard_output(db):
+    result = run("export", "--db", db, "--table", "crawls", "-o", "-")
+    assert result.stdout.lstrip("\ufeff").startswith("id,") and not Path("-").exists()
+
+
 def test_export_jsonl_with_where_to_stdout(db):
     result = run("export", "--db", db, "--table", "versions", "--format", "jsonl", "--where", "version = 1")
     lines = [json.loads(x) for x in result.stdout.splitlines()]
