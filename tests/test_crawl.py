@@ -310,11 +310,15 @@ def test_a_crawl_that_failed_on_a_full_disk_resumes_and_misses_nothing(tmp_path:
         args = [str(BIN / "summary-archive"), "crawl", server.url, "--db", str(db), "--resume", str(jobdir), *FAST]
         first = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=150, preexec_fn=small_disk)
         assert first.returncode == 1 and "Error:" in first.stderr, first.stderr[-2000:]
-        assert query(db, "SELECT status FROM crawls") == [("failed",)]
+        # (The disk may be too full to record even the failure: the row stays 'running', its process gone,
+        # and the next run finds a crawl that did not shut down cleanly. Either way it starts over.)
+        [(status,)] = query(db, "SELECT status FROM crawls")
+        assert status in ("failed", "running")
         stored = len(articles(db))
         assert 0 < stored < len(site.summary_paths(1))
         again = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=150)
-        assert again.returncode == 0 and "failed: continuing it with its requests started over" in again.stderr, \
+        why = "failed" if status == "failed" else "did not shut down cleanly"
+        assert again.returncode == 0 and f"{why}: continuing it with its requests started over" in again.stderr, \
             again.stderr[-2000:]
     assert set(articles(db)) == set(site.summary_paths(1))
     assert query(db, "SELECT id, status FROM crawls") == [(1, "finished")]

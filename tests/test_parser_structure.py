@@ -868,7 +868,7 @@ def test_a_word_rating_then_another_property_row() -> None:
     page = (f"<h1>T</h1><div>{row.format('Credibility', '4/5')}{row.format('Interest', 'High')}"
             f"{row.format('Tags', 'Headache Immunology')}</div>{FOUR}")
     assert parse(page, URL)["ratings"]["interest"]["label"] == "High"
-    legend = parse(f"<h1>How We Rate</h1><h2>Interest</h2><p>Interest: <span>High</span> <span>Medium</span> "
+    legend = parse("<h1>How We Rate</h1><h2>Interest</h2><p>Interest: <span>High</span> <span>Medium</span> "
                    "<span>Low</span></p>", URL)
     assert legend["ratings"] == {}
 
