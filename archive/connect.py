@@ -11,6 +11,7 @@ from typing import Iterator
 from sqlite_utils import Database
 
 from archive.errors import ArchiveError, ArchiveFull, ArchiveMissing, ArchiveReadOnly, NotAnArchive
+from archive.schema import foreign, not_an_archive, table_names
 
 BUSY_TIMEOUT_S = 30.0
 WAL_CHECKPOINT_PAGES = 10_000  # about 40 MiB of WAL at 4 KiB pages
@@ -66,9 +67,9 @@ def open_writable(path: str | Path, create: bool) -> Database:
         try:
             # Any read fails here, before we write a byte, when the file is not SQLite; and a
             # SQLite file holding other tables is left alone (no WAL switch, no schema).
-            names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-            if names and "schema_version" not in names:
-                raise NotAnArchive(f"{path} is a SQLite database but not an archive (no schema_version)")
+            names = table_names(conn)
+            if foreign(names):
+                raise NotAnArchive(not_an_archive(path, names))
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]

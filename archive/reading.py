@@ -10,7 +10,7 @@ from typing import Iterator
 
 from archive.connect import open_readonly, translated
 from archive.errors import ArchiveError, NotAnArchive, SchemaTooNew
-from archive.schema import SCHEMA_VERSION, current_version
+from archive.schema import SCHEMA_VERSION, current_version, foreign, not_an_archive, table_names
 
 
 @contextlib.contextmanager
@@ -24,9 +24,10 @@ def reading(source: "str | Path | object") -> Iterator[sqlite3.Connection]:
     db = open_readonly(path)
     try:
         with translated(path):
-            version = current_version(db)
+            names = table_names(db.conn)
+            version = None if foreign(names) else current_version(db)
         if version is None:
-            raise NotAnArchive(f"{path} is a SQLite database but not an archive (no schema_version)")
+            raise NotAnArchive(not_an_archive(path, names))
         if version > SCHEMA_VERSION:
             raise SchemaTooNew(f"{path} has schema version {version}; this code knows up to {SCHEMA_VERSION}")
         if version < SCHEMA_VERSION and os.access(path, os.W_OK):

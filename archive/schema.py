@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from sqlite_utils import Database
@@ -231,6 +231,30 @@ MIGRATIONS: list[tuple[int, Callable[[Database], None]]] = [
     (12, _v12_back_outcome),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+# What every archive holds from its first schema on: a file with a schema_version table but not these
+# is another program's database (many keep a table of that name) and is never migrated or read.
+ARCHIVE_TABLES = frozenset({"schema_version", "crawls", "articles", "versions", "sections", "snapshots"})
+
+
+def foreign(names: set[str]) -> bool:
+    """A database holding tables (`names`) that are not an archive's: not empty, and not all of ours."""
+    own = {name for name in names if not name.startswith("sqlite_")}
+    return bool(own) and not ARCHIVE_TABLES <= own
+
+
+def not_an_archive(path: object, names: set[str]) -> str:
+    """The one line saying why the file at `path`, holding tables `names`, is no archive."""
+    if "schema_version" not in names:
+        return f"{path} is a SQLite database but not an archive (no schema_version)"
+    missing = ", ".join(sorted(ARCHIVE_TABLES - names))
+    return f"{path} is a SQLite database but not an archive (it has a schema_version table, but no {missing})"
+
+
+def table_names(conn: Any) -> set[str]:
+    """Names of the tables in a database (an sqlite3 connection)."""
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
 def current_version(db: Database) -> int | None:

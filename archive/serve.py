@@ -10,7 +10,8 @@ import yaml
 from datasette.app import Datasette
 
 from archive.datasette.facet_cache import FacetCachingDatabase
-from archive.errors import ArchiveMissing, NotAnArchive
+from archive.errors import ArchiveMissing, NotAnArchive, SchemaTooNew
+from archive.schema import SCHEMA_VERSION, foreign, not_an_archive, table_names
 
 HERE = Path(__file__).resolve().parent / "datasette"
 METADATA = HERE / "metadata.yml"
@@ -57,14 +58,18 @@ def check_archive(db_path: str | Path) -> Path:
     try:
         conn = _open_ro(path, "immutable=1" if frozen(path) else "mode=ro")
         try:
-            found = conn.execute(
-                "select count(*) from sqlite_master where name = 'articles'").fetchone()[0]
+            names = table_names(conn)
+            version = None if foreign(names) else conn.execute(
+                "SELECT max(version) FROM schema_version").fetchone()[0] if "schema_version" in names else None
         finally:
             conn.close()
     except sqlite3.Error as exc:
         raise NotAnArchive(f"{path} is not a SQLite database ({exc})") from exc
-    if not found:
-        raise NotAnArchive(f"{path} is a SQLite database but not an archive (no articles table)")
+    if version is None:
+        raise NotAnArchive(not_an_archive(path, names))
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNew(f"{path} has schema version {version}; this code knows up to {SCHEMA_VERSION}"
+                           " (upgrade summary-archive)")
     return path
 
 

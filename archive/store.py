@@ -17,7 +17,8 @@ from archive.connect import open_writable, translated
 from archive.content import content_hash, host_of, lost_anything, related_hash, sections_lost
 from archive.errors import ArchiveMoved, CrawlRunning, NotAnArchive, SchemaTooNew
 from archive.related import article_for_url, resolve_targets, spellings, touch_cards, update_cards
-from archive.schema import OUTCOME_CODE, SCHEMA_VERSION, apply_step, current_version, pending
+from archive.schema import (OUTCOME_CODE, SCHEMA_VERSION, apply_step, current_version, foreign, not_an_archive,
+                            pending, table_names)
 from archive.versions import add_version, current_record, insert_version, prepare_version, version_columns
 
 _HOST = socket.gethostname()
@@ -115,10 +116,10 @@ class Archive:
 
     def _migrate(self) -> None:
         with translated(self.path):
+            names = table_names(self.conn)
+            if foreign(names):
+                raise NotAnArchive(not_an_archive(self.path, names))
             version = current_version(self.db)
-            if version is None and self.conn.execute(
-                    "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchone()[0]:
-                raise NotAnArchive(f"{self.path} is a SQLite database but not an archive (no schema_version)")
         if version is not None and version > SCHEMA_VERSION:
             raise SchemaTooNew(f"{self.path} has schema version {version}; this code knows up to "
                                f"{SCHEMA_VERSION} (upgrade summary-archive)")

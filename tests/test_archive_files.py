@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import signal
+import io
 import sqlite3
 import subprocess
 import sys
@@ -313,3 +314,26 @@ def test_read_commands_upgrade_an_older_file_first(tmp_path):
     _hand_made_v1(path)
     data = stats(path)
     assert (data["schema_version"], data["articles"], data["versions"], data["fetches"]) == (SCHEMA_VERSION, 1, 1, 1)
+
+
+@pytest.mark.parametrize("tables", [("CREATE TABLE articles (id INTEGER PRIMARY KEY, url TEXT, title TEXT)",),
+                                    ("CREATE TABLE schema_version (version INTEGER, applied_at TEXT)",
+                                     "INSERT INTO schema_version VALUES (3, 'x')", "CREATE TABLE articles (id INTEGER)")])
+def test_another_programs_database_is_neither_read_nor_changed(tmp_path, tables):
+    """Many programs keep an articles or a schema_version table of their own: the read commands had
+    switched such a file to WAL and "upgraded" it, serve had answered 500s, a crawl would add our tables."""
+    from archive import export_rows, stats
+    from archive.serve import make_datasette
+
+    path = tmp_path / "blog.db"
+    conn = sqlite3.connect(path)
+    for sql in tables:
+        conn.execute(sql)
+    conn.commit()
+    conn.close()
+    before = digest(path)
+    for attempt in (lambda: Archive(path), lambda: stats(path), lambda: export_rows(path, "articles", "csv", out=io.StringIO()),
+                    lambda: make_datasette(path)):
+        with pytest.raises(NotAnArchive, match="not an archive"):
+            attempt()
+    assert digest(path) == before and sorted(p.name for p in tmp_path.iterdir()) == ["blog.db"]
