@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,16 @@ class FacetCachingDatabase(Database):
         self._facets: dict[tuple, Any] = {}
         self._signature: tuple | None = None
         self._pks: dict[str, list[str] | None] = {}
+
+    def connect(self, write: bool = False) -> sqlite3.Connection:
+        """Datasette's connection, with the file's path written as a URI: Datasette puts the path into
+        "file:PATH?mode=ro" as it is, so a "#", "?" or "%" in a file name opened another file."""
+        if self.is_memory or self.memory_name or write:
+            return super().connect(write)
+        query = ("mode=ro" + ("&nolock=1" if self.ds.nolock else "")) if self.is_mutable else "immutable=1"
+        conn = sqlite3.connect(f"{Path(self.path).resolve().as_uri()}?{query}", uri=True, check_same_thread=False)
+        self._all_file_connections.append(conn)
+        return conn
 
     def file_signature(self) -> tuple:
         """Size and modification time of the file and its WAL: any commit changes one of them."""

@@ -4,6 +4,6 @@ The hooks live in the `archive.datasette.hooks` module; importing them here regi
 """
 
 from archive.datasette.hooks import (  # noqa: F401  (pluggy finds the hooks by name)
-    asgi_wrapper, extra_template_vars, filters_from_request, menu_links,
+    asgi_wrapper, extra_template_vars, filters_from_request, handle_exception, menu_links,
     prepare_connection, register_facet_classes, register_routes, render_cell, startup,
 )
