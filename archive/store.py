@@ -223,6 +223,14 @@ class Archive:
                                     (crawl_id,)).fetchone()
         return dict(zip(COUNTERS, row)) if row else {name: 0 for name in COUNTERS}
 
+    def crawl_returns(self, crawl_id: int) -> int:
+        """Gone articles the crawl found answering again with the text they had (among its unchanged: no
+        counter of crawls holds them, the fetch log does)."""
+        with self._lock, translated(self.path):
+            return self.conn.execute(
+                "SELECT count(DISTINCT u.article_id) FROM fetch_log f JOIN urls u ON u.id = f.url_id"
+                " WHERE f.crawl_id = ? AND f.outcome = ?", (crawl_id, OUTCOME_CODE["back"])).fetchone()[0]
+
     # -- look-ups for the crawler -------------------------------------------------------------
 
     def _state(self, url: str) -> dict[str, Any] | None:

@@ -30,6 +30,14 @@ _COUNTERS = ("new", "changed", "unchanged", "gone", "errors")
 _ENDED = ("finished", "max_pages")
 
 
+def _returns(session: CrawlSession) -> int:
+    """Gone articles this crawl found back (0 when the archive cannot say: the summary is told anyway)."""
+    try:
+        return session.archive.crawl_returns(session.crawl_id)
+    except Exception:  # (the archive broke mid-crawl)
+        return 0
+
+
 def _duration(seconds: float) -> str:
     seconds = int(seconds)
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
@@ -180,6 +188,8 @@ class CrawlRecorder:
                          " or got no answer from")
         if session.revisits_forbidden:
             lines.append(f"  not asked again, robots.txt disallows them (they stay live): {session.revisits_forbidden}")
+        if counts.get("unchanged") and (back := _returns(session)):
+            lines.append(f"  back: {back} gone articles answered again, unchanged (live again; counted as unchanged)")
         if counts.get("held"):
             lines.append(f"  held back as truncated downloads (see fetch_errors): {counts['held']}")
         if counts.get("errors"):

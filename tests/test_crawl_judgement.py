@@ -800,3 +800,18 @@ def test_a_page_moved_by_its_canonical_link_stays_moved_when_it_answers_304(tmp_
         assert query(db, "SELECT status, moved_to, gone_at FROM articles WHERE url LIKE '%/s/a'") == moved
         assert query(db, "SELECT gone FROM crawls WHERE id = 3") == [(0,)]
     assert moves(db) == {"/s/a": ("gone", "/s/b"), "/s/b": ("live", None)}
+
+
+def test_the_summary_says_how_many_gone_articles_came_back(tmp_path: Path) -> None:
+    """A gone article answering again with its text is counted as unchanged: the summary had not said
+    that anything came back."""
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a", "/s/b"])), "/s/a": ok(summary("Alpha")), "/s/b": ok(summary("Beta"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        gone = site.routes.pop("/s/a")
+        assert "back:" not in (second := crawl(url, "--db", str(db), *FAST)).stderr, second.stderr
+        site.routes["/s/a"] = gone
+        third = crawl(url, "--db", str(db), *FAST)
+    assert third.returncode == 0 and "  back: 1 gone articles answered again" in third.stderr, third.stderr
+    assert moves(db) == {"/s/a": ("live", None), "/s/b": ("live", None)}
