@@ -224,11 +224,26 @@ def _width(region: list[etree._Element], scale: int | float) -> Rating | None:
         if m and float(m.group(1)) <= 100:
             found = m  # the innermost / last bar is the fill, outer ones are tracks
     if found is None:
-        return None
+        return _pixel_width(region, scale)
     pct = float(found.group(1))
     return _rating(_num(str(round(pct * scale / 100, 2))), _num(str(scale)), None, f"width: {found.group(1)}%")
 
 
+def _pixel_width(region: list[etree._Element], scale: int | float) -> Rating | None:
+    """A bar drawn in pixels, its fill inside its track (width:80px in width:100px) -> that share of the scale."""
+    for el in region:
+        parent = el.getparent()
+        if parent is None or len(el) or el.tag in ("img", "svg", "i", "input") or collapse(text_of(el)):
+            continue  # (an icon sized in pixels is no bar)
+        fill, track = _PX_WIDTH.search(el.get("style") or ""), _PX_WIDTH.search(parent.get("style") or "")
+        if fill and track and 0 < float(track.group(1)) and float(fill.group(1)) <= float(track.group(1)):
+            share = float(fill.group(1)) / float(track.group(1))
+            return _rating(_num(str(round(share * scale, 2))), _num(str(scale)), None,
+                           f"width: {fill.group(1)}px of {track.group(1)}px")
+    return None
+
+
+_PX_WIDTH = re.compile(r"(?:^|[;\s])width\s*:\s*(\d+(?:\.\d+)?)\s*px", re.I)
 _WRAPPER_TAGS = frozenset({"font", "span", "b", "strong", "em", "i", "u", "label"})
 
 

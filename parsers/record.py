@@ -13,7 +13,7 @@ from lxml import etree
 from parsers.ads import ad_box
 from parsers.blocks import Event, linearize, panel_markers
 from parsers.clean import MAX_TAGS, body_of, build_tree, cap_markup, drop_elements, strip_junk
-from parsers.dates import byline_date, date_order, find_date_text, only_a_date, page_day_first, revised_before, to_iso_date
+from parsers.dates import byline_date, date_order, only_a_date, page_day_first, revised_before, to_iso_date
 from parsers.decode import decode_body
 from parsers.details import (aside_journal, boilerplate_journal, citation_date, clean_doi, details_range, empty_source, host_of,
                              read_details, unnamed_details)
@@ -33,7 +33,7 @@ from parsers.title import find_title
 from parsers.urls import absolute
 
 # Bumped whenever the same page gives a different record: `reparse` and crawls know what to redo.
-PARSER_VERSION = "16"
+PARSER_VERSION = "17"
 
 
 class Rating(TypedDict):
@@ -424,8 +424,9 @@ def _byline_date(events: list[Event], title: str | None, label_kind: Callable[[s
         if ev.kind == "heading":
             if started and norm_label(ev.text) != title_key and not is_subtitle(events, i, title_key or "", label_kind):
                 break
-            if not started and norm_label(ev.text) == title_key and i and only_a_date(events[i - 1].text):
-                return to_iso_date(find_date_text(events[i - 1].text))  # a blog's date header over the post's title
+            if not started and norm_label(ev.text) == title_key and i and (
+                    only_a_date(above := events[i - 1].text) or byline_line(above)) and (text := byline_date(above, updates)):
+                return to_iso_date(text)  # a blog's date header, or a byline line, over the post's title
             started = started or norm_label(ev.text) == title_key
         elif ev.kind == "block" and not started and title_key and norm_label(ev.text).startswith(title_key):
             # The title and its byline in one block (a bold line, <br>, "Posted ..."): the rest is the byline.

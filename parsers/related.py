@@ -431,7 +431,8 @@ def unlabeled_related(
         if rank is None or el.tag == "h1" or el.find(".//a") is not None or _in_link_or_chrome(el):
             continue
         text = collapse(text_of(el))
-        if not text or len(text.split()) > _MAX_BLOCK_LABEL_WORDS or text.endswith(".") or label_kind(text):
+        if not text or len(text.split()) > _MAX_BLOCK_LABEL_WORDS or text.endswith(".") or label_kind(text) \
+                or _a_cards_own_title(el, text):
             continue
         scope = _block_after(el, order, index, stops, rank)
         if len({a.get("href") for a in scope if a.tag == "a"}) < 2:
@@ -440,6 +441,18 @@ def unlabeled_related(
         if _a_card_block(scope, cards):
             return el, cards
     return None
+
+
+def _a_cards_own_title(heading: etree._Element, text: str) -> bool:
+    """The heading is a card's title, not a name over cards: its box links one page, under the same words
+    (a picture's alt, the link's text) or by two links (the picture and "Read More"); a block's heading
+    beside one "See all" link is not."""
+    box = heading.getparent()
+    links = [a for a in box.iter("a") if _goes_elsewhere(a)] if box is not None else []
+    if not links or len({a.get("href") for a in links}) > 1:
+        return False
+    return len(links) >= 2 or any(collapse(text_of(a)) == text or any(collapse(img.get("alt") or "") == text
+                                                                      for img in a.iter("img")) for a in links)
 
 
 def trailing_related(

@@ -36,7 +36,8 @@ _FURNITURE_LINE = re.compile(
 _WIDGET_LINKS = 0.5
 # A byline set after the article's text ("Published January 12, 2026 by Editorial Team"): a line of its own
 # that opens with a byline word and gives a date, not a sentence that goes on ("Published in 2025, the ...").
-_CLOSING_BYLINE = re.compile(r"^\W*(?:(?:first |originally )?published|posted|written|by|(?:last )?updated"
+_CLOSING_BYLINE = re.compile(r"^\W*(?:(?:this )?(?:summary|article|post|story|page) )?"  # ("Summary posted 6/2/2025 by ...")
+                             r"(?:(?:first |originally )?published|posted|written|by|(?:last )?updated"
                              r"|(?:last )?reviewed|(?:last )?modified)\b", re.I)
 _BYLINE_LINE_WORDS = 12
 
@@ -153,6 +154,9 @@ def _range_end(events: list[Event], i: int, label_kind: Callable[[str], str | No
     j = i + 1
     while j < len(events):
         ev = events[j]
+        if ev.kind == "boundary" and _after_pointer(events, i, j, label_kind):
+            j += 1  # (the cards of a "Related:" line between two paragraphs: the section goes on)
+            continue
         if ev.kind == "boundary" or (boilerplate and j > i + 1 and boilerplate_block(ev, boilerplate)):
             break
         if ev.kind == "heading" and (
@@ -163,10 +167,27 @@ def _range_end(events: list[Event], i: int, label_kind: Callable[[str], str | No
             # Another label ends it, but not a lesser one of its own kind ("Original Study" in More
             # Details); each section label is a section of its own, whatever its level.
             or (kind := label_kind(ev.text)) is not None and (kind != head_kind or kind == "section")
+            and not _run_in_pointer(events, j, kind)
         ):
             break
         j += 1
     return j
+
+
+def _after_pointer(events: list[Event], i: int, j: int, label_kind: Callable[[str], str | None]) -> bool:
+    """Event `j` closes one of the cards of a run-in "Related:" line (read back past the cards and the
+    commas between them) inside the range that begins at `i`."""
+    k = j - 1
+    while k > i and (events[k].kind == "boundary" or (events[k].kind == "block" and not any(
+            ch.isalnum() for ch in events[k].text))):
+        k -= 1
+    return k > i and events[k].kind == "heading" and _run_in_pointer(events, k, label_kind(events[k].text) or "")
+
+
+def _run_in_pointer(events: list[Event], j: int, kind: str) -> bool:
+    """A bold "Related:" set in a paragraph whose rest was links to other pages (read as cards): a pointer
+    between two paragraphs of a section, which goes on after it."""
+    return kind == "related" and events[j].rank == WEAK_RANK and (j + 1 == len(events) or events[j + 1].kind == "boundary")
 
 
 def _without_widgets(events: list[Event], start: int, end: int, label_kind: Callable[[str], str | None],
@@ -176,6 +197,9 @@ def _without_widgets(events: list[Event], start: int, end: int, label_kind: Call
     kept: list[Event] = []
     k = start
     while k < end:
+        if events[k].kind == "heading" and label_kind(events[k].text) == "related" and _run_in_pointer(events, k, "related"):
+            k += 1
+            continue
         if events[k].kind == "heading" and WIDGET.match(events[k].text):
             # (A bold "Email" line heads nothing: a list of reminder methods goes on after it.)
             k = min(_range_end(events, k, label_kind, title_key), end) if events[k].rank < WEAK_RANK else k + 1

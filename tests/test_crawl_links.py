@@ -58,7 +58,7 @@ def card_only_site() -> Iterator[tuple[str, list[str]]]:
     assert cards, "the generated summary has no related cards"
     _ValidatingSite.routes = {
         "/robots.txt": b"User-agent: *\nAllow: /\n",
-        "/": f'<html><body><h1>Home</h1><a href="/list">All summaries</a></body></html>'.encode(),
+        "/": '<html><body><h1>Home</h1><a href="/list">All summaries</a></body></html>'.encode(),
         "/list": f'<html><body><h1>Summaries</h1><a href="{first}">first</a></body></html>'.encode(),
         first: body,
         **{path: site.render(path, 1, base_url=base)[2] for path in cards},

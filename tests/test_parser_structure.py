@@ -2408,3 +2408,49 @@ def test_star_characters_lit_by_class_or_colour(stars: str) -> None:
     # (control) five stars all alike are five
     same = parse(f"<h1>T</h1><div>Credibility {stars.replace('off', 'on').replace('#ccc', '#f5a623')}</div>", URL)
     assert (same["ratings"]["credibility"]["value"], same["ratings"]["credibility"]["max"]) == (5, 5)
+
+
+@pytest.mark.parametrize("pointer", ["<p><strong>Related:</strong> <a href='/s/sleep'>Sleep and MS</a></p>",
+                                     "<p><b>Related Articles:</b> <a href='/s/sleep'>Sleep and MS</a>, <a href='/s/diet'>Diet</a></p>"])
+def test_a_related_line_between_two_paragraphs_leaves_the_section_whole(pointer: str) -> None:
+    page = f"<article>{KT}<p>And it lasted.</p>{WTF}</article>".replace("<p>And it lasted.</p>", f"{pointer}<p>And it lasted.</p>")
+    record = parse(page, URL)
+    assert record["sections"] == [{"heading": "Key Takeaway", "text": "Walking helped.\n\nAnd it lasted."}, SECTIONS[1]]
+    assert record["related"][0]["title"] == "Sleep and MS"
+
+
+def test_a_byline_line_over_the_title() -> None:
+    page = "<article><p class='byline'>Published 4/2/2026</p><h1>Walking Eases Fatigue</h1><p>Credibility: 4/5</p>" \
+           "<h2>Key Takeaway</h2><p>Walking helped.</p></article>"
+    assert parse(page, URL)["published"] == "2026-04-02"
+    # (control) a sentence over the title that mentions a date is no byline
+    assert parse(page.replace("Published 4/2/2026", "The 4/2/2026 issue is out: read it now and tell us what you think"),
+                 URL)["published"] is None
+
+
+def test_a_rating_bar_drawn_in_pixels() -> None:
+    bar = "<div style='width:100px'><div style='width:80px'></div></div>"
+    rating = parse(f"<h1>T</h1><div>Credibility {bar}</div><h2>Key Takeaway</h2><p>x.</p>", URL)["ratings"]["credibility"]
+    assert (rating["value"], rating["max"]) == (4, 5)
+    # (control) an icon sized in pixels beside the label is no bar
+    icon = "<span style='width:100px'><img style='width:16px' src='i.png' alt=''></span>"
+    assert "credibility" not in parse(f"<h1>T</h1><div>Credibility {icon}</div><h2>Key Takeaway</h2><p>x.</p>", URL)["ratings"]
+
+
+# Round 51: parts in an unusual order, twice, or split up.
+
+def test_the_first_of_heading_less_cards_is_no_name_over_the_others() -> None:
+    cards = "".join(f"<div><a href='/s/{s}'><img src='/i.jpg' alt='Card {s}'></a><h4>Card {s}</h4><p>11/{n}/2025</p>"
+                    f"<p>Researchers followed {s} people for two years to</p><a href='/s/{s}'>Read More</a></div>"
+                    for n, s in enumerate("abc", 1))
+    record = parse(f"<article>{KT}</article><div>{cards}</div>", URL)
+    assert [c["title"] for c in record["related"]] == ["Card a", "Card b", "Card c"]
+    # (control) a block's heading beside one "See all" link is still its name
+    named = parse(f"<article>{KT}</article><div><div><h2>Recent Posts</h2><a href='/blog'>See All</a></div>{cards}</div>", URL)
+    assert [c["title"] for c in named["related"]] == ["Card a", "Card b", "Card c"]
+
+
+def test_a_byline_naming_the_summary_after_its_text() -> None:
+    page = f"{KT}<p class='byline'>Summary posted 6/2/2025 by the MS Insight team</p>"
+    record = parse(page, URL)
+    assert (record["published"], record["sections"]) == ("2025-06-02", SECTIONS[:1])
