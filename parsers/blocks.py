@@ -223,7 +223,8 @@ class _Panels:
             opened = opened or el.get("aria-expanded") is not None or el.get("role") == "tabpanel"
             if el.get("aria-labelledby") and el is not container:
                 labelled.append(el)
-            href = el.get("href") or ""
+            # (Bootstrap 5 names a tab's panel in data-bs-target, on a <button> that has no href.)
+            href = el.get("data-bs-target") or el.get("data-target") or el.get("href") or ""
             toggle = (el.get("data-toggle") or el.get("data-bs-toggle") or "").lower()
             if el.get("role") == "tab" or toggle in _TAB_TOGGLES:
                 tabs.append((el, controls or ([href[1:]] if href.startswith("#") and len(href) > 1 else [])))

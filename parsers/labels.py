@@ -9,7 +9,7 @@ from functools import lru_cache
 from lxml import etree
 
 from parsers.ads import AD_LABEL
-from parsers.headings import BLOCK_TAGS, heads_a_panel, wraps_page
+from parsers.headings import BLOCK_TAGS, H_TAGS, heads_a_panel, wraps_page
 from parsers.profile import Profile
 from parsers.text import collapse, loose_label, norm_label, text_of
 
@@ -265,7 +265,21 @@ def _opens_panel(node: etree._Element) -> bool:
     nowhere but opens one (<a tabindex="0">, href="#"): it names a block of this page."""
     if node.get("role") == "tab" or node.get("aria-controls") or node.get("aria-expanded") is not None:
         return True
-    return node.tag == "a" and (node.get("href") or "").strip() in ("", "#") and not node.get("rel")
+    href = (node.get("href") or "").strip()
+    if node.tag != "a" or node.get("rel"):
+        return False
+    return href in ("", "#") or (href.startswith("#") and _a_panel(node, href[1:]))
+
+
+_BY_ID = etree.XPath("//*[@id = $id]")
+
+
+def _a_panel(link: etree._Element, target: str) -> bool:
+    """The block a "#id" link names holds no heading of its own: a tab's panel (Bootstrap's plain
+    <a href="#t0"> tabs), not a section a table of contents jumps to."""
+    found = _BY_ID(link, id=target)
+    return len(found) == 1 and found[0] is not link and next(found[0].iter(*H_TAGS), None) is None \
+        and bool("".join(found[0].itertext()).strip())
 
 
 def _is_chrome_text(el: etree._Element) -> bool:

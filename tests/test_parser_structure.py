@@ -2454,3 +2454,19 @@ def test_a_byline_naming_the_summary_after_its_text() -> None:
     page = f"{KT}<p class='byline'>Summary posted 6/2/2025 by the MS Insight team</p>"
     record = parse(page, URL)
     assert (record["published"], record["sections"]) == ("2025-06-02", SECTIONS[:1])
+
+
+@pytest.mark.parametrize("tab", ["<button type='button' data-bs-toggle='tab' data-bs-target='#{id}'>{name}</button>",
+                                 "<a href='#{id}'>{name}</a>"])
+def test_tabs_naming_their_panels_by_target_or_plain_anchor(tab: str) -> None:
+    names = ("Key Takeaway", "What They Found")
+    tabs = "".join(f"<li>{tab.format(id=f't{n}', name=name)}</li>" for n, name in enumerate(names))
+    panels = "".join(f"<div class='tab-pane' id='t{n}'><p>{text}</p></div>"
+                     for n, text in enumerate(("Walking helped.", "148 adults took part.")))
+    page = f"<h1>T</h1><p>Credibility: 4/5</p><ul class='nav nav-tabs'>{tabs}</ul><div class='tab-content'>{panels}</div>"
+    assert parse(page, URL)["sections"] == SECTIONS
+    # (control) a table of contents jumping to headed sections is no tab list: each section read once
+    toc = "<ul><li><a href='#kt'>Key Takeaway</a></li><li><a href='#wtf'>What They Found</a></li></ul>"
+    body = "<section id='kt'><h2>Key Takeaway</h2><p>Walking helped.</p></section><section id='wtf'><h2>What They Found</h2>" \
+           "<p>148 adults took part.</p></section>"
+    assert parse(f"<h1>T</h1><p>Credibility: 4/5</p>{toc}{body}", URL)["sections"] == SECTIONS
