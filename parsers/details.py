@@ -13,7 +13,7 @@ from parsers.blocks import Event
 from parsers.dates import DATE_PATTERN, only_a_date, revised_before, to_iso_date
 from parsers.field_names import KEY_COLON, KEY_DATE, KEY_DOI, KEY_JOURNAL, MAX_KEY_WORDS, is_key, names_only_a_field
 from parsers.headings import AFTER_ARTICLE, H_TAGS, is_hidden
-from parsers.sections import BOILERPLATE_WORDS, boilerplate_block, last_section_label, study_subheading
+from parsers.sections import STUDY_POINTER, BOILERPLATE_WORDS, boilerplate_block, last_section_label, study_subheading
 from parsers.urls import absolute
 from parsers.text import collapse, text_of
 
@@ -329,6 +329,25 @@ def read_details(
         # A DOI written out as text (a publisher URL's path was read above, with that link).
         source["doi"] = next((d for text in texts if (d := clean_doi(_OTHER_URL.sub(" ", text)))), None)
     return source, unread_date
+
+
+_POINTER_BLOCKS = frozenset({"p", "li", "div", "dd", "td", "blockquote", "section", "aside"})
+
+
+def pointed_study(links: list[etree._Element], base: str, page_host: str,
+                  drop: frozenset[str] = frozenset()) -> tuple[str | None, str | None]:
+    """(url, doi) of the study a line among the summary's paragraphs points to ("Read the original study:
+    <a href=https://doi.org/...>"), when the page has no details block that says; (None, None) if none."""
+    for a in links:
+        block = next((b for b in a.iterancestors() if b.tag in _POINTER_BLOCKS), None)
+        if block is None or not STUDY_POINTER.match(collapse(text_of(block))):
+            continue
+        url = absolute(a.get("href"), base, drop)
+        if not url or host_of(url) == page_host:
+            continue
+        doi = clean_doi(urlsplit(url).path) if host_of(url) in _DOI_HOSTS else None
+        return url, doi
+    return None, None
 
 
 def _not_the_study(a: etree._Element, url: str) -> bool:

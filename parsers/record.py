@@ -16,7 +16,7 @@ from parsers.clean import MAX_TAGS, body_of, build_tree, cap_markup, drop_elemen
 from parsers.dates import byline_date, date_order, only_a_date, page_day_first, revised_before, to_iso_date
 from parsers.decode import decode_body
 from parsers.details import (aside_journal, boilerplate_journal, citation_date, clean_doi, details_range, empty_source, host_of,
-                             read_details, unnamed_details)
+                             pointed_study, read_details, unnamed_details)
 from parsers.headings import BLOCK_TAGS, H_TAGS, heading_rank, is_hidden, is_zone
 from parsers.labels import Labels, LabelHit, find_labels
 from parsers.links import links_in
@@ -584,6 +584,9 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
     source["doi"] = source["doi"] or clean_doi(meta.get("doi"))
     source["published"] = source["published"] or to_iso_date(meta.get("source_published"))
     source["url"] = source["url"] or absolute(meta.get("source_url"), base, drop)
+    if not source["url"]:
+        url, doi = pointed_study([el for el in container.iter("a") if not _site_chrome(el)], base, page_host, drop)
+        source["url"], source["doi"] = url, source["doi"] or doi
     known = sum(1 for s in sections if labels.kind(s["heading"]) == "section")
 
     cards: list[dict[str, Any]] = []

@@ -33,6 +33,11 @@ _FURNITURE_LINE = re.compile(
     r"|^\W*(?:advertisement|advert|sponsored(?: content| post)?|promoted(?: content)?|paid (?:content|post|partnership)"
     r"|partner content|anzeige|werbung)(?:\s*[:|]|\s+[\u2013\u2014-])\s*\S"  # (not "Sponsored-research trials")
     r"|^(?:\W*\d[\d.,]*\s*[km]?\s+(?:views?|reads?|comments?|shares?|likes?|reactions?|responses?)\b)+\W*$", re.I)
+# "Read the original study: <a>doi.org/...</a>" among a summary's paragraphs: where the study is (read
+# as the source), not the summary's text.
+STUDY_POINTER = re.compile(r"^\W*(?:(?:read|see|view|access|find|get|link to|download)\s+)?(?:(?:the|this)\s+)?"
+                           r"(?:(?:original|full|published|source)\s+)?(?:study|paper|research(?: article)?|"
+                           r"journal article|abstract|source|reference)\s*(?:here\s*)?[:\u2013\u2014]", re.I)
 _WIDGET_LINKS = 0.5
 # A byline set after the article's text ("Published January 12, 2026 by Editorial Team"): a line of its own
 # that opens with a byline word and gives a date, not a sentence that goes on ("Published in 2025, the ...").
@@ -218,6 +223,8 @@ def _own_text(ev: Event) -> bool:
         return False  # (a linked DOI, "See 10.1007/...", is a reference the text gives, not navigation)
     if ev.link_ratio >= _WIDGET_LINKS and WIDGET.match(text):
         return False
+    if ev.link_ratio > 0 and STUDY_POINTER.match(text):
+        return False  # (the study's link, read as the source)
     if ev.link_ratio > 0 and _PAGE_NUMBERS.match(text):
         return False  # "Pages: 1 2", "« Previous 1 2 3 Next »": links to the article's other pages
     if byline_line(text):

@@ -2470,3 +2470,15 @@ def test_tabs_naming_their_panels_by_target_or_plain_anchor(tab: str) -> None:
     body = "<section id='kt'><h2>Key Takeaway</h2><p>Walking helped.</p></section><section id='wtf'><h2>What They Found</h2>" \
            "<p>148 adults took part.</p></section>"
     assert parse(f"<h1>T</h1><p>Credibility: 4/5</p>{toc}{body}", URL)["sections"] == SECTIONS
+
+
+def test_a_line_pointing_to_the_study_among_the_paragraphs_is_the_source() -> None:
+    pointer = "<p>Read the original study: <a href='https://doi.org/10.1016/j.msard.2025.104321'>doi.org/10.1016/j.msard.2025.104321</a></p>"
+    record = parse(f"{KT}{pointer}", URL)
+    assert (record["source"]["url"], record["source"]["doi"]) == ("https://doi.org/10.1016/j.msard.2025.104321",
+                                                                  "10.1016/j.msard.2025.104321")
+    assert record["sections"] == SECTIONS[:1]
+    # (control) a sentence about the study, with a link of the site's own, is the section's text and no source
+    prose = "<p>The study, <a href='/s/earlier'>like an earlier one</a>, followed 200 people.</p>"
+    record = parse(f"{KT}{prose}", URL)
+    assert record["source"]["url"] is None and record["sections"][0]["text"].endswith("followed 200 people.")
