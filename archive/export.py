@@ -94,7 +94,9 @@ def export_rows(source: "str | Path | object", table: str, fmt: str, where: str 
                 count += 1
         elif fmt == "jsonl":
             for row in rows:
-                out.write(json.dumps(dict(zip(columns, map(_plain, row))), ensure_ascii=False) + "\n")
+                line = json.dumps(dict(zip(columns, map(_plain, row))), ensure_ascii=False)
+                # (U+2028/U+2029 are line breaks to readers that split on every one, as str.splitlines does.)
+                out.write(line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n")
                 count += 1
         else:
             out.write("[")

@@ -148,7 +148,7 @@ def export_cmd(db: str, table: str, fmt: str, where: str | None, output: str | N
                 count = export_to_file(db, table, fmt, output, where=where, escape_formulas=escape_formulas)
             except OSError as exc:
                 raise RunFailure(f"cannot write {output}: {exc.strerror or exc}") from None
-    click.echo(f"exported {count} rows from {table}", err=True)
+    click.echo(f"exported {count} row{'' if count == 1 else 's'} from {table}", err=True)
 
 
 @click.command("stats")

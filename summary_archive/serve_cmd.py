@@ -29,6 +29,12 @@ def is_loopback(host: str) -> bool:
                                for info in infos)
 
 
+def served_url(host: str, port: int) -> str:
+    """The URL to open: an IPv6 address in one pair of brackets, given as "::1" or "[::1]"."""
+    bare = host.strip("[]")
+    return f"http://[{bare}]:{port}/" if ":" in bare else f"http://{bare}:{port}/"
+
+
 def _bound(host: str, port: int) -> socket.socket:
     """A socket bound to host:port, or one line saying why not (uvicorn's own bind failure ends in a
     SystemExit that escapes the event loop with a page of traceback)."""
@@ -60,8 +66,7 @@ async def _serve(ds: Any, host: str, port: int, db_path: str) -> None:
         await asyncio.sleep(0.05)
     if server.started:
         bound = server.servers[0].sockets[0].getsockname()[1]
-        shown = f"[{host}]" if ":" in host else host
-        click.echo(f"Serving {db_path} at http://{shown}:{bound}/ (Ctrl-C stops)", err=True)
+        click.echo(f"Serving {db_path} at {served_url(host, bound)} (Ctrl-C stops)", err=True)
     try:
         await task
     except SystemExit:  # uvicorn exits when it cannot bind (it has logged why)

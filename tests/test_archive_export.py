@@ -180,3 +180,15 @@ def test_the_rowid_check_ignores_the_word_inside_quoted_text_and_covers_views(ar
     export_rows(archive_path, "articles", "csv", where="title = 'oid' or title like '%rowid%'", out=io.StringIO())
     with pytest.raises(ExportProblem, match="a view's rows have no rowid"):
         export_rows(archive_path, "fetches", "csv", where="rowid < 3", out=io.StringIO())
+
+
+def test_jsonl_lines_survive_a_reader_that_splits_on_every_line_break(tmp_path):
+    """U+2028 and U+2029 are line breaks to str.splitlines: written raw, one row became two lines."""
+    path = tmp_path / "a.db"
+    with Archive(path) as archive:
+        record = make_record("https://example.org/summaries/sep", title="Line\u2028and paragraph\u2029separators")
+        archive.store(archive.start_crawl(["https://example.org/"]), record["url"], record, page_for(record), {})
+    out = io.StringIO()
+    export_rows(path, "articles", "jsonl", out=out)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["title"] == "Line\u2028and paragraph\u2029separators"

@@ -216,6 +216,9 @@ async def test_recent_changes_and_its_atom_feed(ds, built):
     # RFC 4287: every entry has an author (here the site), and the feed says it is Atom.
     assert feed.headers["content-type"].startswith("application/atom+xml")
     assert all(e.find("a:author/a:name", ns).text for e in entries)
+    # The entries link /-/article/ID: the feed says which server that is on, for a feed reader to resolve.
+    assert root.get("{http://www.w3.org/XML/1998/namespace}base") == "http://localhost/"
+    assert all(e.find("a:link", ns).get("href").startswith("/-/article/") for e in entries)
 
 
 async def test_an_atom_feed_with_no_entries_is_a_valid_empty_feed(ds, built, tmp_path):

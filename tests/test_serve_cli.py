@@ -75,3 +75,10 @@ def test_a_port_in_use_is_a_one_line_error(small_archive: Path):
         result = run("--db", str(small_archive), "--port", str(port))
     assert result.returncode == 1
     assert result.stderr.strip() == f"Error: cannot listen on 127.0.0.1:{port}: Address already in use"
+
+
+@pytest.mark.parametrize(("host", "url"), [("127.0.0.1", "http://127.0.0.1:8001/"), ("::1", "http://[::1]:8001/"),
+                                           ("[::1]", "http://[::1]:8001/")])
+def test_the_url_served_puts_an_ipv6_address_in_one_pair_of_brackets(host: str, url: str):
+    from summary_archive.serve_cmd import served_url
+    assert served_url(host, 8001) == url

@@ -4,12 +4,14 @@ datasette-atom 0.9 takes the feed's `updated` as the newest entry's (`max()` of 
 for a new archive, or a `since` later than every change) and serves every feed as
 `application/xml`. `complete_feed` wraps its renderer: an empty feed is a valid feed (an id, a
 title, the time it was asked for and an author, as RFC 4287 asks), and every feed is served as
-`application/atom+xml`, so feed readers and validators know what they got.
+`application/atom+xml`, so feed readers and validators know what they got; its root carries
+`xml:base`, the server it came from, against which the entries' links resolve.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from html import escape
 from typing import Any, Callable
 
 from datasette.utils.asgi import Response
@@ -38,6 +40,15 @@ def empty_feed(datasette: Any, request: Any, database: str, query_name: str | No
     return feed.atom_str(pretty=True)
 
 
+def _with_base(body: Any, base: str) -> Any:
+    """The feed with xml:base on its root: entries link the archive's pages as /-/article/ID, which a
+    feed reader resolves against the server the feed came from."""
+    text = body.decode("utf-8") if isinstance(body, bytes) else body
+    if not isinstance(text, str) or "xml:base=" in text[:1000]:
+        return body
+    return text.replace("<feed ", f'<feed xml:base="{escape(base, quote=True)}" ', 1).encode("utf-8")
+
+
 def complete_feed(render: Callable[..., Any]) -> Callable[..., Any]:
     """datasette-atom's `render` with an empty feed for no rows and the Atom content type."""
 
@@ -48,6 +59,7 @@ def complete_feed(render: Callable[..., Any]) -> Callable[..., Any]:
                               database=database, table=table, query_name=query_name, view_name=view_name, data=data)
         else:
             response = Response(empty_feed(datasette, request, database, query_name, sql))
+        response.body = _with_base(response.body, f"{request.scheme}://{request.host}/")
         response.content_type = ATOM_TYPE
         return response
 
