@@ -354,6 +354,19 @@ def _site_chrome(el: etree._Element) -> bool:
     return False
 
 
+def _text_until(root: etree._Element, stop: etree._Element) -> str:
+    """The text of `root` in reading order up to the element `stop` inside it."""
+    parts: list[str] = []
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if el is stop:
+            break
+        if event == "start":
+            parts.append(el.text or "")
+        elif el is not root:
+            parts.append(el.tail or "")
+    return " ".join(parts)
+
+
 def _text_before(el: etree._Element) -> str:
     """The text just before an element (its previous sibling's tail, or its parent's own text, one level up
     when that is empty): what a byline writes before a date."""
@@ -549,6 +562,10 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
 
     related, skip = _related(hits, order, index, base, page_url, drop)
     title, _title_el = find_title(body, meta, labels.kind)
+    rating_els = {h.el for h in hits if h.kind == "rating"}
+    if _title_el is not None and rating_els and (
+            rated := next((el for el in _title_el.iterdescendants() if el in rating_els), None)) is not None:
+        title = collapse(_text_until(_title_el, rated)) or title  # ratings set in the <h1> after its words
     container = _main_container(body, hits)
     boiler = _journal_regex(profile)
     # Tabs and accordions are looked for only on pages that have their attributes, only those.

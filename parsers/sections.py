@@ -251,6 +251,20 @@ def _resumes(events: list[Event], j: int, label_kind: Callable[[str], str | None
             and norm_label(strip_label_punct(nxt.text)) not in seen)
 
 
+def _sections_above(events: list[Event], title_at: int, label_kind: Callable[[str], str | None]) -> int:
+    """Where the summary's sections begin: after the title, or at a section set above it (a "Key Takeaway"
+    box over the headline) whose name no heading after the title repeats (a teaser or another article's
+    summary above would be repeated, or come with sections of their own below)."""
+    def known(ev: Event) -> str | None:
+        return norm_label(strip_label_punct(ev.text)) if ev.kind == "heading" and label_kind(ev.text) == "section" else None
+
+    above = [i for i in range(title_at) if known(events[i])]
+    if not above:
+        return title_at + 1
+    below = {name for ev in events[title_at + 1:] if (name := known(ev))}
+    return above[0] if below and not any(known(events[i]) in below for i in above) else title_at + 1
+
+
 def extract_sections(
     events: list[Event], title: str | None, label_kind: Callable[[str], str | None],
     boilerplate: re.Pattern[str] | None = None,
@@ -262,7 +276,7 @@ def extract_sections(
     if title_key:
         for i, ev in enumerate(events):
             if ev.kind == "heading" and _is_title(ev.text, title_key):
-                start = i + 1
+                start = _sections_above(events, i, label_kind)
                 break
     sections: list[dict[str, str]] = []
     empty: list[str] = []

@@ -2482,3 +2482,20 @@ def test_a_line_pointing_to_the_study_among_the_paragraphs_is_the_source() -> No
     prose = "<p>The study, <a href='/s/earlier'>like an earlier one</a>, followed 200 people.</p>"
     record = parse(f"{KT}{prose}", URL)
     assert record["source"]["url"] is None and record["sections"][0]["text"].endswith("followed 200 people.")
+
+
+def test_ratings_set_in_the_title_heading_are_not_its_words() -> None:
+    page = ("<h1>Vitamin K2 and Fatigue <small>Credibility <span aria-label='4 out of 5 stars'></span> \u00b7 Interest "
+            "<span>High</span></small></h1><h2>Key Takeaway</h2><p>Walking helped.</p>")
+    record = parse(page, URL)
+    assert record["title"] == "Vitamin K2 and Fatigue" and record["ratings"]["credibility"]["value"] == 4
+    assert [s["heading"] for s in record["sections"]] == ["Key Takeaway"]
+
+
+def test_a_section_set_above_the_title() -> None:
+    page = ("<div><h2>Key Takeaway</h2><p>Walking helped.</p></div><h1>Walking Eases Fatigue</h1><p>Credibility: 4/5</p>"
+            "<h2>What They Found</h2><p>148 adults took part.</p>")
+    assert parse(page, URL)["sections"] == SECTIONS
+    # (control) a teaser above the title repeating a section read below it is not read twice
+    teaser = page.replace("<h2>What They Found</h2>", "<h2>Key Takeaway</h2><p>Walking helped.</p><h2>What They Found</h2>")
+    assert parse(teaser, URL)["sections"] == SECTIONS
