@@ -578,8 +578,11 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
         # not know: found by its shape.
         stops = {h.el for h in hits if h.kind != "rating"}
         last = max((h.el for h in hits if h.kind in ("section", "details")), key=index.__getitem__, default=None)
+        first = _title_el if _title_el is not None else min(
+            (h.el for h in hits if h.kind in ("section", "details")), key=index.__getitem__, default=None)
         if found := unlabeled_related(order, index, labels.kind, stops, base, page_url, drop) or (
-                last is not None and trailing_related(last, stops, base, page_url, drop)):
+                last is not None and trailing_related(last, stops, base, page_url, drop)) or (
+                first is not None and trailing_related(first, stops, base, page_url, drop, before=True)):
             heading, cards = found
             related, skip = [card for _, card in cards], skip | {heading} | {root for root, _ in cards}
             events = linearize(container, labels.kind, skip | _rating_labels(hits), panels)

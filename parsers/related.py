@@ -457,13 +457,15 @@ def _a_cards_own_title(heading: etree._Element, text: str) -> bool:
 
 def trailing_related(
     last_label: etree._Element, stops: set[Any], base: str, page_url: str, drop: frozenset[str] = frozenset(),
+    before: bool = False,
 ) -> tuple[etree._Element, list[tuple[etree._Element, Card]]] | None:
     """A box after the summary holding two or more dated cards with excerpts and no heading over them
-    (a blog theme's read-more box): the related block without a name. Returns the box and its cards."""
+    (a blog theme's read-more box): the related block without a name. Returns the box and its cards.
+    `before`: a box before the summary instead (set first in the markup, shown after it by the stylesheet)."""
     for level in (last_label, *last_label.iterancestors()):
         if level.tag in ("body", "html"):
             break
-        for box in level.itersiblings():
+        for box in level.itersiblings(preceding=before):
             if not isinstance(box.tag, str) or box.tag in ("nav", "footer", "header") or is_hidden(box):
                 continue
             scope = [el for el in box.iter() if isinstance(el.tag, str)]

@@ -2499,3 +2499,14 @@ def test_a_section_set_above_the_title() -> None:
     # (control) a teaser above the title repeating a section read below it is not read twice
     teaser = page.replace("<h2>What They Found</h2>", "<h2>Key Takeaway</h2><p>Walking helped.</p><h2>What They Found</h2>")
     assert parse(teaser, URL)["sections"] == SECTIONS
+
+
+def test_heading_less_cards_set_before_the_article_in_the_markup() -> None:
+    cards = "".join(f"<div><a href='/s/{s}'><img src='/i.jpg' alt='Card {s}'></a><h4>Card {s}</h4><p>11/{n}/2025</p>"
+                    f"<p>Researchers followed {s} people for two years to see whether a salty diet chang</p>"
+                    f"<a href='/s/{s}'>Read More</a></div>" for n, s in enumerate("ab", 1))
+    record = parse(f"<div>{cards}</div><article>{KT}</article>", URL)
+    assert [c["title"] for c in record["related"]] == ["Card a", "Card b"] and record["sections"] == SECTIONS[:1]
+    # (control) a box of links before the article without dates or excerpts (a menu) is no related block
+    menu = "<div><a href='/s/a'>Card a</a> <a href='/s/b'>Card b</a></div>"
+    assert parse(f"{menu}<article>{KT}</article>", URL)["related"] == []
