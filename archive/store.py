@@ -183,6 +183,12 @@ class Archive:
                 conn.executemany("UPDATE articles SET status = 'gone', gone_at = ? WHERE id = ?",
                                  [(at, article_id) for article_id in gone])
                 conn.execute("UPDATE crawls SET gone = gone + ? WHERE id = ?", (len(gone), crawl_id))
+            # A move recorded under another spelling of its target than the one archived (/n/a/ for the
+            # article /n/a, after a chain of redirects): named as the article is, so moved_to joins it.
+            conn.execute(
+                "UPDATE articles SET moved_to = (SELECT t.url FROM urls u JOIN articles t ON t.id = u.article_id"
+                " WHERE u.url = articles.moved_to) WHERE moved_to IS NOT NULL AND moved_to NOT IN (SELECT url FROM articles)"
+                " AND EXISTS (SELECT 1 FROM urls u JOIN articles t ON t.id = u.article_id WHERE u.url = articles.moved_to)")
             conn.execute("UPDATE crawls SET status = ?, finished_at = ?, note = ? WHERE id = ?",
                          (status, at, note, crawl_id))
         return self.crawl_counts(crawl_id)
@@ -252,9 +258,15 @@ class Archive:
         of an article archived from its own URL, whose text would otherwise flip that article's versions
         at every crawl); or 'own' (under its own URL: its text differs from what the article there holds,
         which came from another URL — an archived article of its own that started naming another, two
-        pages naming one off-site original)."""
+        pages naming one off-site original — or the article there moved for good to this very page: a
+        template still naming the old URL)."""
         own, here = spellings(canonical), spellings(url)
         with self._lock, translated(self.path):
+            moved = self.conn.execute(
+                f"SELECT moved_to FROM articles WHERE url IN ({', '.join('?' * len(own))}) AND status = 'gone'"
+                " AND moved_to IS NOT NULL", own).fetchone()
+            if moved is not None and moved[0] in here:
+                return "own"
             row = self.conn.execute(
                 "SELECT s.url, a.content_hash FROM articles a JOIN snapshots s ON s.sha256 = a.snapshot_sha256"
                 f" WHERE a.url IN ({', '.join('?' * len(own))})", own).fetchone()

@@ -175,13 +175,18 @@ class ArchivePipeline:
         if canonical_above(named, url, tracking):
             # Every page of the site would be one article (its versions flipping between pages).
             return _own_url(record, canonical_url(url, tracking), f"canonical {named} is a page above: ignored"), "store"
+        if not self.session.scope.allows(named):
+            # Off the crawled site (a staging host, another site's original): no crawl of this site
+            # would ever ask there again, so the article could never be found gone or moved.
+            return _own_url(record, canonical_url(url, tracking), f"canonical {named} is off the crawled site: ignored"), \
+                "store"
         if named != (spelling := self._key_spelling(named, url)):
             return {**record, "url": spelling}, "store"
         if canonical_url(named, tracking) == canonical_url(url, tracking):
             return record, "store"
         claim = self.session.archive.canonical_claim(url, named, record)
-        if claim == "own":  # its text is not the article's there: archived under its own URL
-            return _own_url(record, canonical_url(url, tracking), f"canonical {named} holds another text: ignored"), "store"
+        if claim == "own":  # its text is not the article's there, or that article moved here: under its own URL
+            return _own_url(record, canonical_url(url, tracking), f"canonical {named} is another article: ignored"), "store"
         return record, claim
 
     def _key_spelling(self, named: str, url: str) -> str:

@@ -815,3 +815,63 @@ def test_the_summary_says_how_many_gone_articles_came_back(tmp_path: Path) -> No
         third = crawl(url, "--db", str(db), *FAST)
     assert third.returncode == 0 and "  back: 1 gone articles answered again" in third.stderr, third.stderr
     assert moves(db) == {"/s/a": ("live", None), "/s/b": ("live", None)}
+
+
+# -- crawler round 19: the site moves house --------------------------------------------------------------
+
+def test_a_canonical_link_naming_another_host_is_not_followed(tmp_path: Path) -> None:
+    """A staging mistake for one crawl (every canonical naming http://staging.invalid/...): every article
+    had moved there ('new 2, gone 2'), and the staging copies stayed live for good, never asked again."""
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a", "/s/b"])), "/s/a": ok(summary("Alpha")), "/s/b": ok(summary("Beta"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        for path, title in (("/s/a", "Alpha"), ("/s/b", "Beta")):
+            site.routes[path] = ok(summary(title, canonical=f"http://staging.invalid{path}"))
+        staged = crawl(url, "--db", str(db), *FAST)
+        for path, title in (("/s/a", "Alpha"), ("/s/b", "Beta")):
+            site.routes[path] = ok(summary(title))
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+    assert staged.returncode == 0 and "gone 0" in staged.stderr and "new 0" in staged.stderr, staged.stderr
+    assert moves(db) == {"/s/a": ("live", None), "/s/b": ("live", None)}
+    assert query(db, "SELECT count(*) FROM versions") == [(2,)]
+    warnings = query(db, "SELECT record FROM versions")
+    assert all("off the crawled site" not in w for (w,) in warnings)  # (a warning is no content: no version)
+
+
+def test_a_canonical_link_naming_the_url_that_moved_here_is_not_followed(tmp_path: Path) -> None:
+    """After a recorded move (/s/a 301 to /n/a), one crawl whose pages still name the old URL as canonical
+    had flipped the pair (the old article live again, the new gone), and the move was lost for good."""
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a"])), "/s/a": ok(summary("Alpha"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes.update({"/": ok(home(["/n/a"])), "/s/a": (301, {"Location": "/n/a"}, ""), "/n/a": ok(summary("Alpha"))})
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        moved = moves(db)
+        site.routes["/n/a"] = ok(summary("Alpha", canonical=f"{url}/s/a"))  # a template writing the old scheme
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        assert moves(db) == moved
+        site.routes["/n/a"] = ok(summary("Alpha"))
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+    assert moved == moves(db) == {"/s/a": ("gone", "/n/a"), "/n/a": ("live", None)}
+
+
+def test_a_move_through_a_trailing_slash_redirect_names_the_article_as_archived(tmp_path: Path) -> None:
+    """/s/a 301 to /s/a/ 301 to /n/a/ (a slash rule run before the migration's): moved_to had kept the
+    slash while the article is archived as /n/a, so nothing joined the two."""
+    db = tmp_path / "a.db"
+
+    def conditional(body: str) -> Callable[[], Answer]:
+        tag = f'"{abs(hash(body))}"'
+        return lambda: (304, {"ETag": tag}, "") if site.headers.get("If-None-Match") == tag else (200, {"ETag": tag}, body)
+
+    site = Site({"/": ok(home(["/s/a"])), "/s/a": ok(summary("Alpha"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes.update({"/": ok(home(["/n/a/"])), "/s/a": (301, {"Location": "/s/a/"}, ""),
+                            "/s/a/": (301, {"Location": "/n/a/"}, ""),
+                            "/n/a/": conditional(summary("Alpha", canonical=f"{url}/n/a"))})
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+    [(moved_to,)] = query(db, "SELECT moved_to FROM articles WHERE status = 'gone'")
+    assert query(db, "SELECT count(*) FROM articles WHERE url = ? AND status = 'live'".replace("?", f"'{moved_to}'")) == [(1,)]
