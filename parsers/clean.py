@@ -278,7 +278,7 @@ def strip_junk(root: etree._Element, markup: str | None = None) -> None:
     _show_noscript(root)
     _undecorate_headings(root)
     _drop_signup_boxes(root)
-    if markup is None or "cookie" in markup.lower():
+    if markup is None or "ookie" in markup or "OOKIE" in markup:  # (no lower-cased copy of every page)
         _drop_consent_boxes(root)
     _join_split_runs(root)
     _drop_screen_reader_text(root, markup)

@@ -55,6 +55,11 @@ class Site:
             return 404, {}, "not found"
         return route() if callable(route) else route
 
+    def conditional(self, body: str) -> Callable[[], Answer]:
+        """An answer with an ETag: 200 with the body, 304 to a request that sends the ETag back."""
+        tag = f'"{abs(hash(body))}"'
+        return lambda: (304, {"ETag": tag}, "") if self.headers.get("If-None-Match") == tag else (200, {"ETag": tag}, body)
+
     @property
     def paths(self) -> list[str]:
         return [path for path, _status in self.log]
@@ -525,12 +530,8 @@ def test_a_site_whose_summaries_have_unknown_labels_gets_the_profile_hint(tmp_pa
     given a profile it archives them and says nothing of the kind."""
     paths = [f"/artikel/{n}" for n in range(3)]
 
-    def conditional(body: str) -> Callable[[], Answer]:
-        """200 with an ETag, 304 to a request that sends it back (as the probe's site did)."""
-        tag = f'"{abs(hash(body))}"'
-        return lambda: (304, {"ETag": tag}, "") if site.headers.get("If-None-Match") == tag else (200, {"ETag": tag}, body)
-
-    site = Site({"/": ok(home(paths)), **{p: conditional(_zusammenfassung(f"Studie {p[-1]}")) for p in paths}})
+    site = Site({"/": ok(home(paths))})
+    site.routes.update({p: site.conditional(_zusammenfassung(f"Studie {p[-1]}")) for p in paths})  # (as the probe's site did)
     profile = tmp_path / "de.toml"
     profile.write_text('[labels]\nsections = ["Das Wichtigste", "Was sie fanden"]\nratings = ["Glaubwürdigkeit"]\n'
                        'details = ["Weitere Details"]\n', encoding="utf-8")
@@ -781,16 +782,13 @@ def test_a_page_moved_by_its_canonical_link_stays_moved_when_it_answers_304(tmp_
     moved_to cleared, then gone again at the next 200, flipping with the status code."""
     db = tmp_path / "a.db"
 
-    def conditional(body: str) -> Callable[[], Answer]:
-        tag = f'"{abs(hash(body))}"'
-        return lambda: (304, {"ETag": tag}, "") if site.headers.get("If-None-Match") == tag else (200, {"ETag": tag}, body)
-
-    site = Site({"/": ok(home(["/s/a"])), "/s/a": conditional(summary("Alpha"))})
+    site = Site({"/": ok(home(["/s/a"]))})
+    site.routes["/s/a"] = site.conditional(summary("Alpha"))
     with serve(site) as url:
         assert crawl(url, "--db", str(db), *FAST).returncode == 0
         site.routes["/"] = ok(home(["/s/a", "/s/b"]))
-        site.routes["/s/a"] = conditional(summary("Alpha", canonical="/s/b"))
-        site.routes["/s/b"] = conditional(summary("Alpha", canonical="/s/b"))
+        site.routes["/s/a"] = site.conditional(summary("Alpha", canonical="/s/b"))
+        site.routes["/s/b"] = site.conditional(summary("Alpha", canonical="/s/b"))
         assert crawl(url, "--db", str(db), *FAST).returncode == 0
         moved = query(db, "SELECT status, moved_to, gone_at FROM articles WHERE url LIKE '%/s/a'")
         site.log.clear()
@@ -862,16 +860,12 @@ def test_a_move_through_a_trailing_slash_redirect_names_the_article_as_archived(
     slash while the article is archived as /n/a, so nothing joined the two."""
     db = tmp_path / "a.db"
 
-    def conditional(body: str) -> Callable[[], Answer]:
-        tag = f'"{abs(hash(body))}"'
-        return lambda: (304, {"ETag": tag}, "") if site.headers.get("If-None-Match") == tag else (200, {"ETag": tag}, body)
-
     site = Site({"/": ok(home(["/s/a"])), "/s/a": ok(summary("Alpha"))})
     with serve(site) as url:
         assert crawl(url, "--db", str(db), *FAST).returncode == 0
         site.routes.update({"/": ok(home(["/n/a/"])), "/s/a": (301, {"Location": "/s/a/"}, ""),
                             "/s/a/": (301, {"Location": "/n/a/"}, ""),
-                            "/n/a/": conditional(summary("Alpha", canonical=f"{url}/n/a"))})
+                            "/n/a/": site.conditional(summary("Alpha", canonical=f"{url}/n/a"))})
         assert crawl(url, "--db", str(db), *FAST).returncode == 0
     [(moved_to,)] = query(db, "SELECT moved_to FROM articles WHERE status = 'gone'")
     assert query(db, "SELECT count(*) FROM articles WHERE url = ? AND status = 'live'".replace("?", f"'{moved_to}'")) == [(1,)]
