@@ -869,3 +869,21 @@ def test_a_move_through_a_trailing_slash_redirect_names_the_article_as_archived(
         assert crawl(url, "--db", str(db), *FAST).returncode == 0
     [(moved_to,)] = query(db, "SELECT moved_to FROM articles WHERE status = 'gone'")
     assert query(db, "SELECT count(*) FROM articles WHERE url = ? AND status = 'live'".replace("?", f"'{moved_to}'")) == [(1,)]
+
+
+def test_a_page_of_the_end_of_crawl_sweep_linking_another_does_not_ask_for_it_twice(tmp_path: Path) -> None:
+    """Old URLs no link leads to any more, still served with a canonical link to their new URLs and linking
+    each other: the sweep asked for each, and each again through the other's link (200, then 304)."""
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a", "/s/b"])), "/s/a": ok(summary("Alpha", links="<a href='/s/b'>Beta</a>")),
+                 "/s/b": ok(summary("Beta", links="<a href='/s/a'>Alpha</a>"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes.update({"/": ok(home(["/n/a", "/n/b"])), "/n/a": ok(summary("Alpha")), "/n/b": ok(summary("Beta")),
+                            "/s/a": ok(summary("Alpha", canonical=f"{url}/n/a", links="<a href='/s/b'>Beta</a>")),
+                            "/s/b": ok(summary("Beta", canonical=f"{url}/n/b", links="<a href='/s/a'>Alpha</a>"))})
+        site.log.clear()
+        second = crawl(url, "--db", str(db), *FAST)
+    assert second.returncode == 0 and "asked again, before calling them gone: 2" in second.stderr, second.stderr
+    assert (site.paths.count("/s/a"), site.paths.count("/s/b")) == (1, 1), site.log
+    assert moves(db) == {"/s/a": ("gone", "/n/a"), "/s/b": ("gone", "/n/b"), "/n/a": ("live", None), "/n/b": ("live", None)}

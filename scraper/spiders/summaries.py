@@ -185,8 +185,11 @@ class SummariesSpider(Spider):
         agent = self._robots_agent()
         session.revisits_forbidden = sum(session.robots_forbid(url, urlsplit(url).netloc, agent)
                                          for url in session.revisited)
+        tracking = session.profile.tracking_params
         for url in session.revisited:
-            # Unfiltered: a URL this crawl asked for and lost to a redirect into a page already seen.
+            # Unfiltered: a URL this crawl asked for and lost to a redirect into a page already seen. Noted as
+            # followed: a link to it on a page of the sweep (an old page's cards) is this request, not a second.
+            session.first_link(canonical_url(url, tracking), url)
             self.crawler.engine.crawl(self._page(url, dont_filter=True, archive_revisit=True, dont_redirect=True))
         raise DontCloseSpider
 
