@@ -28,6 +28,7 @@ _DROPPED, _SHOWN = "x-summary-archive-dropped", "x-summary-archive-shown"  # mar
 MAX_TAGS = 12_000
 # Browsers read on past </body> and </html> (whatever follows lands in the body); libxml2 drops it.
 _DOCUMENT_END = re.compile(r"</(?:body|html)\s*>", re.I)
+_WBR = re.compile(r"<wbr\s*/?>|</wbr\s*>", re.I)
 _HEAD_ONLY = frozenset({"title", "meta", "link", "base", "script", "style", "noscript", "template"})
 
 
@@ -54,6 +55,10 @@ def build_tree(text: str) -> etree._Element | None:
     # call because lxml parser objects must not be shared between threads.
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     text = _DOCUMENT_END.sub("", text)
+    if "<wbr" in text or "<WBR" in text:
+        # libxml2 does not know <wbr> (a line-break chance, HTML5): it would wrap the rest of the line in it,
+        # splitting a word ("Credi<wbr>bility") into two elements. It draws nothing: gone before parsing.
+        text = _WBR.sub("", text)
     if "&#" in text:
         text = _CONTROL_REF.sub(" ", text)
     try:

@@ -13,9 +13,10 @@ from parsers.month_names import MONTH_NAMES
 
 # A date starts and ends at a non-digit, not at a word boundary: React pages glue "Jan 5, 2026" to
 # the next span's text, SharePoint "Editorial Team" to the date after it.
-_SLASH = re.compile(r"(?<!\d)(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)")
+_SLASH = re.compile(r"(?<!\d)(\d{1,2})(?:\s?/\s?|\.)(\d{1,2})(?:\s?/\s?|\.)(\d{4})(?!\d)")  # (also "12 / 31 / 2026")
 _YMD = re.compile(r"(?<!\d)(\d{4})/(\d{1,2})/(\d{1,2})(?!\d)")  # 2025/03/04: year first is never ambiguous
-_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d)")
+_ISO = re.compile(r"(?<!\d)(\d{4})[-\u2010\u2011](\d{2})[-\u2010\u2011](\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d)")
+# (U+2010/U+2011: the hyphens a word processor puts in "2025-03-04" so it does not break across lines.)
 _MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"

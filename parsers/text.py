@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 _TRAILING_PUNCT = re.compile(r"[\s:\-\u2013\u2014|\uff1a\uff5c]+$")  # (also full-width ： and ｜)
@@ -15,14 +16,21 @@ PROSE_WORDS = 12
 # headings ("Key Takeaway\u200b") where they would make a label unrecognisable. Joiners (ZWJ, ZWNJ)
 # stay: they shape emoji and scripts.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))
+# A joiner beside a Latin letter, digit or punctuation mark ("Inter\u200cest", "outcomes.\u200d") joins
+# nothing a reader sees there; between emoji or in other scripts it stays.
+_LATIN_JOINER = re.compile(r"(?<=[\x00-\x7f])[\u200c\u200d]+|[\u200c\u200d]+(?=[\x00-\x7f])|^[\u200c\u200d]+|[\u200c\u200d]+$")
 
 
 def collapse(text: str | None) -> str:
-    """All runs of whitespace (nbsp included) become one space, invisible characters go; trimmed."""
+    """All runs of whitespace (nbsp included) become one space, invisible characters go; trimmed. Text
+    is in Unicode's composed form (NFC): "e" and a combining accent read as the "é" a re-saved page holds."""
     if not text:
         return ""
     if not text.isascii():  # (O(1) in CPython: most text on most pages skips the translation)
         text = text.translate(_INVISIBLE)
+        if "\u200c" in text or "\u200d" in text:
+            text = _LATIN_JOINER.sub("", " ".join(text.split()))
+        text = unicodedata.normalize("NFC", text)
     return " ".join(text.split())
 
 
@@ -35,7 +43,10 @@ def norm_label(text: str | None) -> str:
     """Comparable form of a visible label: collapsed, case-folded, no trailing colon or dash."""
     # rstrip, not _TRAILING_PUNCT: collapse() left no whitespace but single spaces, and a regex anchored
     # at the end still scans the whole string (a 5 MB heading is compared many times).
-    return collapse(text).rstrip(_LABEL_END).casefold()
+    label = collapse(text)
+    if not label.isascii():  # (full-width letters, ligatures: "Ｉnterest" is the label "Interest")
+        label = unicodedata.normalize("NFKC", label)
+    return label.rstrip(_LABEL_END).casefold()
 
 
 # A label's trivial variants, as people retype a site's labels: "&" or "+" for "and", a contraction's

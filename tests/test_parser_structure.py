@@ -2510,3 +2510,30 @@ def test_heading_less_cards_set_before_the_article_in_the_markup() -> None:
     # (control) a box of links before the article without dates or excerpts (a menu) is no related block
     menu = "<div><a href='/s/a'>Card a</a> <a href='/s/b'>Card b</a></div>"
     assert parse(f"{menu}<article>{KT}</article>", URL)["related"] == []
+
+
+# Round 52: text as pages encode it.
+
+def test_joiners_beside_latin_letters_and_composed_accents_are_text_as_read() -> None:
+    page = ("<h1>How Im\u200dmune Changes</h1><p>Credibility: 4/5</p><p>Inter\u200cest: High</p><h2>Key Takeaway</h2>"
+            "<p>Seen in Montre\u0301al.\u200d</p>")
+    record = parse(page, URL)
+    assert record["title"] == "How Immune Changes" and record["ratings"]["interest"]["label"] == "High"
+    assert record["sections"][0]["text"] == "Seen in Montr\u00e9al."
+    # (control) a joiner between emoji stays: it draws one picture of the two
+    assert "\U0001F469\u200d\U0001F52C" in parse(page.replace("Montre\u0301al", "\U0001F469\u200d\U0001F52C labs"),
+                                                   URL)["sections"][0]["text"]
+
+
+def test_a_full_width_letter_in_a_label_and_a_line_break_chance_in_one() -> None:
+    for label in ("\uff29nterest", "Inter<wbr>est", "Inter<wbr/>est"):
+        record = parse(f"<h1>T</h1><div><span>Credibility</span> <span>4 out of 5</span></div><div><span>{label}</span> "
+                       "<span>High</span></div><h2>Key Takeaway</h2><p>x.</p>", URL)
+        assert record["ratings"]["interest"]["label"] == "High" and "no interest rating" not in record["warnings"], label
+
+
+def test_dates_with_spaced_slashes_and_non_breaking_hyphens() -> None:
+    from parsers.dates import to_iso_date
+    assert [to_iso_date(t) for t in ("12 / 31 / 2026", "5/\u20091/\u20092026", "2025\u201103\u201104")] == [
+        "2026-12-31", "2026-05-01", "2025-03-04"]
+    assert to_iso_date("rated 4 / 5") is None  # (control) a rating is no date
