@@ -663,6 +663,8 @@ def _unlisted(
     if len(members) > _AREA_CAP:
         return {}
     labels_and_wrappers = stops | {a for h in read_hits for a in h.el.iterancestors()}
+    # (and the pieces of a label split over spans: "<span>Cred</span><span>ibility</span>" names no "ibility")
+    labels_and_wrappers |= {d for h in read_hits for d in h.el.iterdescendants()}
     found: dict[str, Rating] = {}
     for el in members:
         name = _extra_name(el)

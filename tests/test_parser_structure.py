@@ -2537,3 +2537,12 @@ def test_dates_with_spaced_slashes_and_non_breaking_hyphens() -> None:
     assert [to_iso_date(t) for t in ("12 / 31 / 2026", "5/\u20091/\u20092026", "2025\u201103\u201104")] == [
         "2026-12-31", "2026-05-01", "2025-03-04"]
     assert to_iso_date("rated 4 / 5") is None  # (control) a rating is no date
+
+
+def test_a_rating_name_split_over_spans_adds_no_rating_of_its_pieces() -> None:
+    page = ("<h1>T</h1><div><div><span><span>Cred</span><span>ibility</span></span> <span>4 out of 5</span></div>"
+            "<div><span>Inter</span><span>est</span> <span>High</span></div></div><h2>Key Takeaway</h2><p>x.</p>")
+    assert sorted(parse(page, URL)["ratings"]) == ["credibility", "interest"]
+    # (control) a third rating drawn beside the named ones is still read
+    third = page.replace("</div></div><h2>", "</div><div><span>Relevance</span> <span>3 out of 5</span></div></div><h2>")
+    assert sorted(parse(third, URL)["ratings"]) == ["credibility", "interest", "relevance"]
