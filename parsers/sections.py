@@ -265,12 +265,26 @@ def _sections_above(events: list[Event], title_at: int, label_kind: Callable[[st
     return above[0] if below and not any(known(events[i]) in below for i in above) else title_at + 1
 
 
+def _fuller_copy(sections: list[dict[str, str]], empty: list[str], rest: list[Event],
+                 label_kind: Callable[[str], str | None], boilerplate: re.Pattern[str] | None,
+                 ) -> tuple[list[dict[str, str]], list[str]]:
+    """The sections read so far, or those of the copy in `rest` when it holds each of them word for word
+    and more: the same summary whole, not the next article's."""
+    again, again_empty = extract_sections(rest, None, label_kind, boilerplate, whole_copies=False)  # (once: linear)
+    had = {norm_label(s["heading"]): s["text"] for s in sections}
+    holds = {norm_label(s["heading"]): s["text"] for s in again}
+    if len(again) > len(sections) and all(holds.get(heading) == text for heading, text in had.items()):
+        return again, again_empty
+    return sections, empty
+
+
 def extract_sections(
     events: list[Event], title: str | None, label_kind: Callable[[str], str | None],
-    boilerplate: re.Pattern[str] | None = None,
+    boilerplate: re.Pattern[str] | None = None, whole_copies: bool = True,
 ) -> tuple[list[dict[str, str]], list[str]]:
     """Sections in page order (heading, text), plus the known section labels that had no text;
-    `boilerplate` matches the site-wide paragraph (the profile's journal_pattern), never section text."""
+    `boilerplate` matches the site-wide paragraph (the profile's journal_pattern), never section text;
+    `whole_copies`: a second copy of the summary may stand for the first when it is the same, whole."""
     title_key = norm_label(title) if title else ""
     start = 0
     if title_key:
@@ -318,7 +332,11 @@ def extract_sections(
                     and upcoming is not None and sections[0]["text"].split("\n\n")[0] == upcoming):
                 sections, empty, known_seen = [], [], set()  # a teaser box repeating that section's words: read on
             else:
-                break  # a known section again: another copy of a summary begins (the next article, an old version)
+                # A known section again: another copy of a summary begins (the next article, an old version),
+                # kept only when it is this one whole (a phone's shorter copy set before the full one).
+                if whole_copies:
+                    sections, empty = _fuller_copy(sections, empty, events[i:], label_kind, boilerplate)
+                break
         if kind == "section":
             known_seen.add(norm_label(strip_label_punct(ev.text)))
         if kind in _NOT_SECTIONS:

@@ -2546,3 +2546,14 @@ def test_a_rating_name_split_over_spans_adds_no_rating_of_its_pieces() -> None:
     # (control) a third rating drawn beside the named ones is still read
     third = page.replace("</div></div><h2>", "</div><div><span>Relevance</span> <span>3 out of 5</span></div></div><h2>")
     assert sorted(parse(third, URL)["ratings"]) == ["credibility", "interest", "relevance"]
+
+
+def test_a_shorter_copy_before_the_whole_summary_gives_way_to_it() -> None:
+    short = "<div class='d-md-none'><h2>Key Takeaway</h2><p>Walking helped.</p><h2>What They Found</h2><p>148 adults took part.</p></div>"
+    whole = short.replace("d-md-none", "d-none d-md-block").replace(
+        "</div>", "<h2>Important Considerations</h2><p>Small study.</p></div>")
+    page = f"<h1>T</h1><p>Credibility: 4/5</p>{short}{whole}"
+    assert [s["heading"] for s in parse(page, URL)["sections"]] == ["Key Takeaway", "What They Found", "Important Considerations"]
+    # (control) the next article's summary after this one, with more sections in other words, is not this one
+    other = whole.replace("Walking helped.", "Cycling helped.")
+    assert parse(f"<h1>T</h1><p>Credibility: 4/5</p>{short}{other}", URL)["sections"] == SECTIONS
