@@ -280,6 +280,12 @@ def strip_junk(root: etree._Element, markup: str | None = None) -> None:
         _keep_svg_state(svg)
         for child in list(svg):
             svg.remove(child)
+    if markup is None or "shadowroot" in markup:
+        # Declarative shadow DOM (<template shadowrootmode="open">): the browser renders what it holds in
+        # place; any other <template> is inert markup a script may use, never shown.
+        for template in root.iter("template"):
+            if template.get("shadowrootmode") is not None or template.get("shadowroot") is not None:
+                template.tag = _SHOWN
     _show_noscript(root)
     _undecorate_headings(root)
     _drop_signup_boxes(root)

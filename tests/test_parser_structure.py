@@ -2557,3 +2557,12 @@ def test_a_shorter_copy_before_the_whole_summary_gives_way_to_it() -> None:
     # (control) the next article's summary after this one, with more sections in other words, is not this one
     other = whole.replace("Walking helped.", "Cycling helped.")
     assert parse(f"<h1>T</h1><p>Credibility: 4/5</p>{short}{other}", URL)["sections"] == SECTIONS
+
+
+def test_a_summary_in_declarative_shadow_dom_is_read_and_an_inert_template_is_not() -> None:
+    page = ("<summary-article><template shadowrootmode='open'><article><h1>Walking Eases Fatigue</h1><p>Credibility: 4/5</p>"
+            "<h2>Key Takeaway</h2><p>Walking helped.</p></article></template></summary-article>")
+    record = parse(page, URL)
+    assert (record["page_type"], record["sections"]) == ("summary", SECTIONS[:1])
+    inert = page.replace(" shadowrootmode='open'", "")  # (control) a script's template, never shown
+    assert parse(inert, URL)["sections"] == []
