@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -334,20 +334,35 @@ def read_details(
 _POINTER_BLOCKS = frozenset({"p", "li", "div", "dd", "td", "blockquote", "section", "aside"})
 
 
-def pointed_study(links: list[etree._Element], base: str, page_host: str,
-                  drop: frozenset[str] = frozenset()) -> tuple[str | None, str | None]:
+def pointed_study(links: Iterable[etree._Element], base: str, page_host: str, drop: frozenset[str] = frozenset(),
+                  chrome: Callable[[etree._Element], bool] = lambda el: False) -> tuple[str | None, str | None]:
     """(url, doi) of the study a line among the summary's paragraphs points to ("Read the original study:
-    <a href=https://doi.org/...>"), when the page has no details block that says; (None, None) if none."""
+    <a href=https://doi.org/...>"), when the page has no details block that says; (None, None) if none.
+    `chrome`: links of the site's chrome, never the study's (asked last: most links are the site's own)."""
     for a in links:
-        block = next((b for b in a.iterancestors() if b.tag in _POINTER_BLOCKS), None)
-        if block is None or not STUDY_POINTER.match(collapse(text_of(block))):
-            continue
         url = absolute(a.get("href"), base, drop)
-        if not url or host_of(url) == page_host:
+        if not url or host_of(url) == page_host or chrome(a):
+            continue
+        block = next((b for b in a.iterancestors() if b.tag in _POINTER_BLOCKS), None)
+        if block is None or not STUDY_POINTER.match(_opening(block)):
             continue
         doi = clean_doi(urlsplit(url).path) if host_of(url) in _DOI_HOSTS else None
         return url, doi
     return None, None
+
+
+_OPENING_CHARS = 200  # (STUDY_POINTER reads a line's first words: a box holding the page is not read whole)
+
+
+def _opening(block: etree._Element) -> str:
+    """The first words of a block's text, collapsed."""
+    parts, size = [], 0
+    for part in block.itertext():
+        parts.append(part)
+        size += len(part)
+        if size > _OPENING_CHARS:
+            break
+    return collapse("".join(parts))
 
 
 def _not_the_study(a: etree._Element, url: str) -> bool:

@@ -604,8 +604,8 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
     source["doi"] = source["doi"] or clean_doi(meta.get("doi"))
     source["published"] = source["published"] or to_iso_date(meta.get("source_published"))
     source["url"] = source["url"] or absolute(meta.get("source_url"), base, drop)
-    if not source["url"]:
-        url, doi = pointed_study([el for el in container.iter("a") if not _site_chrome(el)], base, page_host, drop)
+    if not source["url"] and any(h.kind in ("section", "rating", "details") for h in hits):  # (a summary's only)
+        url, doi = pointed_study(container.iter("a"), base, page_host, drop, chrome=_site_chrome)
         source["url"], source["doi"] = url, source["doi"] or doi
     known = sum(1 for s in sections if labels.kind(s["heading"]) == "section")
 

@@ -202,7 +202,7 @@ def _without_widgets(events: list[Event], start: int, end: int, label_kind: Call
     kept: list[Event] = []
     k = start
     while k < end:
-        if events[k].kind == "heading" and label_kind(events[k].text) == "related" and _run_in_pointer(events, k, "related"):
+        if events[k].kind == "heading" and _run_in_pointer(events, k, label_kind(events[k].text) or ""):
             k += 1
             continue
         if events[k].kind == "heading" and WIDGET.match(events[k].text):
