@@ -515,7 +515,7 @@ class Archive:
             if article_id is None or article_for_url(conn, target) == article_id:
                 return "skipped"
             read = _read_from(conn, article_id)
-            if read is not None and read not in spellings(url):
+            if read is not None and read not in spellings(url) and read not in spellings(target):
                 return "skipped"  # its text is read at another URL (a copy naming this one): that one says where it is
             was_live = conn.execute("SELECT status = 'live' FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
             conn.execute("UPDATE articles SET status = 'gone', gone_at = coalesce(gone_at, ?), moved_to = ?"

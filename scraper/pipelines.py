@@ -127,7 +127,10 @@ class ArchivePipeline:
             modified = http_date(item["headers"].get("Last-Modified") or item["headers"].get("last-modified"))
             if modified and modified < self.session.since:
                 return "skipped"
-        record, claim = self._keyed(record, url)
+        named = record.get("url")
+        # (the 404 may have come while the page waited here: the spider marked it before)
+        missing = item.get("canonical_missing") or (named and self.session.missing.get(canonical_url(named, tracking)))
+        record, claim = self._keyed(record, url, missing)
         if claim == "copy":
             # A copy of a page archived from its own URL (AMP, index.html, a syndicated copy): its URL and links
             # are kept, its content is the original's. (Until the original is archived the copy's content is:
@@ -143,6 +146,10 @@ class ArchivePipeline:
             # Served here under a new canonical URL (a renamed slug): the article archived here moved
             # (said by the fetch just counted: one fetch, not two).
             self._moved(url, key, item["status"], at, fetch_counted=True)
+        elif missing and named:
+            # The article filed under that URL from this page's text (before the URL was found missing)
+            # is read here.
+            self._moved(named, key, missing, at)
         self._moves(item, key, at)
         return outcome
 
@@ -165,10 +172,11 @@ class ArchivePipeline:
                 break
         return outcome
 
-    def _keyed(self, record: dict, url: str) -> tuple[dict, str]:
+    def _keyed(self, record: dict, url: str, missing: int | None = None) -> tuple[dict, str]:
         """The record with the URL to archive it under, and the archive's claim on it ('store', 'copy',
         'own'): its canonical link is followed unless it names a page above it, the page itself in another
-        spelling (the archive's spelling kept), or an article holding another text."""
+        spelling (the archive's spelling kept), a URL that answered 404 or 410 (`missing`), or an article
+        holding another text."""
         named, tracking = record.get("url"), self.session.profile.tracking_params
         if not named:
             return record, "store"
@@ -184,6 +192,9 @@ class ArchivePipeline:
             return {**record, "url": spelling}, "store"
         if canonical_url(named, tracking) == canonical_url(url, tracking):
             return record, "store"
+        if missing:  # (a CMS's typo: the text stays where it is read)
+            return _own_url(record, canonical_url(url, tracking), f"canonical {named} answered HTTP {missing}: ignored"), \
+                "store"
         claim = self.session.archive.canonical_claim(url, named, record)
         if claim == "own":  # its text is not the article's there, or that article moved here: under its own URL
             return _own_url(record, canonical_url(url, tracking), f"canonical {named} is another article: ignored"), "store"

@@ -90,6 +90,7 @@ class CrawlSession:
     linked: dict[str, str] = field(default_factory=dict)  # URLs recently met in links -> first spelling (see first_link)
     twins: dict[str, str] = field(default_factory=dict)  # URL -> its other trailing-slash spelling, also linked
     dead: set[str] = field(default_factory=set)  # URLs whose first spelling answered 404 or 410, no twin linked yet
+    missing: dict[str, int] = field(default_factory=dict)  # URLs (canonical form) that answered 404 or 410 -> status
     revisited: list[str] | None = None  # archived pages asked for again before the crawl ended (None: not yet)
     revisits_forbidden: int = 0         # of those, the ones robots.txt now disallows (not asked: they stay live)
     robots: dict[str, object] = field(default_factory=dict)  # netloc -> its parsed robots.txt (see robots_forbid)
@@ -139,6 +140,12 @@ class CrawlSession:
                 self.dead.clear()
             self.dead.add(url)
         return twin
+
+    def answered_missing(self, url: str, status: int) -> None:
+        """Remember that `url` (canonical form) answered 404 or 410 in this crawl (bounded, as `linked`)."""
+        if len(self.missing) >= LINKED_MAX:
+            self.missing.clear()
+        self.missing[url] = status
 
     def revived(self, url: str, spelled: str) -> bool:
         """True once for a link `spelled` with the other trailing slash than a dead URL's first spelling."""

@@ -444,6 +444,7 @@ def test_a_move_is_recorded_where_its_redirects_end_and_never_for_a_loop(tmp_pat
             "/s/chain2": ok(summary("Chain")),  # old CMS -> interim -> new
             "/s/loop": (301, {"Location": "/s/loop-x"}, ""), "/s/loop-x": (301, {"Location": "/s/loop"}, ""),
             "/s/slug": ok(summary("Slug", canonical=f"{url}/s/slug-renamed")),  # still served, renamed
+            "/s/slug-renamed": ok(summary("Slug", canonical=f"{url}/s/slug-renamed")),  # (a URL that 404s is no rename)
         })
         assert crawl(url, "--db", str(db), *FAST).returncode == 0
     assert moves(db) == {"/s/a": ("live", None), "/s/chain": ("gone", "/s/chain2"), "/s/chain2": ("live", None),
@@ -887,3 +888,51 @@ def test_a_page_of_the_end_of_crawl_sweep_linking_another_does_not_ask_for_it_tw
     assert second.returncode == 0 and "asked again, before calling them gone: 2" in second.stderr, second.stderr
     assert (site.paths.count("/s/a"), site.paths.count("/s/b")) == (1, 1), site.log
     assert moves(db) == {"/s/a": ("gone", "/n/a"), "/s/b": ("gone", "/n/b"), "/n/a": ("live", None), "/n/b": ("live", None)}
+
+
+# -- session 15: a canonical link naming a URL that does not exist ----------------------------------------
+
+@pytest.mark.parametrize("linked", [False, True])
+def test_a_canonical_link_naming_a_url_that_answers_404_leaves_the_article_where_it_is_read(
+        tmp_path: Path, linked: bool) -> None:
+    """A CMS's typo: /s/a, read at every crawl, starts naming /s/a-typo (404) as canonical. The text had
+    been filed under the dead URL as a live article and the readable page marked gone, moved there; the
+    typo URL was never even asked for unless linked. Now it is asked for once, and the link ignored.
+    (Linked, the typo URL may be on its way when /s/a names it: the text is filed there until its 404
+    comes, then read again at /s/a, and the typo URL stays an article of its own, gone, moved to /s/a.)"""
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a", "/s/b"])), "/s/a": ok(summary("Alpha")), "/s/b": ok(summary("Beta"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes.update({"/": ok(home(["/s/a", "/s/b", *(["/s/a-typo"] if linked else [])])),
+                            "/s/a": ok(summary("Alpha", canonical=f"{url}/s/a-typo"))})
+        for _ in range(2):
+            site.log.clear()
+            assert crawl(url, "--db", str(db), *FAST).returncode == 0
+            state = moves(db)
+            assert state.pop("/s/a-typo", ("gone", "/s/a")) == ("gone", "/s/a")
+            assert state == {"/s/a": ("live", None), "/s/b": ("live", None)}
+            assert site.paths.count("/s/a-typo") == 1 and site.paths.count("/s/a") in (1, 1 + linked), site.log
+    assert query(db, "SELECT count(*) FROM versions WHERE article_id IN (SELECT id FROM articles"
+                     " WHERE url NOT LIKE '%typo')") == [(2,)]
+    errors = query(db, "SELECT url, http_status FROM fetch_errors WHERE crawl_id = 3")
+    assert [(path_of(u), s) for u, s in errors] in ([("/s/a-typo", 404)], [])
+
+
+def test_an_article_filed_under_a_canonical_url_that_is_deleted_is_read_where_it_is_served_again(tmp_path: Path) -> None:
+    """/s/a names /s/b as canonical while /s/b serves the same text (so the article is /s/b, /s/a moved
+    there); then /s/b is deleted (404) and /s/a still serves the text naming it. The article had stayed
+    filed under the dead URL, read at /s/a, with /s/a gone; now /s/a is live and /s/b gone."""
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a"])), "/s/a": ok(summary("Alpha"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes.update({"/": ok(home(["/s/a", "/s/b"])), "/s/a": ok(summary("Alpha", canonical=f"{url}/s/b")),
+                            "/s/b": ok(summary("Alpha", canonical=f"{url}/s/b"))})
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        assert moves(db) == {"/s/a": ("gone", "/s/b"), "/s/b": ("live", None)}
+        del site.routes["/s/b"]
+        for _ in range(2):
+            assert crawl(url, "--db", str(db), *FAST).returncode == 0
+            state = moves(db)
+            assert state["/s/a"] == ("live", None) and state["/s/b"][0] == "gone", state

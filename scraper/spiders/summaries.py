@@ -28,7 +28,7 @@ from twisted.python.failure import Failure
 
 from parsers.links import page_links
 from parsers.profile import DEFAULT_PROFILE, load_profile
-from scraper.canonical import canonical_url, clean_url
+from scraper.canonical import canonical_above, canonical_url, clean_url, dupefilter_of
 from scraper.feed_sitemap import FeedSitemap, feed_sitemap
 from scraper.fetched import content_type_of, header_dict, is_html, iso_date, transient_status, unreadable_body, utc_now
 from scraper.middlewares import OffsiteRequest
@@ -46,6 +46,7 @@ _PROFILE_SETTINGS = {
 _SKIPPED_EXTENSIONS = frozenset(IGNORED_EXTENSIONS)
 _PERMANENT = (301, 308)  # redirects that say a page moved for good
 _TEMPORARY = (302, 303, 307)
+_HELD_PRIORITY = 100  # a request carrying a page that waits for its answer goes before the crawl's others
 _SITEMAP_MAXSIZE = 50 * 1024 * 1024  # sitemaps.org: at most 50 MB uncompressed
 # Scrapy imports a component that its setting turns off only to hear it say so: RemoteControl alone
 # imports aiohttp's web server (~0.2 s of every crawl's start). Off, they are not loaded at all.
@@ -235,7 +236,14 @@ class SummariesSpider(Spider):
 
     async def parse_page(self, response: Response) -> AsyncIterator[Request | dict[str, Any]]:
         """Classify the response; an HTML page is parsed (in the parser pool, record and links at
-        once), its links followed, and the page handed on with its record and body."""
+        once), its links followed, and the page handed on with its record and body. A page that named
+        this URL as its canonical one and waited for its answer (see _held_for_canonical) follows."""
+        async for each in self._answer(response):
+            yield each
+        if (held := response.meta.get("archive_held")) is not None:
+            yield {**held, "canonical_missing": response.status} if response.status in (404, 410) else held
+
+    async def _answer(self, response: Response) -> AsyncIterator[Request | dict[str, Any]]:
         item: dict[str, Any] = {"url": response.url, "status": response.status, "fetched_at": utc_now(),
                                 "start": bool(response.meta.get("archive_start"))}
         if status_for_now := _sent_on_for_now(response.meta):
@@ -259,6 +267,8 @@ class SummariesSpider(Spider):
                    "moved_from": _moved_from(response.meta)}
         elif status in (404, 410):
             session = session_for(self.crawler)
+            for each in dict.fromkeys((response.url, *response.meta.get("redirect_urls", ()))):
+                session.answered_missing(canonical_url(each, session.profile.tracking_params), status)
             if not response.meta.get("archive_read_at") and (elsewhere := session.archive.read_at(response.url)):
                 # The article's text was read at another URL (a copy naming this one as canonical, the other
                 # trailing-slash spelling): that URL says whether it is gone, not this one.
@@ -307,9 +317,44 @@ class SummariesSpider(Spider):
                                                         session.profile)
             for request in self._follow(parsed.links):
                 yield request
-            yield {**item, "kind": "page", "record": parsed.record, "parse_error": parsed.error,
-                   "body": response.body, "headers": headers, "links": parsed.links,
-                   "moved_from": _moved_from(response.meta)}
+            page = {**item, "kind": "page", "record": parsed.record, "parse_error": parsed.error,
+                    "body": response.body, "headers": headers, "links": parsed.links,
+                    "moved_from": _moved_from(response.meta)}
+            yield self._held_for_canonical(page, response) or page
+
+    def _held_for_canonical(self, page: dict[str, Any], response: Response) -> Request | dict[str, Any] | None:
+        """A summary naming as canonical another page of the site that the archive holds no text of its
+        own for: the request for that URL, carrying the page until its answer (parse_page hands the page
+        on after it), or the page marked with the 404/410 that URL gave this crawl already. A CMS's typo
+        in the link must not file the text under a URL that does not exist and call the readable page
+        gone. None: no question to ask (the link names this page itself, was asked for already, or may
+        not be asked for)."""
+        session = session_for(self.crawler)
+        record, tracking = page.get("record") or {}, session.profile.tracking_params
+        named = record.get("url")
+        if not named or record.get("page_type") not in session.profile.page_types:
+            return None
+        here, there = urlsplit(response.url), urlsplit(named)
+        if (there.path.rstrip("/"), there.query) == (here.path.rstrip("/"), here.query) or not session.scope.allows(named) \
+                or canonical_above(named, response.url, tracking):
+            return None  # (the page in another spelling or scheme, another site's, a page above it: see ArchivePipeline)
+        key = canonical_url(named, tracking)
+        if key in session.missing:
+            return {**page, "canonical_missing": session.missing[key]}
+        archive = session.archive
+        if archive.is_archived(key) and archive.read_at(key) is None:
+            return None  # archived from its own URL: its own answers say whether it is there
+        if len(named) > self.crawler.settings.getint("URLLENGTH_LIMIT") or (
+                session.depth and response.meta.get("depth", 0) >= session.depth):
+            return None  # (a spider middleware would drop the request, and the page with it)
+        target = clean_url(named, tracking)
+        if session.robots and session.robots_forbid(target, urlsplit(target).netloc, self._robots_agent()):
+            return None
+        request = self._page(named, archive_held=page, archive_read_at=True).replace(priority=_HELD_PRIORITY)
+        dupefilter = dupefilter_of(self.crawler)
+        if dupefilter is None:  # (a distributed crawl's dupefilter would drop a URL seen before, and the page with it)
+            return request.replace(dont_filter=True)
+        return None if dupefilter.has_seen(request) else request
 
     def _refreshes_to(self, response: Response) -> str | None:
         """Where an HTML page's <meta http-equiv="refresh"> sends readers within METAREFRESH_MAXDELAY."""
@@ -415,7 +460,13 @@ class SummariesSpider(Spider):
         return sitemap if sitemap.type in ("urlset", "sitemapindex") else None
 
     def on_error(self, failure: Failure) -> Iterator[dict[str, Any]]:
-        """A request that got no response (timeout, reset, size limit, robots.txt, off-site)."""
+        """A request that got no response (timeout, reset, size limit, robots.txt, off-site); a page
+        waiting for this URL's answer (see _held_for_canonical) is handed on, its canonical link trusted."""
+        yield from self._failed(failure)
+        if (held := failure.request.meta.get("archive_held")) is not None:  # type: ignore[attr-defined]
+            yield held
+
+    def _failed(self, failure: Failure) -> Iterator[dict[str, Any]]:
         request = failure.request  # type: ignore[attr-defined]
         start = bool(request.meta.get("archive_start"))
         # Some failures carry no message (ResponseDataLossError): their class's own description then.
