@@ -87,11 +87,15 @@ def _latin_script(text: str) -> bool:
     return foreign * 2 <= accented
 
 
+def _wide(encoding: str) -> bool:
+    return encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32"))
+
+
 def _misdeclared(raw: bytes, text: str, encoding: str) -> bool:
     """True when the header's charset cannot be the page's: UTF-16/32 over bytes with no NUL in
     them (HTML in UTF-16 is half NULs), or a single-byte charset or UTF-8 whose reading the page's
     own <meta> contradicts (U+FFFD in the text; valid non-ASCII UTF-8 that says it is UTF-8)."""
-    if encoding.startswith(("utf-16", "utf-32")):
+    if _wide(encoding):
         return b"\x00" not in raw[:1024]
     if "\ufffd" in text:
         own = html_body_declared_encoding(raw)
@@ -125,6 +129,10 @@ def decode_body(body: bytes | str | None, headers: Mapping[str, Any] | None = No
             other, again = html_to_unicode(None, raw, auto_detect_fun=_detect)
             if "\ufffd" not in text or again.count("\ufffd") < text.count("\ufffd"):
                 encoding, text = other, again
+        if _wide(encoding) and b"\x00" not in raw[:1024]:
+            # A page whose own bytes declare UTF-16 is not UTF-16 (it would be half NULs): WHATWG's
+            # prescan reads such a <meta> as UTF-8, and so do browsers.
+            encoding, text = html_to_unicode(f"text/html; charset={_detect(raw)}", raw)
         return _spaces(_CONTROLS.sub("", text)), encoding
     text = _spaces(_CONTROLS.sub("", body))
     # Lone surrogates (only possible in str input) cannot be handed to lxml.

@@ -31,11 +31,12 @@ _WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*(\d+(?:\.\d+)?)\s*%", re.I)
 _STAR_FULL = "\u2605\u2b50\u272a\u272b\u272c\u272d\u272e\u272f\u25cf\u25c9\u2b24\u25a0\u25c6\u2764\u2665"
 _STAR_EMPTY = "\u2606\u2729\u2730\u25cb\u25ef\u25a1\u25c7\u2661"
 _LONE_STAR_NUMBER = re.compile(rf"^[^\d]{{0,3}}{_NUM}\s*(?:[{_STAR_FULL}]\s*)?$")  # "\u2605 4.5", "4.5 \u2605"
-_STARS = re.compile(rf"[{_STAR_FULL}{_STAR_EMPTY}](?:\s*[{_STAR_FULL}{_STAR_EMPTY}\u00bd])*")
+_STAR_HALF = "\u00bd\u2be8\u2be9\u2bea\u2beb"  # ½, and Unicode's half-black stars (⯨⯩⯪⯫): each a star's place
+_STARS = re.compile(rf"[{_STAR_FULL}{_STAR_EMPTY}](?:\s*[{_STAR_FULL}{_STAR_EMPTY}{_STAR_HALF}])*")
 _SHAPE_TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)?|\S")
 _SCALE_WORDS = frozenset({"rated", "rating", "score", "out", "of", "star", "stars", "point", "points", "pts"})
 _LEVEL_WORDS = frozenset({"low", "moderate", "medium", "high", "strong", "weak", "limited", "good", "fair", "poor", "excellent"})
-_MARKS = frozenset("/:()[]|%-\u2013\u2014\u00bd" + _STAR_FULL + _STAR_EMPTY)
+_MARKS = frozenset("/:()[]|%-\u2013\u2014" + _STAR_HALF + _STAR_FULL + _STAR_EMPTY)
 _SHAPE_WORDS = _SCALE_WORDS | _LEVEL_WORDS | _MARKS | {"very"}
 _SHAPE_MAX = 8
 _LEADING_LEVEL = re.compile(rf"^(?:very\s+)?(?:{'|'.join(sorted(_LEVEL_WORDS))})\b(?=\s+[A-Z])", re.I)
@@ -181,14 +182,14 @@ def _star_chars(text: str) -> Rating | None:
         return None
     run = "".join(m.group(0).split())
     full = sum(ch in _STAR_FULL for ch in run)
-    half = run.count("\u00bd")
+    half = sum(ch in _STAR_HALF for ch in run)
     if len(run) < 2 and not full:
         return None
     if len(run) == 1 and (number := _LONE_STAR_NUMBER.search(text)):
         # "\u2605 4.5": one star as a symbol beside the number it rates, not a drawing of one star.
         return _rating(_num(number.group(1)), None, None, collapse(text))
     value = full + 0.5 * half
-    return _rating(_num(str(value)), len(run) - half, None, run)
+    return _rating(_num(str(value)), len(run), None, run)  # (a half star stands in a star's place: ★★★½☆ is of 5)
 
 
 # Icon fonts that draw a star from a word (Material's ligatures: <mat-icon>star</mat-icon>, "star_half",
@@ -629,6 +630,18 @@ def _lowest_common_ancestor(elements: list[etree._Element]) -> etree._Element | 
     return next((a for a in chains[0] if a in common), None)
 
 
+def _rating_rows(area: etree._Element, read_hits: list[LabelHit]) -> list[etree._Element]:
+    """The elements of the blocks of <body> that hold the named ratings, and of the block on either side
+    (lines set straight in <body>: "<p>Credibility: 4/5</p><p>Interest: High</p><p>Relevance: 3/5</p>"; up to
+    three more below); the whole page would be too wide an area to look for ratings in."""
+    blocks = [el for el in area if isinstance(el.tag, str)]
+    at = {el: i for i, el in enumerate(blocks)}
+    held = [at[top] for h in read_hits if (top := next((a for a in (h.el, *h.el.iterancestors()) if a in at), None)) is not None]
+    if not held:
+        return []
+    return [el for block in blocks[max(0, min(held) - 1):max(held) + 4] for el in block.iter() if isinstance(el.tag, str)]
+
+
 def _extra_name(el: etree._Element) -> str:
     """The element's own text, or what comes before its colon ("Relevance: 3/5"), when it could name a
     rating: up to three words of letters."""
@@ -657,9 +670,10 @@ def _unlisted(
 ) -> dict[str, Rating]:
     """Ratings drawn beside the named ones ("Relevance ★★★☆☆"); never another part's label, never prose or a date."""
     area = _lowest_common_ancestor([h.el for h in read_hits])
-    if area is None or area.tag in ("body", "html"):
+    if area is None:
         return {}
-    members = [el for el in area.iter() if isinstance(el.tag, str)]
+    members = _rating_rows(area, read_hits) if area.tag in ("body", "html") else \
+        [el for el in area.iter() if isinstance(el.tag, str)]
     if len(members) > _AREA_CAP:
         return {}
     labels_and_wrappers = stops | {a for h in read_hits for a in h.el.iterancestors()}

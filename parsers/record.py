@@ -33,7 +33,7 @@ from parsers.title import find_title
 from parsers.urls import absolute
 
 # Bumped whenever the same page gives a different record: `reparse` and crawls know what to redo.
-PARSER_VERSION = "18"
+PARSER_VERSION = "19"
 
 
 class Rating(TypedDict):
@@ -160,6 +160,16 @@ def _main_container(body: etree._Element, hits: list[LabelHit]) -> etree._Elemen
     return body
 
 
+def _not_ratings(sections: list[Section], ratings: dict[str, Rating], hits: list[LabelHit]) -> list[Section]:
+    """The sections but those that are a rating found beside the profile's ("Relevance" over "4/5" in the
+    ratings box: a heading to the section reader, which reads before the ratings are known)."""
+    named = {h.label.casefold() for h in hits if h.kind == "rating"}
+    extra = {norm_label(key) for key in ratings if key not in named}
+    if not extra:
+        return sections
+    return [s for s in sections if norm_label(s["heading"]) not in extra or len(s["text"].split()) > _RATING_TEXT_WORDS]
+
+
 def _inside_first(hits: list[LabelHit], container: etree._Element, body: etree._Element) -> list[LabelHit]:
     """The labels inside the page's <main> before those outside it: a rating badge in a sidebar
     ahead of the article ("Most read ... Credibility: 5/5") is not read before the summary's own."""
@@ -270,6 +280,7 @@ def _set_apart(box: etree._Element, others: set[Any]) -> list[etree._Element]:
 
 _SET_APART_WORDS = 40
 _RATING_ELEMENT_CHARS = 300
+_RATING_TEXT_WORDS = 6  # a rating's value drawn in words at most ("Very high (4 out of 5)")
 _BYLINE_CHARS = 120
 # The page's texts that may hold a D/M/YYYY date (XPath in C: a regex over the whole markup, URLs and all,
 # cost 0.8 ms a page).
@@ -593,6 +604,7 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
         # (a page with none of the profile's labels is left as it reads: the crawl hints at a profile).
         return _read_page(root, meta, text, cut, url, fetched, replace(profile, details=(*profile.details, named)))
     ratings, unread = extract_ratings(body, _inside_first(hits, container, body), profile.rating_scale, skip)
+    sections = _not_ratings(sections, ratings, hits)
     source, has_details, details_scope, unread_date = _details(hits, events, labels, order, index, base, page_host, drop)
     names_study = bool(source["journal"] or source["doi"] or source["published"])  # (before the boilerplate's journal)
     if not source["journal"] and boiler:

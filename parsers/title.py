@@ -23,12 +23,13 @@ def in_chrome(el: etree._Element) -> bool:
     return any(is_zone(a) or is_hidden(a) for a in el.iterancestors()) or is_hidden(el)
 
 
-def _matches(text: str, keys: list[str], tag_title: str) -> bool:
-    """The heading is the metadata title, or <title> minus a ' | Site' suffix."""
+def _matches(text: str, keys: list[str], tag_title: str) -> int:
+    """1: the heading is the metadata title or <title>; 2: <title> less a ' | Site' suffix or a
+    'Site: ' prefix (which may be the site's name, when another heading is the other part); 0: neither."""
     key = norm_label(text)
-    if key in keys:
-        return True
-    return bool(tag_title) and _part_of(key, tag_title)  # "Title | Site" or "Site: Title"
+    if key in keys or key == tag_title:
+        return 1
+    return 2 if tag_title and _part_of(key, tag_title) else 0
 
 
 def _links_home(el: etree._Element, text: str) -> bool:
@@ -172,6 +173,7 @@ def find_title(
     keys = [norm_label(meta[k]) for k in ("og_title", "ld_title", "twitter_title", "ld_name") if meta.get(k)]
     tag_title = norm_label(meta.get("title"))
     best: tuple[int, str, etree._Element] | None = None  # highest-ranked heading, first of its rank
+    parts: list[tuple[str, etree._Element]] = []  # headings that are a part of <title>
     # ARIA headings (role=heading aria-level=1) are looked at only on pages whose h1-h6 give no h1.
     for aria in (False, True):
         if aria and best and best[0] == 1:
@@ -182,10 +184,17 @@ def find_title(
                 continue  # (a blog's date header over its post's title is no title)
             if rank > 1 and _heads_ratings(el, label_kind):
                 continue  # "Ratings" over Credibility / Interest names that block, not the page
-            if _matches(text, keys, tag_title):
+            match = _matches(text, keys, tag_title)
+            if match == 1:
                 return text, el
+            if match == 2:
+                parts.append((text, el))
             if best is None or rank < best[0]:
                 best = (rank, text, el)
+    if parts:
+        # "Ginkgo and Memory | MindNotes" with <h1>MindNotes</h1> in the banner too: the site's name is
+        # the shorter part.
+        return max(parts, key=lambda part: len(part[0].split()))
     if best and best[0] == 1:
         return _without_subtitle(best[1], keys), best[2]
     for key in ("og_title", "ld_title", "twitter_title", "ld_name"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from urllib.parse import urlsplit
 
 import click
 
@@ -39,7 +40,11 @@ def parse_command(path: str, url: str, profile_path: str | None) -> None:
         profile = load_profile(profile_path)
     except ProfileError as exc:
         raise UsageProblem(str(exc)) from None
-    record = parse(_read(path), url, profile=profile)
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        # (the record's URLs are absolute: relative links are read against this one)
+        raise UsageProblem(f"--url must be an absolute http(s) URL such as https://example.org/s/page, not {url!r}")
+    record = parse(_read(path), url.strip(), profile=profile)
     click.echo(json.dumps(record, ensure_ascii=False, indent=2))
     if record["page_type"] == "other":
         # Not an error (an About page is "other"), but a new site's summary with labels the profile

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 SCRIPT = str(Path(sys.executable).with_name("summary-archive"))
 
@@ -55,6 +57,15 @@ def test_directory_is_a_usage_error(tmp_path: Path) -> None:
 def test_missing_url_option_is_a_usage_error() -> None:
     done = _run(str(PAGES / "listing.html"))
     assert done.returncode == 2 and b"--url" in done.stderr
+
+
+@pytest.mark.parametrize("url", ["example.org/summaries/x", "/summaries/x", "ftp://example.org/x", "https://"])
+def test_a_url_that_is_not_an_absolute_web_address_is_a_usage_error(url: str) -> None:
+    """The record's URLs are absolute: a --url without a scheme had given a relative record URL and lost every card."""
+    done = _run(str(PAGES / "seed-semantic.html"), "--url", url)
+    err = done.stderr.decode().strip()
+    assert done.returncode == 2 and done.stdout == b"" and "\n" not in err and repr(url) in err, err
+    assert _run(str(PAGES / "seed-semantic.html"), "--url", " https://example.org/x").returncode == 0  # (control)
 
 
 def test_profile_file_changes_the_labels(tmp_path: Path) -> None:

@@ -2566,3 +2566,62 @@ def test_a_summary_in_declarative_shadow_dom_is_read_and_an_inert_template_is_no
     assert (record["page_type"], record["sections"]) == ("summary", SECTIONS[:1])
     inert = page.replace(" shadowrootmode='open'", "")  # (control) a script's template, never shown
     assert parse(inert, URL)["sections"] == []
+
+
+# -- session 15: an audit against the record contract ---------------------------------------------------
+
+AUDIT = ("<h2>Key Takeaway</h2><p>Fasting did not reduce seizures.</p><h2>What They Found</h2><p>Counts were similar.</p>"
+         "<h2>More Details</h2><p>Journal: Epilepsia</p>")
+
+
+@pytest.mark.parametrize("block", [
+    "<dl><dt>Credibility</dt><dd>3.5/5</dd><dt>Interest</dt><dd>7 out of 10</dd><dt>Relevance</dt><dd>4/5</dd></dl>",
+    "<dl><dt>Credibility</dt><dd>4/5</dd><dt>Relevance</dt><dd>4/5</dd></dl>",
+    "<div><h4>Credibility</h4><p>4/5</p><h4>Interest</h4><p>High</p><h4>Relevance</h4><p>4/5</p></div>",
+])
+def test_a_rating_beside_the_named_ones_is_no_section(block: str) -> None:
+    """A third rating in the ratings box was read as a rating and as a section ("Relevance": "4/5")."""
+    record = parse(f"<main><h1>Fasting and Seizures</h1>{block}{AUDIT}</main>", URL)
+    assert record["ratings"]["relevance"]["value"] == 4
+    assert [s["heading"] for s in record["sections"]] == ["Key Takeaway", "What They Found"]
+    # (control) a section of that name with prose in it stays a section
+    prose = block.replace("<h4>Relevance</h4><p>4/5</p>", "") + "<h2>Relevance</h2><p>It matters to adults with epilepsy who fast for religious reasons.</p>"
+    if "<h4>" in block:
+        assert "Relevance" in [s["heading"] for s in parse(f"<main><h1>F</h1>{prose}{AUDIT}</main>", URL)["sections"]]
+
+
+def test_a_third_rating_on_lines_set_straight_in_the_body_is_read() -> None:
+    lines = "<p>Credibility: 4/5</p><p>Interest: High</p><p>Relevance: 3/5</p><p>Novelty: 2/5</p>"
+    for wrap in ("{}", "<main>{}</main>"):
+        record = parse(wrap.format(f"<h1>Fasting and Seizures</h1>{lines}{AUDIT}"), URL)
+        assert sorted(record["ratings"]) == ["credibility", "interest", "novelty", "relevance"], wrap
+    # (control) a word and a number far below the ratings, in the body, are no rating
+    far = parse(f"<h1>F</h1><p>Credibility: 4/5</p><p>Interest: High</p>{AUDIT}<p>Score: 3/5</p>", URL)
+    assert sorted(far["ratings"]) == ["credibility", "interest"]
+
+
+@pytest.mark.parametrize("stars, value", [("\u2605\u2605\u2605\u00bd\u2606", 3.5), ("\u2605\u2605\u2605\u2605\u00bd", 4.5),
+                                           ("\u2605\u2605\u2bea\u2606\u2606", 2.5), ("\u2605\u2605\u2605\u2605\u2606", 4)])
+def test_a_half_star_stands_in_a_stars_place(stars: str, value: float) -> None:
+    """"★★★★½" had read 4.5 of 4."""
+    rating = parse(f"<h1>T</h1><p>Credibility: {stars}</p>{AUDIT}", URL)["ratings"]["credibility"]
+    assert (rating["value"], rating["max"]) == (value, 5)
+
+
+@pytest.mark.parametrize("head", ["Ginkgo and Memory in Older Adults | MindNotes", "MindNotes: Ginkgo and Memory in Older Adults"])
+def test_the_site_name_in_a_banner_h1_is_not_the_title_when_title_names_both(head: str) -> None:
+    page = (f"<html><head><title>{head}</title></head><body><header><h1>MindNotes</h1></header>"
+            f"<div><h1>Ginkgo and Memory in Older Adults</h1><p>Credibility: 5 out of 5</p>{AUDIT}</div></body></html>")
+    assert parse(page, URL)["title"] == "Ginkgo and Memory in Older Adults"
+    # (control) a heading that is the title's part and no other heading: still the title
+    alone = page.replace("<header><h1>MindNotes</h1></header>", "")
+    assert parse(alone, URL)["title"] == "Ginkgo and Memory in Older Adults"
+
+
+def test_a_page_declaring_utf16_in_its_own_ascii_bytes_is_read_as_utf8() -> None:
+    """WHATWG's prescan: a <meta charset=utf-16> in bytes without NULs cannot be true (the record was empty)."""
+    page = f"<html><head><meta charset='utf-16'></head><body><h1>Caf\u00e9 Study</h1><p>Credibility: 4/5</p>{AUDIT}</body></html>"
+    record = parse(page.encode("utf-8"), URL)
+    assert (record["page_type"], record["title"]) == ("summary", "Caf\u00e9 Study")
+    # (control) a page really in UTF-16 is still read as such
+    assert parse(page.encode("utf-16"), URL)["title"] == "Caf\u00e9 Study"
