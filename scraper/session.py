@@ -91,6 +91,8 @@ class CrawlSession:
     twins: dict[str, str] = field(default_factory=dict)  # URL -> its other trailing-slash spelling, also linked
     dead: set[str] = field(default_factory=set)  # URLs whose first spelling answered 404 or 410, no twin linked yet
     missing: dict[str, int] = field(default_factory=dict)  # URLs (canonical form) that answered 404 or 410 -> status
+    inflight: set[str] = field(default_factory=set)  # URLs (canonical form) of page requests not answered yet
+    waiting: dict[str, list[dict]] = field(default_factory=dict)  # such a URL -> pages naming it canonical, waiting
     revisited: list[str] | None = None  # archived pages asked for again before the crawl ended (None: not yet)
     revisits_forbidden: int = 0         # of those, the ones robots.txt now disallows (not asked: they stay live)
     robots: dict[str, object] = field(default_factory=dict)  # netloc -> its parsed robots.txt (see robots_forbid)
@@ -140,6 +142,10 @@ class CrawlSession:
                 self.dead.clear()
             self.dead.add(url)
         return twin
+
+    def on_its_way(self, url: str) -> None:
+        """A page request for `url` (canonical form) is being made (see waiting)."""
+        self.inflight.add(url)
 
     def answered_missing(self, url: str, status: int) -> None:
         """Remember that `url` (canonical form) answered 404 or 410 in this crawl (bounded, as `linked`)."""

@@ -8,7 +8,7 @@ spider: `scrapy crawl summaries -a start_urls=URL[,URL] -s ARCHIVE_DB=PATH`."""
 from __future__ import annotations
 
 import posixpath
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -140,7 +140,9 @@ class SummariesSpider(Spider):
     # -- requests -------------------------------------------------------------------------------
 
     def _page(self, url: str, dont_filter: bool = False, **meta: Any) -> Request:
-        tracking = session_for(self.crawler).profile.tracking_params
+        session = session_for(self.crawler)
+        tracking = session.profile.tracking_params
+        session.on_its_way(canonical_url(url, tracking))
         return Request(clean_url(url, tracking), callback=self.parse_page, errback=self.on_error, meta=meta,
                        dont_filter=dont_filter)
 
@@ -174,8 +176,14 @@ class SummariesSpider(Spider):
     def revisit_unseen(self) -> None:
         """Before a complete crawl marks the articles it did not reach gone, ask once for each: one the
         site merely stopped linking is still there (200/304), a removed one says 404/410, a moved one
-        301/308 to its new URL. Not in a crawl that marks nothing gone, nor a distributed one."""
+        301/308 to its new URL. Not in a crawl that marks nothing gone, nor a distributed one. (First,
+        pages still waiting for a URL's answer get it.)"""
         session = session_for(self.crawler)
+        if session.waiting:
+            # Pages wait for URLs whose requests a spider middleware dropped (a depth limit): asked now.
+            for key in list(session.waiting):
+                self.crawler.engine.crawl(self._page(key, dont_filter=True, archive_read_at=True))
+            raise DontCloseSpider
         if (session.revisited is not None or session.failure or not session.parse or session.crawl_id is None
                 or incomplete_reason(session.limited, session.transient_errors, session.archived)
                 or self.crawler.settings.get("ARCHIVE_REDIS_URL")):
@@ -242,6 +250,9 @@ class SummariesSpider(Spider):
             yield each
         if (held := response.meta.get("archive_held")) is not None:
             yield {**held, "canonical_missing": response.status} if response.status in (404, 410) else held
+        for page in self._answered((response.request.url, response.url, *response.meta.get("redirect_urls", ())),
+                                   response.status):
+            yield page
 
     async def _answer(self, response: Response) -> AsyncIterator[Request | dict[str, Any]]:
         item: dict[str, Any] = {"url": response.url, "status": response.status, "fetched_at": utc_now(),
@@ -320,41 +331,55 @@ class SummariesSpider(Spider):
             page = {**item, "kind": "page", "record": parsed.record, "parse_error": parsed.error,
                     "body": response.body, "headers": headers, "links": parsed.links,
                     "moved_from": _moved_from(response.meta)}
-            yield self._held_for_canonical(page, response) or page
+            for each in self._checked_canonical(page, response):
+                yield each
 
-    def _held_for_canonical(self, page: dict[str, Any], response: Response) -> Request | dict[str, Any] | None:
-        """A summary naming as canonical another page of the site that the archive holds no text of its
-        own for: the request for that URL, carrying the page until its answer (parse_page hands the page
-        on after it), or the page marked with the 404/410 that URL gave this crawl already. A CMS's typo
-        in the link must not file the text under a URL that does not exist and call the readable page
-        gone. None: no question to ask (the link names this page itself, was asked for already, or may
-        not be asked for)."""
+    def _checked_canonical(self, page: dict[str, Any], response: Response) -> list[Request | dict[str, Any]]:
+        """The page, or what stands for it until the URL it names as canonical has answered, when that is
+        another page of the site: a CMS's typo in the link must not file the text under a URL that does
+        not exist (404/410) and call the readable page gone. The page goes on marked with that URL's
+        404/410 if it gave one this crawl; waits for that URL's answer if it is on its way (nothing
+        now: parse_page hands it on); rides in the request for it if this crawl has not asked yet and
+        the archive holds no text read there. Otherwise the link is trusted."""
         session = session_for(self.crawler)
         record, tracking = page.get("record") or {}, session.profile.tracking_params
         named = record.get("url")
         if not named or record.get("page_type") not in session.profile.page_types:
-            return None
+            return [page]
         here, there = urlsplit(response.url), urlsplit(named)
         if (there.path.rstrip("/"), there.query) == (here.path.rstrip("/"), here.query) or not session.scope.allows(named) \
                 or canonical_above(named, response.url, tracking):
-            return None  # (the page in another spelling or scheme, another site's, a page above it: see ArchivePipeline)
+            return [page]  # (the page in another spelling or scheme, another site's, a page above it: see ArchivePipeline)
         key = canonical_url(named, tracking)
         if key in session.missing:
-            return {**page, "canonical_missing": session.missing[key]}
+            return [{**page, "canonical_missing": session.missing[key]}]
+        dupefilter = dupefilter_of(self.crawler)  # (None in a distributed crawl: its frontier is not ours to watch)
+        if dupefilter is not None and key in session.inflight:
+            session.waiting.setdefault(key, []).append(page)
+            return []
         archive = session.archive
         if archive.is_archived(key) and archive.read_at(key) is None:
-            return None  # archived from its own URL: its own answers say whether it is there
+            return [page]  # archived from its own URL: its own answers say whether it is there
         if len(named) > self.crawler.settings.getint("URLLENGTH_LIMIT") or (
                 session.depth and response.meta.get("depth", 0) >= session.depth):
-            return None  # (a spider middleware would drop the request, and the page with it)
+            return [page]  # (a spider middleware would drop the request, and the page with it)
         target = clean_url(named, tracking)
         if session.robots and session.robots_forbid(target, urlsplit(target).netloc, self._robots_agent()):
-            return None
+            return [page]
         request = self._page(named, archive_held=page, archive_read_at=True).replace(priority=_HELD_PRIORITY)
-        dupefilter = dupefilter_of(self.crawler)
         if dupefilter is None:  # (a distributed crawl's dupefilter would drop a URL seen before, and the page with it)
-            return request.replace(dont_filter=True)
-        return None if dupefilter.has_seen(request) else request
+            return [request.replace(dont_filter=True)]
+        return [page] if dupefilter.has_seen(request) else [request]
+
+    def _answered(self, urls: Iterable[str], status: int | None) -> Iterator[dict[str, Any]]:
+        """The pages that waited for one of these URLs' answer (see _checked_canonical), marked with its
+        404/410 if it was one."""
+        session = session_for(self.crawler)
+        for url in dict.fromkeys(urls):
+            key = canonical_url(url, session.profile.tracking_params)
+            session.inflight.discard(key)
+            for page in session.waiting.pop(key, ()):
+                yield {**page, "canonical_missing": status} if status in (404, 410) else page
 
     def _refreshes_to(self, response: Response) -> str | None:
         """Where an HTML page's <meta http-equiv="refresh"> sends readers within METAREFRESH_MAXDELAY."""
@@ -463,8 +488,10 @@ class SummariesSpider(Spider):
         """A request that got no response (timeout, reset, size limit, robots.txt, off-site); a page
         waiting for this URL's answer (see _held_for_canonical) is handed on, its canonical link trusted."""
         yield from self._failed(failure)
-        if (held := failure.request.meta.get("archive_held")) is not None:  # type: ignore[attr-defined]
+        request = failure.request  # type: ignore[attr-defined]
+        if (held := request.meta.get("archive_held")) is not None:
             yield held
+        yield from self._answered((request.url, *request.meta.get("redirect_urls", ())), None)
 
     def _failed(self, failure: Failure) -> Iterator[dict[str, Any]]:
         request = failure.request  # type: ignore[attr-defined]
