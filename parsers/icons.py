@@ -16,7 +16,8 @@ _FILLED = frozenset({"full", "filled", "fill", "on", "active", "checked", "solid
 _EMPTY = frozenset({"empty", "off", "outline", "outlined", "inactive", "unfilled", "o", "regular", "far", "blank", "none", "grey", "gray", "no"})
 _HALF = frozenset({"half"})
 # Not what tells icons apart: file words, and the "is-" of "is-lit".
-_NOT_BASE = frozenset({"svg", "png", "gif", "jpg", "webp", "img", "images", "icons", "static", "is", "has"})
+# (nor a half icon's variant name: Font Awesome 5's "fa-star-half-alt", 6's "fa-star-half-stroke")
+_NOT_BASE = frozenset({"svg", "png", "gif", "jpg", "webp", "img", "images", "icons", "static", "is", "has", "alt", "stroke"})
 _ICON_TAGS = frozenset({"img", "i", "span", "svg", "em", "li", "div", "b", "use", "button"})
 _FILL_STYLE = re.compile(r"(?:^|;)\s*fill\s*:\s*([^;]+)", re.I)
 _HEX = re.compile(r"#([0-9a-f]{3}|[0-9a-f]{6})")

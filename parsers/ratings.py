@@ -29,10 +29,11 @@ _DATE = re.compile(r"\d{1,4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}")
 _MAX_SCALE = 100
 _WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*(\d+(?:\.\d+)?)\s*%", re.I)
 _STAR_FULL = "\u2605\u2b50\u272a\u272b\u272c\u272d\u272e\u272f\u25cf\u25c9\u2b24\u25a0\u25c6\u2764\u2665"
-_STAR_EMPTY = "\u2606\u2729\u2730\u25cb\u25ef\u25a1\u25c7\u2661"
+_STAR_EMPTY = "\u2606\u2729\u2730\u25cb\u25ef\u25a1\u25c7\u2661\U0001f90d"  # (... and 🤍 beside ❤)
 _LONE_STAR_NUMBER = re.compile(rf"^[^\d]{{0,3}}{_NUM}\s*(?:[{_STAR_FULL}]\s*)?$")  # "\u2605 4.5", "4.5 \u2605"
 _STAR_HALF = "\u00bd\u2be8\u2be9\u2bea\u2beb"  # ½, and Unicode's half-black stars (⯨⯩⯪⯫): each a star's place
-_STARS = re.compile(rf"[{_STAR_FULL}{_STAR_EMPTY}](?:\s*[{_STAR_FULL}{_STAR_EMPTY}{_STAR_HALF}])*")
+# (U+FE0F, the emoji presentation selector keyboards put after ⭐ and ❤, belongs to the glyph before it)
+_STARS = re.compile(rf"[{_STAR_FULL}{_STAR_EMPTY}]\ufe0f?(?:\s*[{_STAR_FULL}{_STAR_EMPTY}{_STAR_HALF}]\ufe0f?)*")
 _SHAPE_TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)?|\S")
 _SCALE_WORDS = frozenset({"rated", "rating", "score", "out", "of", "star", "stars", "point", "points", "pts"})
 _LEVEL_WORDS = frozenset({"low", "moderate", "medium", "high", "strong", "weak", "limited", "good", "fair", "poor", "excellent"})
@@ -180,7 +181,7 @@ def _star_chars(text: str) -> Rating | None:
     m = _STARS.search(text)
     if not m:
         return None
-    run = "".join(m.group(0).split())
+    run = "".join(m.group(0).replace("\ufe0f", "").split())
     full = sum(ch in _STAR_FULL for ch in run)
     half = sum(ch in _STAR_HALF for ch in run)
     if len(run) < 2 and not full:

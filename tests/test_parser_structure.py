@@ -2625,3 +2625,22 @@ def test_a_page_declaring_utf16_in_its_own_ascii_bytes_is_read_as_utf8() -> None
     assert (record["page_type"], record["title"]) == ("summary", "Caf\u00e9 Study")
     # (control) a page really in UTF-16 is still read as such
     assert parse(page.encode("utf-16"), URL)["title"] == "Caf\u00e9 Study"
+
+
+@pytest.mark.parametrize("stars, value", [("\u2b50\ufe0f\u2b50\ufe0f\u2b50\ufe0f\u2b50\ufe0f\u2606", 4),
+                                           ("\u2764\ufe0f\u2764\ufe0f\U0001f90d\U0001f90d\U0001f90d", 2)])
+def test_emoji_stars_with_their_presentation_selector_are_one_row(stars: str, value: int) -> None:
+    """"⭐️⭐️⭐️⭐️☆" (each star followed by U+FE0F, as keyboards write it) had read 1 of 1."""
+    rating = parse(f"<h1>T</h1><p>Credibility: {stars}</p>{AUDIT}", URL)["ratings"]["credibility"]
+    assert (rating["value"], rating["max"]) == (value, 5)
+
+
+@pytest.mark.parametrize("half", ["fa-solid fa-star-half-stroke", "fas fa-star-half-alt", "fa fa-star-half-o"])
+def test_font_awesome_half_stars_of_every_version_are_in_the_row(half: str) -> None:
+    """Font Awesome 5's and 6's half star ("-alt", "-stroke") had made a row of its own: 3.5 of 5 read 3 of 4."""
+    full = '<i class="fa-solid fa-star"></i>' * 3 if "solid" in half else '<i class="fas fa-star"></i>' * 3 \
+        if "fas" in half else '<i class="fa fa-star"></i>' * 3
+    empty = {"fa-solid": '<i class="fa-regular fa-star"></i>', "fas": '<i class="far fa-star"></i>',
+             "fa": '<i class="fa fa-star-o"></i>'}[half.split()[0]]
+    rating = parse(f'<h1>T</h1><p>Credibility: <span>{full}<i class="{half}"></i>{empty}</span></p>{AUDIT}', URL)
+    assert (rating["ratings"]["credibility"]["value"], rating["ratings"]["credibility"]["max"]) == (3.5, 5)
