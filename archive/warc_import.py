@@ -252,7 +252,7 @@ def _parse_batch(steps: list[_Step], archive: Archive, bodies: _Bodies, parse_fn
 
 
 def _older_than_history(archive: Archive, at: str, *urls: str) -> bool:
-    """True when an article reached by one of `urls` was last seen after `at`.
+    """True when an article reached by one of `urls` was last seen (or went) at `at` or after.
 
     History is a sequence in time: storing an older capture after newer ones would make it the
     current version. So an import only adds captures newer than what the archive holds (which
@@ -261,9 +261,11 @@ def _older_than_history(archive: Archive, at: str, *urls: str) -> bool:
     for url in urls:
         article_id = article_for_url(archive.conn, url) if url else None
         if article_id is not None:
-            (last_seen,) = archive.conn.execute("SELECT last_seen FROM articles WHERE id = ?",
-                                                (article_id,)).fetchone()
-            if last_seen and at < last_seen:
+            # (a capture at the time the archive last heard of it is that one, imported before: a gone
+            # article was last heard of when it went)
+            newest = archive.conn.execute("SELECT max(coalesce(last_seen, ''), coalesce(gone_at, '')) FROM articles"
+                                          " WHERE id = ?", (article_id,)).fetchone()[0]
+            if newest and at <= newest:
                 return True
     return False
 

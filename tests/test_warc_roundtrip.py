@@ -269,3 +269,25 @@ def test_a_move_for_good_goes_through_export_and_import(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     moves = "SELECT url, status, moved_to FROM articles ORDER BY url"
     assert rows(copy, moves) == rows(source, moves) == [(new, "live", None), (old, "gone", new)]
+
+
+def test_importing_the_same_warc_twice_adds_nothing(tmp_path: Path) -> None:
+    """A page, then its 404: the second import had logged both fetches again (a false 'back', a 'gone')."""
+    site = Site(pages=10, seed=9)
+    path = site.summary_paths(1)[0]
+    _status, headers, body = site.render(path, 1, BASE)
+    warc = tmp_path / "twice.warc.gz"
+    with open(warc, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for date, status, payload in (("2026-01-01T00:00:00Z", "200 OK", body), ("2026-02-01T00:00:00Z", "404 Not Found", b"gone")):
+            http = StatusAndHeaders(status, [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(BASE + path, "response", payload=BytesIO(payload),
+                                                          length=len(payload), http_headers=http,
+                                                          warc_headers_dict={"WARC-Date": date}))
+    db = tmp_path / "a.db"
+    for _ in range(2):
+        done = CliRunner().invoke(import_warc_cmd, [str(warc), "--db", str(db)])
+        assert done.exit_code == 0, done.output
+    assert rows(db, "SELECT at, http_status, outcome FROM fetches ORDER BY at") == [
+        ("2026-01-01T00:00:00Z", 200, "new"), ("2026-02-01T00:00:00Z", 404, "gone")]
+    assert rows(db, "SELECT status, version_count FROM articles") == [("gone", 1)]
