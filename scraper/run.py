@@ -86,12 +86,13 @@ def _close_forced(options: CrawlOptions, stats: Any) -> None:
     from archive import Archive, ArchiveError
 
     crawl_id = stats.get_value("archive/crawl_id")
+    counts: dict = {}
     try:
-        with Archive(options.db) as archive:
-            counts = archive.finish_crawl(crawl_id, status="interrupted")
+        if options.db:  # (a distributed crawl's worker has none: the crawl stays open in Redis)
+            with Archive(options.db) as archive:
+                counts = archive.finish_crawl(crawl_id, status="interrupted")
     except ArchiveError as exc:
         stats.set_value("archive/failure", f"archive: {exc}")
-        counts = {}
     stats.set_value("archive/status", "interrupted")
     stats.set_value("archive/counts", counts)
     if options.resume:

@@ -12,6 +12,7 @@ from parsers.profile import ProfileError, load_profile
 from scraper.scope import host_key
 from scraper.session import parse_since
 from summary_archive.errors import RunFailure, UsageProblem
+from summary_archive.redis_option import checked_redis_url
 
 
 class Seconds(click.FloatRange):
@@ -199,8 +200,7 @@ def _check_distributed(db: str | None, resume: str | None, redis_url: str | None
         if not db:
             raise UsageProblem("missing option --db PATH")
         return
-    if not redis_url.startswith(("redis://", "rediss://", "unix://")):
-        raise UsageProblem(f"--redis wants a redis:// URL, got {redis_url!r}")
+    checked_redis_url(redis_url)
     if max_pages:
         raise UsageProblem("--max-pages is for single-process crawls: workers of a distributed crawl "
                            "do not count each other's pages")

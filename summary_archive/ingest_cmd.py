@@ -8,6 +8,7 @@ from archive import ArchiveError, NotAnArchive
 from parsers.profile import ProfileError, load_profile
 from scraper.scope import host_key
 from summary_archive.errors import RunFailure, UsageProblem
+from summary_archive.redis_option import checked_redis_url
 
 
 @click.command("ingest")
@@ -25,8 +26,7 @@ def ingest(urls: tuple[str, ...], redis_url: str, db: str, profile: str | None, 
         load_profile(profile)
     except ProfileError as exc:
         raise UsageProblem(str(exc)) from None
-    if not redis_url.startswith(("redis://", "rediss://", "unix://")):
-        raise UsageProblem(f"--redis wants a redis:// URL, got {redis_url!r}")
+    checked_redis_url(redis_url)
     for url in urls:
         if host_key(url) is None:
             raise UsageProblem(f"not an http(s) URL: {url}")

@@ -271,3 +271,30 @@ def test_the_writer_keeps_a_copys_text_out_of_the_article_it_names(tmp_path: Pat
     assert ingest.outcomes == {"skipped": 1}
     assert rows(db, f"SELECT version_count FROM articles WHERE url = '{original}'") == [(1,)]
     archive.close()
+
+
+@pytest.mark.parametrize("bad", ["redis://127.0.0.1:6379/abc", "redis://127.0.0.1:6379/15/x", "redis://127.0.0.1:notaport/0",
+                                 "http://127.0.0.1:6379/0"])
+@pytest.mark.parametrize("command", ["crawl", "ingest"])
+def test_a_redis_url_that_names_no_database_is_a_one_line_usage_error(bad: str, command: str) -> None:
+    """'/abc' and '/15/x' had been database 0 (where another archive's crawl may be open); a bad port a traceback."""
+    args = ["--redis", bad, *(["--workers", "1", "--db", "x.db"] if command == "crawl" else ["--db", "x.db"])]
+    done = subprocess.run([str(BIN / "summary-archive"), command, "http://127.0.0.1:9/", *args],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and repr(bad) in done.stderr, done.stderr
+
+
+def test_a_workers_forced_stop_touches_no_archive() -> None:
+    """A second Ctrl-C in a worker (it has no --db) had raised TypeError opening an archive at None."""
+    from scrapy.settings import Settings
+    from scrapy.statscollectors import MemoryStatsCollector
+
+    from scraper.run import CrawlOptions, _close_forced
+
+    class Crawler:
+        settings = Settings()
+
+    stats = MemoryStatsCollector(Crawler())  # type: ignore[arg-type]
+    stats.set_value("archive/crawl_id", 3)
+    _close_forced(CrawlOptions(start_urls=["http://127.0.0.1:9/"], db=None), stats)  # type: ignore[arg-type]
+    assert stats.get_value("archive/status") == "interrupted" and stats.get_value("archive/failure") is None
