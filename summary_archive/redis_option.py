@@ -24,6 +24,6 @@ def checked_redis_url(url: str) -> str:
         db = parse_qs(parts.query).get("db", ["0"])[0]
         if not parts.path or not db.isdigit():
             raise UsageProblem(f"--redis: bad URL {url!r} (unix:///path/to/redis.sock?db=N)")
-    elif not parts.hostname or not _DB_PATH.fullmatch(parts.path) or (port is not None and port == 0):
+    elif not parts.hostname or not _DB_PATH.fullmatch(parts.path) or port == 0:
         raise UsageProblem(f"--redis: bad URL {url!r} (redis://HOST:PORT/DB, DB a number)")
     return url

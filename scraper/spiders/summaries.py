@@ -245,13 +245,10 @@ class SummariesSpider(Spider):
     async def parse_page(self, response: Response) -> AsyncIterator[Request | dict[str, Any]]:
         """Classify the response; an HTML page is parsed (in the parser pool, record and links at
         once), its links followed, and the page handed on with its record and body. A page that named
-        this URL as its canonical one and waited for its answer (see _held_for_canonical) follows."""
+        this URL as its canonical one and waited for its answer (see _checked_canonical) follows."""
         async for each in self._answer(response):
             yield each
-        if (held := response.meta.get("archive_held")) is not None:
-            yield {**held, "canonical_missing": response.status} if response.status in (404, 410) else held
-        for page in self._answered((response.request.url, response.url, *response.meta.get("redirect_urls", ())),
-                                   response.status):
+        for page in self._answered(response.meta, (response.request.url, response.url), response.status):
             yield page
 
     async def _answer(self, response: Response) -> AsyncIterator[Request | dict[str, Any]]:
@@ -278,8 +275,6 @@ class SummariesSpider(Spider):
                    "moved_from": _moved_from(response.meta)}
         elif status in (404, 410):
             session = session_for(self.crawler)
-            for each in dict.fromkeys((response.url, *response.meta.get("redirect_urls", ()))):
-                session.answered_missing(canonical_url(each, session.profile.tracking_params), status)
             if not response.meta.get("archive_read_at") and (elsewhere := session.archive.read_at(response.url)):
                 # The article's text was read at another URL (a copy naming this one as canonical, the other
                 # trailing-slash spelling): that URL says whether it is gone, not this one.
@@ -371,15 +366,20 @@ class SummariesSpider(Spider):
             return [request.replace(dont_filter=True)]
         return [page] if dupefilter.has_seen(request) else [request]
 
-    def _answered(self, urls: Iterable[str], status: int | None) -> Iterator[dict[str, Any]]:
-        """The pages that waited for one of these URLs' answer (see _checked_canonical), marked with its
-        404/410 if it was one."""
+    def _answered(self, meta: dict[str, Any], urls: Iterable[str], status: int | None) -> Iterator[dict[str, Any]]:
+        """The pages that waited for the answer (`status`, None: no answer) of a request for these URLs
+        and the redirects on its way (see _checked_canonical), marked with its 404/410 if it was one, which
+        is also remembered for pages yet to name it."""
         session = session_for(self.crawler)
-        for url in dict.fromkeys(urls):
+        pages = [held] if (held := meta.get("archive_held")) is not None else []
+        for url in dict.fromkeys((*urls, *meta.get("redirect_urls", ()))):
             key = canonical_url(url, session.profile.tracking_params)
+            if status in (404, 410):
+                session.answered_missing(key, status)
             session.inflight.discard(key)
-            for page in session.waiting.pop(key, ()):
-                yield {**page, "canonical_missing": status} if status in (404, 410) else page
+            pages += session.waiting.pop(key, ())
+        for page in pages:
+            yield {**page, "canonical_missing": status} if status in (404, 410) else page
 
     def _refreshes_to(self, response: Response) -> str | None:
         """Where an HTML page's <meta http-equiv="refresh"> sends readers within METAREFRESH_MAXDELAY."""
@@ -486,12 +486,10 @@ class SummariesSpider(Spider):
 
     def on_error(self, failure: Failure) -> Iterator[dict[str, Any]]:
         """A request that got no response (timeout, reset, size limit, robots.txt, off-site); a page
-        waiting for this URL's answer (see _held_for_canonical) is handed on, its canonical link trusted."""
+        waiting for this URL's answer (see _checked_canonical) is handed on, its canonical link trusted."""
         yield from self._failed(failure)
         request = failure.request  # type: ignore[attr-defined]
-        if (held := request.meta.get("archive_held")) is not None:
-            yield held
-        yield from self._answered((request.url, *request.meta.get("redirect_urls", ())), None)
+        yield from self._answered(request.meta, (request.url,), None)
 
     def _failed(self, failure: Failure) -> Iterator[dict[str, Any]]:
         request = failure.request  # type: ignore[attr-defined]
