@@ -183,6 +183,15 @@ class CrawlRecorder:
             f"{responses} responses this run ({rate:.1f}/s)",
             "  " + ", ".join(f"{name} {counts.get(name, 0)}" for name in ("fetched", *_COUNTERS)),
         ]
+        if self.crawler.settings.get("ARCHIVE_REDIS_URL"):
+            # A worker of a distributed crawl: the crawl's counts, and whether it marks anything gone, are
+            # the writer's to tell (it stores every worker's pages).
+            lines[1:] = [f"  this worker's part of crawl {session.crawl_id}; the writer (summary-archive ingest, or crawl"
+                         " --workers) prints the crawl's summary"]
+            if session.failure:
+                lines.append(f"  failed: {session.failure}")
+            print("\n".join(lines), file=self.out, flush=True)
+            return
         if asked := len(session.revisited or ()) - session.revisits_forbidden:
             lines.append(f"  asked again, before calling them gone: {asked} archived pages this crawl did not reach"
                          " or got no answer from")

@@ -249,6 +249,7 @@ class RedisWorker:
                                     f"`summary-archive ingest --redis URL --db PATH --start URL`")
             raise CloseSpider("no_crawl")
         self.archive.crawl_id = crawl_id
+        self._take_start_urls(crawl_id)
         worker, keys = self.worker.id, self.keys
         with self.server.pipeline() as pipe:
             pipe.set(keys.alive(worker), 1, ex=int(self.timeout + 0.999))
@@ -265,6 +266,18 @@ class RedisWorker:
         self.task = LoopingCall(self.heartbeat)
         self.task.start(self.beat, now=False)
         logger.info("Worker %s joined crawl %s", worker, crawl_id)
+
+    def _take_start_urls(self, crawl_id: int) -> None:
+        """Crawl the start URLs the writer opened the crawl with: it marks gone on their hosts, so a worker
+        given another spelling of the site (localhost for 127.0.0.1) would have the whole site marked gone."""
+        opened = json.loads(self.server.hget(self.keys.crawl, "start_urls") or "[]")
+        if not opened or opened == self.session.start_urls:
+            return
+        if self.session.start_urls:
+            logger.warning("Crawl %s was opened for %s: this worker crawls those, not %s", crawl_id,
+                           " ".join(opened), " ".join(self.session.start_urls))
+        self.session.start_urls = opened
+        self.session.scope = Scope.build(opened, self.session.profile.allowed_hosts)
 
     def started(self) -> None:
         """All start requests are in the shared queue."""

@@ -298,3 +298,26 @@ def test_a_workers_forced_stop_touches_no_archive() -> None:
     stats.set_value("archive/crawl_id", 3)
     _close_forced(CrawlOptions(start_urls=["http://127.0.0.1:9/"], db=None), stats)  # type: ignore[arg-type]
     assert stats.get_value("archive/status") == "interrupted" and stats.get_value("archive/failure") is None
+
+
+def test_a_worker_given_another_spelling_of_the_site_crawls_the_one_the_crawl_was_opened_for(
+        tmp_path: Path, redis_url: str) -> None:
+    """ingest opened the crawl for 127.0.0.1, the worker was given localhost: it had archived localhost's
+    pages, and the writer (marking gone on 127.0.0.1) had marked every article there gone."""
+    site = Site(pages=10, seed=8)
+    db = tmp_path / "a.db"
+    with SiteServer(site, epoch=1) as srv:
+        assert crawl(srv.url, "--db", str(db), *FAST).returncode == 0
+        live = rows(db, "SELECT count(*) FROM articles WHERE status = 'live'")
+        writer = subprocess.Popen([str(BIN / "summary-archive"), "ingest", srv.url, "--redis", redis_url + "/6",
+                                   "--db", str(db), "--quiet"], cwd=ROOT, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        worker = crawl(srv.url.replace("127.0.0.1", "localhost"), "--redis", redis_url + "/6", *FAST)
+        out, err = writer.communicate(timeout=120)
+    assert worker.returncode == 0 and writer.returncode == 0, (worker.stderr, err)
+    assert rows(db, "SELECT count(*) FROM articles WHERE status = 'live'") == live
+    assert rows(db, "SELECT count(*) FROM articles WHERE url LIKE '%localhost%'") == [(0,)]
+    assert rows(db, "SELECT status, gone FROM crawls ORDER BY id DESC LIMIT 1") == [("finished", 0)]
+    # The worker leaves the crawl's summary to the writer (it had printed its own, saying nothing was marked gone).
+    assert "the writer" in worker.stderr and "fetched" not in worker.stderr and "marked gone" not in worker.stderr
+    assert "fetched" in out + err  # (control) the writer's summary
