@@ -18,6 +18,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeadersParserException
 
 from archive.errors import ArchiveError
+from archive.payload import Cut, decoded, read_payload
 from archive.related import article_for_url
 from archive.store import Archive
 from archive.warc import NOT_MODIFIED_PROFILE, archive_time, parse_warc_date
@@ -140,9 +141,12 @@ class _Bodies:
             fh = self._files[capture.path] = open(capture.path, "rb")
         fh.seek(capture.offset)
         record = next(iter(ArchiveIterator(fh, arc2warc=True)))
-        body = record.content_stream().read()  # de-chunked and Content-Encoding decoded by warcio
-        headers = {k: v for k, v in (record.http_headers.headers if record.http_headers else [])
-                   if k.lower() not in _BODY_FRAMING}
+        if truncated := record.rec_headers.get_header("WARC-Truncated"):
+            raise Cut(f"WARC-Truncated: {truncated}")
+        http = record.http_headers
+        chunked = bool(http) and "chunked" in (http.get_header("Transfer-Encoding") or "").lower()
+        body = decoded(read_payload(record.raw_stream, chunked), http.get_header("Content-Encoding") if http else None)
+        headers = {k: v for k, v in (http.headers if http else []) if k.lower() not in _BODY_FRAMING}
         return body, headers
 
     def close(self) -> None:
@@ -236,6 +240,9 @@ def _parse_batch(steps: list[_Step], archive: Archive, bodies: _Bodies, parse_fn
         assert step.source is not None
         try:
             step.body, step.headers = bodies.read(step.source)
+        except Cut:  # (as the crawler holds back a cut download: it would be a version the page never had)
+            step.kind = "payload cut short (not archived)"
+            continue
         except (ArchiveLoadFailed, StatusAndHeadersParserException, EOFError, zlib.error, ValueError,
                 StopIteration):
             step.kind = "unreadable record (truncated file?)"
