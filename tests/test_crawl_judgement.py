@@ -932,3 +932,62 @@ def test_an_article_filed_under_a_canonical_url_that_is_deleted_is_read_where_it
             assert crawl(url, "--db", str(db), *FAST).returncode == 0
             state = moves(db)
             assert state["/s/a"] == ("live", None) and state["/s/b"][0] == "gone", state
+
+
+def test_with_a_depth_limit_a_page_whose_print_view_names_it_is_fetched_once(tmp_path: Path) -> None:
+    """A summary linking its print view (canonical: the summary) and itself: with --depth, the link back to
+    it had counted as a request on its way that the dupefilter then dropped, so the print view waited for
+    it and the summary was asked for again when the crawl ran dry."""
+    site = Site({"/": ok(home(["/s/a"]))})
+    with serve(site) as url:
+        page = ok(summary("Alpha", canonical=f"{url}/s/a", links="<a href='?print=1'>Print</a> <a href='/s/a'>Back</a>"))
+        site.routes.update({"/s/a": page, "/s/a?print=1": page})
+        for depth in ([], ["--depth", "5"]):
+            site.log.clear()
+            assert crawl(url, "--db", str(tmp_path / f"a{len(depth)}.db"), *FAST, *depth).returncode == 0
+            assert site.paths.count("/s/a") == 1, (depth, site.log)
+
+
+def test_links_on_a_page_not_found_answered_with_200_are_not_followed(tmp_path: Path) -> None:
+    """A catch-all answering any URL with a 200 "Page not found" page linking 'help/' (relative): each answer
+    had been followed, /x/help/help/help/... until URLs grew too long (thousands of requests)."""
+
+    class CatchAll(Site):
+        def answer(self, path: str) -> Answer:
+            if path in self.routes:
+                return super().answer(path)
+            return ok("<html><head><title>Page not found</title></head><body><h1>Page not found</h1>"
+                      "<a href='help/'>Help</a> <a href='/'>Home</a></body></html>")
+
+    site = CatchAll({"/": ok(home(["/s/a", "/s/missing"])), "/s/a": ok(summary("Alpha"))})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(tmp_path / "a.db"), *FAST).returncode == 0
+    assert "/s/missing" in site.paths and len(site.log) < 10, site.log
+    assert statuses(tmp_path / "a.db") == {"/s/a": "live"}
+
+
+def test_robots_txt_giving_no_answer_disallows_the_whole_site(tmp_path: Path) -> None:
+    """A robots.txt that times out is a network error, which RFC 9309 reads as a server error (it had
+    allowed everything)."""
+    def slow() -> Answer:
+        time.sleep(3)
+        return 200, {"Content-Type": "text/plain"}, "User-agent: *\nDisallow:\n"
+
+    site = Site({"/robots.txt": slow, "/": ok(home(["/s/a"])), "/s/a": ok(summary("Alpha"))})
+    with serve(site) as url:
+        proc = crawl(url, "--db", str(tmp_path / "a.db"), *FAST, "--timeout", "1", "--set", "RETRY_TIMES=0")
+    assert proc.returncode == 1 and "robots.txt: it gave no answer" in proc.stderr, proc.stderr
+    assert set(site.paths) <= {"/robots.txt"}
+
+
+def test_robots_txt_redirecting_to_another_host_is_read_there(tmp_path: Path) -> None:
+    """RFC 9309: a robots.txt redirect is followed, across hosts too (it had been refused as off-site and the
+    site's rules ignored)."""
+    site = Site({"/": ok(home(["/s/a", "/s/b"])), "/s/a": ok(summary("Alpha")), "/s/b": ok(summary("Beta")),
+                 "/real-robots.txt": (200, {"Content-Type": "text/plain"}, "User-agent: *\nDisallow: /s/b\n")})
+    with serve(site) as url:
+        site.routes["/robots.txt"] = (301, {"Location": url.replace("127.0.0.1", "localhost") + "/real-robots.txt"}, "")
+        assert crawl(url, "--db", str(tmp_path / "a.db"), *FAST).returncode == 0
+    assert "/real-robots.txt" in site.paths and "/s/b" not in site.paths and "/s/a" in site.paths
+    # (control) links to that host are still off the crawl's site
+    assert statuses(tmp_path / "a.db") == {"/s/a": "live"}

@@ -30,7 +30,8 @@ from parsers.links import page_links
 from parsers.profile import DEFAULT_PROFILE, load_profile
 from scraper.canonical import canonical_above, canonical_url, clean_url, dupefilter_of
 from scraper.feed_sitemap import FeedSitemap, feed_sitemap
-from scraper.fetched import content_type_of, header_dict, is_html, iso_date, transient_status, unreadable_body, utc_now
+from scraper.fetched import (content_type_of, header_dict, is_html, iso_date, soft_404, transient_status, unreadable_body,
+                             utc_now)
 from scraper.middlewares import OffsiteRequest
 from scraper.parse_pool import pool_for
 from scraper.session import incomplete_reason, session_for, start_urls_of
@@ -142,9 +143,13 @@ class SummariesSpider(Spider):
     def _page(self, url: str, dont_filter: bool = False, **meta: Any) -> Request:
         session = session_for(self.crawler)
         tracking = session.profile.tracking_params
-        session.on_its_way(canonical_url(url, tracking))
-        return Request(clean_url(url, tracking), callback=self.parse_page, errback=self.on_error, meta=meta,
-                       dont_filter=dont_filter)
+        request = Request(clean_url(url, tracking), callback=self.parse_page, errback=self.on_error, meta=meta,
+                          dont_filter=dont_filter)
+        dupefilter = dupefilter_of(self.crawler)
+        if dupefilter is not None and (dont_filter or not dupefilter.has_seen(request)):
+            # (a request the dupefilter will drop is no answer on its way: its URL was asked for before)
+            session.on_its_way(canonical_url(url, tracking))
+        return request
 
     def _sitemap(self, url: str, **meta: Any) -> Request:
         return Request(url, callback=self.parse_sitemap, errback=self.on_error,
@@ -321,8 +326,12 @@ class SummariesSpider(Spider):
             page_url = canonical_url(response.url, session.profile.tracking_params)
             parsed = await pool_for(self.crawler).parse(response.body, page_url, response.url, headers,
                                                         session.profile)
-            for request in self._follow(parsed.links):
-                yield request
+            record = parsed.record or {}
+            if record.get("page_type") in session.profile.page_types or not soft_404(record):
+                # (a "Page not found" answer's links are not the site's: a catch-all answering any URL
+                # with a relative link in its template would make the crawl endless)
+                for request in self._follow(parsed.links):
+                    yield request
             page = {**item, "kind": "page", "record": parsed.record, "parse_error": parsed.error,
                     "body": response.body, "headers": headers, "links": parsed.links,
                     "moved_from": _moved_from(response.meta)}
