@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -43,12 +44,19 @@ class ScopeMiddleware:
         return cls(crawler, session_for(crawler))
 
     def process_request(self, request: Request) -> None:
-        """Raise OffsiteRequest for anything out of scope, before robots.txt is even asked."""
-        if not self.session.scope.allows(request.url):
+        """Raise OffsiteRequest for anything out of scope, before robots.txt is even asked (a site's
+        robots.txt redirecting to another host is followed there: RFC 9309 section 2.3.1.2)."""
+        if not self.session.scope.allows(request.url) and not _robots_hop(request):
             self.crawler.stats.inc_value("archive/offsite")
             logger.debug("Off-site, not fetched: %s", request.url)
             raise OffsiteRequest(f"off-site: {request.url} (not the start URLs' host and port; a profile's "
                                  "allowed_hosts can add it)")
+
+
+def _robots_hop(request: Request) -> bool:
+    """RobotsTxtMiddleware's request for an in-scope site's /robots.txt, or a redirect on its way."""
+    first = (request.meta.get("redirect_urls") or [request.url])[0]
+    return bool(request.meta.get("dont_obey_robotstxt")) and urlsplit(first).path == "/robots.txt"
 
 
 class RedirectLoop(IgnoreRequest):

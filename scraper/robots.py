@@ -1,5 +1,6 @@
 """robots.txt parsing that also keeps the file's `Sitemap:` lines, so the spider can follow them, and
-reads a robots.txt that answers with a server error as RFC 9309 says: the whole site is disallowed."""
+reads a robots.txt that answers with a server error, or gives no answer, as RFC 9309 says: the whole site
+is disallowed."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from scrapy.http import Response
 from scrapy.robotstxt import ProtegoRobotParser
 from scrapy.spiders import Spider
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler
 
 _DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 
@@ -49,7 +51,7 @@ class ServerErrorRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.unreachable: dict[str, int] = {}  # netloc -> the status its robots.txt answered
+        self.unreachable: dict[str, int | str] = {}  # netloc -> the status its robots.txt answered, or why none came
         logging.getLogger(RobotsTxtMiddleware.__module__).addFilter(_ROBOTS_LOG_FILTER)  # (once: a set)
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
@@ -60,6 +62,19 @@ class ServerErrorRobotsTxtMiddleware(RobotsTxtMiddleware):
             response = response.replace(body=b"")
         await super()._parse_robots(response, netloc, request)
 
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        """No answer at all (a timeout, a refused or reset connection) is a network error, which RFC 9309
+        reads as a server error: everything disallowed (Scrapy's own allows everything). A robots.txt
+        request refused here (IgnoreRequest: off-site, over the size limit) stays Scrapy's: no rules."""
+        if isinstance(exc, IgnoreRequest):
+            super()._robots_error(exc, netloc)
+            return
+        self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
+        self.unreachable[netloc] = f"it gave no answer ({type(exc).__name__})"
+        rp_dfd = self._parsers[netloc]
+        self._parsers[netloc] = parser = build_from_crawler(self._parserimpl, self.crawler, _DISALLOW_ALL)
+        rp_dfd.callback(parser)  # type: ignore[union-attr]
+
     def process_request_2(self, rp: object, request: Request) -> None:
         """Scrapy's check; a site whose robots.txt failed says why its pages are not fetched."""
         try:
@@ -68,5 +83,6 @@ class ServerErrorRobotsTxtMiddleware(RobotsTxtMiddleware):
             status = self.unreachable.get(urlparse_cached(request).netloc)
             if status is None:
                 raise
-            raise IgnoreRequest(f"Forbidden by robots.txt: it answered HTTP {status}, and an unreachable "
+            answered = status if isinstance(status, str) else f"it answered HTTP {status}"
+            raise IgnoreRequest(f"Forbidden by robots.txt: {answered}, and an unreachable "
                                 "robots.txt disallows the whole site (RFC 9309)") from None
