@@ -24,7 +24,7 @@ _FILLER_START = re.compile(rf"\s*(?:{_FILLERS}){_WORD_END}", re.I)
 # A value written first ("6/10 - relevant to families of ..."): the words after it explain it, however many.
 # "of" as other languages say it between a value and its scale ("4,5 von 5", "4 sur 5", "4 de 5", "4 из 5").
 OF_WORDS = r"out\s+of|of|von|sur|de|su|van|z|ze|из|от|av|af|من|מתוך"
-_VALUE_FIRST = re.compile(rf"^(?:\d+(?:[.,]\d+)?\s*(?:[/\u2044\uff0f]|(?:{OF_WORDS})(?!\w))\s*\d+|[\u2605\u2606]{{2,}})", re.I)
+_VALUE_FIRST = re.compile(rf"^(?:\d+(?:[.,]\d+|\u00bd)?\s*(?:[/\u2044\uff0f]|(?:{OF_WORDS})(?!\w))\s*\d+|[\u2605\u2606]{{2,}})", re.I)
 
 
 @dataclass(slots=True)
@@ -124,6 +124,8 @@ class Labels:
         rest = found[2]
         if self._rating_inside and (other := self._rating_inside.search(rest)):
             rest = rest[: other.start()]
+        if other := self._named_next(rest):
+            rest = rest[: other.start("sep")]
         return found[0] == "rating" and len(rest.split()) <= _PROSE_RATING_WORDS
 
     def rating_after_separator(self, text: str) -> tuple[str, tuple[str, str, str]] | None:
@@ -147,12 +149,32 @@ class Labels:
         """(label, value) for each rating a value text names: [(label, rest)] when it names no other."""
         marks = list(self._rating_inside.finditer(rest)) if self._rating_inside and rest else []
         if not marks:
-            return [(label, rest)]
-        pairs = [(label, _JOINED.sub("", rest[: marks[0].start()]).strip(" |\u00b7\u2022,;"))]
+            return self._split_unlisted(label, rest)
+        pairs = self._split_unlisted(label, _JOINED.sub("", rest[: marks[0].start()]).strip(" |\u00b7\u2022,;"))
         for m, nxt in zip(marks, [*marks[1:], None]):
             name = next((r for r in self.ratings if r.casefold() == collapse(m.group(1)).casefold()), m.group(1))
-            pairs.append((name, _JOINED.sub("", rest[m.end() : nxt.start() if nxt else len(rest)]).strip(" |\u00b7\u2022,;")))
+            pairs.extend(self._split_unlisted(
+                name, _JOINED.sub("", rest[m.end() : nxt.start() if nxt else len(rest)]).strip(" |\u00b7\u2022,;")))
         return pairs
+
+    def _split_unlisted(self, label: str, value: str) -> list[tuple[str, str]]:
+        """(label, value), and a pair for each rating the profile does not list that the value's text goes
+        on to name ("3/5 \u00b7 Relevance 2/5")."""
+        pairs = []
+        while (m := self._named_next(value)) and len(pairs) < _UNLISTED_MAX:
+            pairs.append((label, value[: m.start("sep")].strip()))
+            label, value = m["name"], value[m.end():].strip()
+        return [*pairs, (label, value)]
+
+    def _named_next(self, value: str) -> re.Match[str] | None:
+        """A value written as a rating, then the name of another rating and its value: "3/5 | Relevance:
+        2/5", "3 out of 5 and its relevance 4 out of 5"; not a scale's word, nor another kind's label."""
+        m = _NAMED_NEXT.match(value) if value else None
+        if m is None or (not m["sep"].strip() and not m["name"][0].isupper()):
+            return None  # (set apart by a space only, a name is capitalised: "4/5 in 3 of 5 trials" names none)
+        if {w.casefold() for w in m["name"].split()} & _NOT_NAMES or self._known(m["name"]):
+            return None
+        return m
 
     def _lookup(self, text: str) -> tuple[str, str] | None:
         """(kind, label) of a label text, also written with its translation ("More Details / Plus de détails"),
@@ -212,12 +234,24 @@ _FIRST_PERSON_OF = re.compile(r"^\s*we\s+(?:rate|rated|give|gave|score|scored)\s
                               r"\s+of\s+(?:this|the)\s+(?:study|research|paper|summary|trial|article)\s+(?:(?:as|at)\s+)?"
                               r"(?P<value>\S.*)$", re.I | re.S)
 _PROSE_RATING_WORDS = 6
+_LEVELS = "low|moderate|medium|high|strong|weak|limited|good|fair|poor|excellent"
+# A value, a separator (a mark, "and its", a space), a name of up to three words and, after a colon or a
+# space, another value of a rating's shape (never a date: "Updated: 1/2/2024").
+_NAMED_NEXT = re.compile(
+    rf"^\s*{_VALUE_FIRST.pattern[1:]}(?:\s*(?:stars?|points?)\b)?"
+    r"(?P<sep>\s*[\u00b7|\u2022;,]\s*|\s+(?:and|while|with)\s+(?:its|the|our)\s+|\s+)"
+    r"(?P<name>[^\W\d_]+(?:[\-\u2010\u2011][^\W\d_]+)?(?:\s+[^\W\d_]+(?:[\-\u2010\u2011][^\W\d_]+)?){0,2}?)"
+    rf"(?:\s*[:\uff1a]\s*|\s+)(?=(?!\d+\s*/\s*\d+\s*/){_VALUE_FIRST.pattern[1:]}"
+    rf"|(?:very\s+)?(?:{_LEVELS})\b)", re.I | re.S)
+_NOT_NAMES = frozenset({*_FILLERS.split("|"), *_LEVELS.split("|"), "very", "out", "of", "and", "the", "its", "our", "stars",
+                        "star", "points"})
+_UNLISTED_MAX = 8
 # Between the parts of a line of facts: "April 4, 2025 · Credibility: 4/5 | Interest: High".
 _SEPARATOR_MARK = re.compile(r"[\u00b7|\u2022\u2014\u2013]")
 _SEPARATOR = re.compile(r"(?:^|\s)[\u00b7|\u2022\u2014\u2013](?:\s+|$)")
 _BEFORE_SEPARATOR_WORDS = 12
 _RATING_SHAPED = re.compile(rf"{_VALUE_FIRST.pattern}|^\d+(?:[.,]\d+)?(?:\s*(?:stars?|points?))?(?:$|[\s.,;|\u00b7])"
-                            r"|^(?:very\s+)?(?:low|moderate|medium|high|strong|weak|limited|good|fair|poor|excellent)\b", re.I)
+                            rf"|^(?:very\s+)?(?:{_LEVELS})\b", re.I)
 # What sites set before a label: an emoji or symbol ("📄 More Details", "⭐ Credibility: 4/5"), a number
 # ("5. More Details", "3) Related"), a roman numeral ("II. Key Takeaway").
 # (Symbols and emoji only: a quote or bracket before a word is code or prose, not a label's decoration.)
@@ -341,6 +375,12 @@ def find_labels(body: etree._Element, labels: Labels, ads: list[etree._Element] 
                     and not _is_chrome_text(el.getparent() if el.getparent() is not None else el):
                 hits.append(LabelHit(el, found[0], found[1], found[2], in_tail=True, before=before))
     return hits
+
+
+def undecorated(text: str) -> str:
+    """The text without what a site sets before a label ("\U0001f3af Relevance" -> "Relevance")."""
+    lead = _DECORATION.match(text)
+    return text[lead.end():] if lead else text
 
 
 def _match_text(text: str, labels: Labels) -> tuple[str, str, str] | None:

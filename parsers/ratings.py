@@ -10,11 +10,11 @@ from lxml import etree
 
 from parsers.headings import H_TAGS, is_hidden, is_zone
 from parsers.icons import count_glyph_runs, count_icons
-from parsers.labels import OF_WORDS, LabelHit
+from parsers.labels import OF_WORDS, LabelHit, undecorated
 from parsers.text import collapse, norm_label, text_of
 
 Rating = dict[str, Any]
-_NUM = r"(\d+(?:[.,]\d+)?)"
+_NUM = r"(\d+(?:[.,]\d+|\u00bd)?)"  # (and a half written as one character: "3½")
 _UNIT_WORDS = r"(?:stars?|points?|pts)\b"
 # Never a piece of a date: "11/2/2024" holds no "11/2", nor does "3/3/" (its year set apart). A slash
 # after a value written with words is its translation's: "4 out of 5 / 4 sur 5".
@@ -57,8 +57,8 @@ _LISTS = ("dl", "ul", "ol", "table")
 
 
 def _num(text: str) -> int | float:
-    """'4' -> 4, '4.5' / '4,5' -> 4.5."""
-    value = float(text.replace(",", "."))
+    """'4' -> 4, '4.5' / '4,5' / '4\u00bd' -> 4.5."""
+    value = float(text.replace(",", ".").replace("\u00bd", ".5"))
     return int(value) if value.is_integer() else value
 
 
@@ -306,7 +306,7 @@ def _region(hit: LabelHit, order: list[etree._Element], index: dict[Any, int], s
             break  # (a <nav> after the value, a table of contents, holds none of it)
         if el in inside and hit.in_tail:
             continue
-        if el not in inside and _names_another(el, hit.label):
+        if el not in inside and (_names_another(el, hit.label) or _next_named_row(hit, el)):
             break  # "Relevance: 3/5" after "Interest: <span>High</span>"
         region.append(el)
         if len(region) >= _REGION_CAP:
@@ -646,23 +646,50 @@ def _rating_rows(area: etree._Element, read_hits: list[LabelHit]) -> list[etree.
 def _extra_name(el: etree._Element) -> str:
     """The element's own text, or what comes before its colon ("Relevance: 3/5"), when it could name a
     rating: up to three words of letters."""
-    name = _name_and_value(el)[0]
+    return _rating_name(_name_and_value(el)[0])
+
+
+def _rating_name(name: str) -> str:
+    """The name when it could name a rating: up to three words of letters (joined by hyphens:
+    "Real-world Relevance"), else ''."""
     words = name.split()
-    return name if 0 < len(words) <= 3 and len(name) <= 30 and all(w.isalpha() for w in words) else ""
+    return name if 0 < len(words) <= 3 and len(name) <= 30 and all(_HYPHENS.sub("", w).isalpha() for w in words) \
+        and not any(w.startswith("-") or w.endswith("-") for w in words) else ""
 
 
 def _names_another(el: etree._Element, label: str) -> bool:
     """Text that opens with another name and a colon ("Relevance:", "Journal:"), not a scale's word ("Rating:")."""
-    name = _name_and_value(el)[0]
-    return ":" in (el.text or "") and bool(_extra_name(el)) \
-        and not {w.casefold() for w in name.split()} & _SCALE_WORDS and norm_label(name) != norm_label(label)
+    return bool(_NAME_END.search(el.text or "")) and _another_name(_extra_name(el), label)
+
+
+def _next_named_row(hit: LabelHit, el: etree._Element) -> bool:
+    """A row like the label's that names another rating ("<p>Relevance <i/>...</p>" after "<p>Interest
+    <i/>...</p>"): the label's row holds its value, so the value ends where the next row begins."""
+    return not hit.in_tail and len(hit.el) > 0 and len(el) > 0 and el.tag == hit.el.tag \
+        and el.getparent() is hit.el.getparent() and _another_name(_extra_name(el), hit.label)
+
+
+def _another_name(name: str, label: str) -> bool:
+    """A name other than the label's, neither a value's word ("High") nor a scale's ("Rating")."""
+    return bool(name) and not _level_word(name) and not {w.casefold() for w in name.split()} & _SCALE_WORDS \
+        and norm_label(name) != norm_label(label)
 
 
 def _name_and_value(el: etree._Element) -> tuple[str, str]:
-    """("Relevance", "3/5") for "Relevance: 3/5"; (text, "") when the text has no colon."""
-    text = collapse(el.text)
-    name, colon, value = text.partition(":")
-    return (name.strip(), value.strip()) if colon else (text, "")
+    """("Relevance", "3/5") for "Relevance: 3/5", "\U0001f3af Relevance \u2014 3/5"; (text, "") when the text
+    has no colon or dash."""
+    return _split_name(collapse(el.text))
+
+
+def _split_name(text: str) -> tuple[str, str]:
+    """A text's name (its decoration left out) and what follows its colon or dash; (text, "") without one."""
+    text = undecorated(text)
+    m = _NAME_END.search(text)
+    return (text[: m.start()].strip(), text[m.end():].strip()) if m else (text, "")
+
+
+_NAME_END = re.compile(r"\s*[:\uff1a]\s*|\s+[\u2013\u2014-]+\s+")
+_HYPHENS = re.compile(r"[\-\u2010\u2011]")
 
 
 def _unlisted(
@@ -682,6 +709,9 @@ def _unlisted(
     labels_and_wrappers |= {d for h in read_hits for d in h.el.iterdescendants()}
     found: dict[str, Rating] = {}
     for el in members:
+        if el not in stops and (tail := _tail_rating(el)) and norm_label(tail[0]) not in taken | found.keys() \
+                | _FILLER_NAMES:
+            found[tail[0].casefold()] = tail[1]  # ("...<br>Relevance: 2/5": a line of its own after a <br>)
         name = _extra_name(el)
         if not name or el in claimed or el in labels_and_wrappers or norm_label(name) in taken | found.keys() \
                 or norm_label(name) in _FILLER_NAMES:
@@ -692,3 +722,13 @@ def _unlisted(
             found[name.casefold()] = reading
             claimed.update(region)
     return found
+
+
+def _tail_rating(el: etree._Element) -> tuple[str, Rating] | None:
+    """(name, rating) for the text after an element that names a rating and gives all of its value
+    ("Relevance: 2/5" after a <br>)."""
+    name, value = _split_name(collapse(el.tail))
+    if not value or not _another_name(_rating_name(name), "") or not _rating_shaped(value):
+        return None
+    reading = _read_rest(LabelHit(el, "rating", name, value, in_tail=True))
+    return (name, reading) if reading else None

@@ -33,7 +33,7 @@ from parsers.title import find_title
 from parsers.urls import absolute
 
 # Bumped whenever the same page gives a different record: `reparse` and crawls know what to redo.
-PARSER_VERSION = "19"
+PARSER_VERSION = "20"
 
 
 class Rating(TypedDict):
@@ -681,7 +681,7 @@ def _summary_warnings(record: Record, profile: Profile, unread: list[str], empty
     """One short string per part a summary should have but this one lacks."""
     warnings: list[str] = []
     ratings = record["ratings"]
-    if not ratings:
+    if not ratings and not unread:
         warnings.append("no ratings")
     else:
         for name in profile.ratings:
