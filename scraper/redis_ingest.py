@@ -23,6 +23,12 @@ import redis
 from archive import Archive
 from scraper.redis_frontier import Frontier, Keys, pack_page_links
 
+OUTAGE_S = 60.0  # how long the writer waits for Redis to answer again (a restart) before it stops
+
+
+class RedisGone(Exception):
+    """Redis stopped answering mid-crawl and did not come back in time."""
+
 GROUP = "ingest"
 _RECORD_KINDS = ("page", "not_modified")
 _FOLLOWED_KINDS = ("page", "not_modified", "links")
@@ -50,6 +56,8 @@ class Ingest:
         self.frontier = Frontier(server, keys)
         self.outcomes: Counter[str] = Counter()
         self.crawl_id: int | None = None
+        self.outage_s = OUTAGE_S
+        self.outage_poll_s = 0.5
         self._backlog = True  # first read this consumer's pending entries (a previous run's)
         try:
             server.xgroup_create(keys.stream, GROUP, id="0", mkstream=True)
@@ -257,16 +265,41 @@ class Ingest:
         are re-queued on the way."""
         started = last = time.monotonic()
         while not stop():
-            stored = self.step()
-            now = time.monotonic()
-            if now - last >= 1.0 or not stored:
-                self.publish_counts()
-                self.frontier.recover_dead()
-            if progress is not None and interval > 0 and now - last >= interval:
-                last = now
-                self.report(progress, now - started)
-            if not stored and until() and self.backlog() == 0:
-                return
+            try:
+                stored = self.step()
+                now = time.monotonic()
+                if now - last >= 1.0 or not stored:
+                    self.publish_counts()
+                    self.frontier.recover_dead()
+                if progress is not None and interval > 0 and now - last >= interval:
+                    last = now
+                    self.report(progress, now - started)
+                if not stored and until() and self.backlog() == 0:
+                    return
+            except (redis.ConnectionError, redis.TimeoutError) as exc:
+                self._ride_out(exc, progress, stop)
+
+    def _ride_out(self, exc: Exception, progress: TextIO | None, stop: Callable[[], bool]) -> None:
+        """Wait up to `outage_s` for Redis to answer again (a restart); then the crawl goes on, marked so
+        that it marks nothing gone (requests a restart lost are not asked: the next crawl finds their
+        pages). RedisGone if it does not come back: the crawl stays open for the same command."""
+        if progress is not None:
+            print(f"Redis went away ({exc}); waiting up to {self.outage_s:.0f} s for it", file=progress, flush=True)
+        deadline = time.monotonic() + self.outage_s
+        while time.monotonic() < deadline and not stop():
+            time.sleep(self.outage_poll_s)
+            try:
+                self.server.ping()
+                if self.server.exists(self.keys.crawl):  # (a Redis restarted empty has no crawl to mark)
+                    self.server.hset(self.keys.crawl, "unsure", 1)
+            except (redis.ConnectionError, redis.TimeoutError):
+                continue
+            if progress is not None:
+                print("Redis answers again; this crawl will mark nothing gone (requests may have been lost)",
+                      file=progress, flush=True)
+            return
+        raise RedisGone(f"Redis went away and did not answer for {self.outage_s:.0f} s ({exc}): the crawl stays open, "
+                        "run the same command again when Redis is back")
 
     def report(self, out: TextIO, elapsed: float) -> None:
         """One progress line."""

@@ -21,7 +21,7 @@ import redis
 
 from archive import Archive
 from parsers.profile import load_profile
-from scraper.redis_ingest import Ingest, IngestError
+from scraper.redis_ingest import Ingest, IngestError, RedisGone
 from scraper.redis_worker import connect
 from scraper.run import CrawlOptions, CrawlResult, run_crawl
 from scraper.scope import Scope
@@ -83,17 +83,23 @@ def run_distributed(options: CrawlOptions, redis_url: str, workers: int, out: Te
         try:
             ingest.run(until=lambda: all(p.poll() is not None for p in procs),
                        progress=None if options.quiet else out)
+        except RedisGone as exc:
+            gone = str(exc)
+        else:
+            gone = None
         finally:
             stop()
             for p in procs:
-                if p.poll() is None:
-                    p.terminate()
-                    p.wait(30)
+                _stop_worker(p)
+        if gone:
+            archive.close()
+            return CrawlResult(crawl_id, "running", archive_counts(options.db, crawl_id), gone)
         failed = [f"worker {n} exited {p.returncode}: {_tail(logs / f'worker-{n}.log')}"
                   for n, p in enumerate(procs) if p.returncode]
     done = ingest.crawl_state().get("state") == "done"
-    limited = bool(options.max_pages or options.depth or options.since or ingest.crawl_state().get("limited"))
-    incomplete = _incomplete(archive, crawl_id, limited)
+    state = ingest.crawl_state()
+    limited = bool(options.max_pages or options.depth or options.since or state.get("limited"))
+    incomplete = _incomplete(archive, crawl_id, limited, bool(state.get("unsure")))
     if done:
         hosts = None if incomplete else Scope.build(options.start_urls, profile.allowed_hosts).hosts
         counts = ingest.finish_crawl("finished", hosts, gone_not_judged(incomplete))
@@ -141,6 +147,9 @@ def run_writer(redis_url: str, db: str, start_urls: list[str], profile_path: str
     try:
         ingest.run(until=lambda: ingest.crawl_state().get("state") != "running",
                    progress=None if quiet else out, stop=lambda: bool(stopped))
+    except RedisGone as exc:
+        archive.close()
+        return CrawlResult(crawl_id, "running", archive_counts(db, crawl_id), str(exc))
     finally:
         for signum, handler in old.items():
             signal.signal(signum, handler)
@@ -151,7 +160,7 @@ def run_writer(redis_url: str, db: str, start_urls: list[str], profile_path: str
               file=out, flush=True)
         return CrawlResult(crawl_id, "running", archive_counts(db, crawl_id), None)
     start = json.loads(state.get("start_urls") or "[]") or start_urls
-    incomplete = _incomplete(archive, crawl_id, bool(state.get("limited")))
+    incomplete = _incomplete(archive, crawl_id, bool(state.get("limited")), bool(state.get("unsure")))
     hosts = None if incomplete else Scope.build(start, profile.allowed_hosts).hosts
     counts = ingest.finish_crawl("finished", hosts, gone_not_judged(incomplete))
     archive.close()
@@ -178,9 +187,23 @@ def _forward_signals(procs: list[subprocess.Popen]) -> Any:
     return lambda: [signal.signal(s, h) for s, h in old.items()]
 
 
-def _incomplete(archive: Archive, crawl_id: int, limited: bool) -> str | None:
+def _stop_worker(p: subprocess.Popen) -> None:
+    """Terminate a worker still running, and kill it if it does not stop (stuck on a Redis gone away)."""
+    if p.poll() is None:
+        p.terminate()
+        try:
+            p.wait(30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+def _incomplete(archive: Archive, crawl_id: int, limited: bool, unsure: bool = False) -> str | None:
     """Why this crawl may mark nothing gone (see scraper.session.incomplete_reason), from what the
-    writer stored: the workers' own counters die with them."""
+    writer stored: the workers' own counters die with them; `unsure`: Redis went away mid-crawl (a
+    restart may have lost requests from the frontier)."""
+    if unsure:
+        return "Redis went away during the crawl (requests may have been lost)"
     counts = archive.crawl_counts(crawl_id)
     transient = sum(1 for status in archive.error_statuses(crawl_id) if status is None or transient_status(status))
     reached = sum(counts.get(name, 0) for name in ("new", "changed", "unchanged", "held", "gone"))

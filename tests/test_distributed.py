@@ -25,7 +25,7 @@ import redis
 from archive import Archive
 from parsers import parse
 from scraper.redis_frontier import Keys
-from scraper.redis_ingest import GROUP, Ingest
+from scraper.redis_ingest import GROUP, Ingest, RedisGone
 from scraper.redis_worker import RedisArchive
 from tests.fixtures.site import Site, SiteServer
 
@@ -321,3 +321,62 @@ def test_a_worker_given_another_spelling_of_the_site_crawls_the_one_the_crawl_wa
     # The worker leaves the crawl's summary to the writer (it had printed its own, saying nothing was marked gone).
     assert "the writer" in worker.stderr and "fetched" not in worker.stderr and "marked gone" not in worker.stderr
     assert "fetched" in out + err  # (control) the writer's summary
+
+
+def _redis_server(workdir: Path, port: int) -> subprocess.Popen:
+    """redis-server with an append-only file in `workdir` (a restart reloads it), once it answers."""
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", str(workdir),
+                             "--save", "", "--appendonly", "yes", "--appendfsync", "always"], stdout=subprocess.DEVNULL)
+    client, deadline = redis.Redis(port=port), time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            return proc
+        except redis.ConnectionError:
+            assert time.monotonic() < deadline and proc.poll() is None, "redis-server did not start"
+            time.sleep(0.05)
+
+
+def test_the_writer_rides_out_a_redis_restart_and_such_a_crawl_marks_nothing_gone(tmp_path: Path) -> None:
+    """A Redis restart mid-crawl had killed the writer with a traceback (its workers left running); now it
+    waits for Redis, and the crawl, whose frontier the restart may have cut, marks nothing gone."""
+    import threading
+
+    from scraper.redis_run import _incomplete
+
+    port = free_port()
+    server = _redis_server(tmp_path, port)
+    try:
+        archive, ingest, crawl_id = _writer(tmp_path / "a.db", f"redis://127.0.0.1:{port}/0")
+        ingest.outage_s, ingest.outage_poll_s = 20, 0.1
+        done, errors = threading.Event(), []
+
+        def write() -> None:
+            try:
+                ingest.run(until=done.is_set, progress=None, interval=0)
+            except Exception as exc:  # (the failure the test is about)
+                errors.append(exc)
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        time.sleep(0.5)
+        redis.Redis(port=port).shutdown()
+        server.wait(10)
+        time.sleep(1)
+        server = _redis_server(tmp_path, port)
+        time.sleep(0.5)
+        done.set()
+        thread.join(30)
+        assert not thread.is_alive() and errors == []
+        assert ingest.crawl_state().get("unsure") == "1"
+        assert "Redis went away" in (_incomplete(archive, crawl_id, False, True) or "")
+        # Redis that does not come back: one line, the crawl left open
+        ingest.outage_s = 1
+        redis.Redis(port=port).shutdown()
+        server.wait(10)
+        with pytest.raises(RedisGone, match="run the same command again"):
+            ingest.run(until=lambda: False, progress=None)
+        archive.close()
+    finally:
+        if server.poll() is None:
+            server.kill()
