@@ -57,6 +57,9 @@ class Profile:
         "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
         "utm_id", "gclid", "gclsrc", "dclid", "fbclid", "msclkid", "yclid", "twclid", "igshid", "mc_cid", "mc_eid",
         "mkt_tok", "_hsenc", "_hsmi", "_ga", "_gl", "ref",
+        # session ids in the query: a server that gets no cookie writes a fresh one into every link
+        "PHPSESSID", "phpsessid", "JSESSIONID", "jsessionid", "sessionid", "SESSIONID", "session_id", "osCsid",
+        "zenid", "CFID", "CFTOKEN",
     )
 
 

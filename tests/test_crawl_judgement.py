@@ -190,10 +190,12 @@ def test_a_sitemap_given_as_the_start_url_is_read_as_one(tmp_path: Path) -> None
     assert statuses(db) == {"/s/a": "live", "/s/b": "live"}
 
 
-def test_session_ids_in_paths_do_not_trap_the_crawl(tmp_path: Path) -> None:
+@pytest.mark.parametrize("spelling", [";jsessionid={}", "?PHPSESSID={}", "?ref=home&sessionid={}"])
+def test_session_ids_in_paths_do_not_trap_the_crawl(tmp_path: Path, spelling: str) -> None:
+    """(in the query: each link had been a new page, so a crawl never ended)"""
     def with_session(path: str) -> Callable[[], Answer]:
         def answer() -> Answer:  # a servlet that got no cookie writes a fresh session id into every link
-            links = "".join(f'<a href="/s/{p};jsessionid={uuid.uuid4().hex}">{p}</a> ' for p in "abc")
+            links = "".join(f'<a href="/s/{p}{spelling.format(uuid.uuid4().hex)}">{p}</a> ' for p in "abc")
             return ok(summary(f"Page {path}", links=links) if path else home([]) + links)
         return answer
 
