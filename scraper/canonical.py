@@ -103,18 +103,30 @@ def canonical_above(canonical: str, fetched: str,
     /summaries/ for /summaries/x; the same path without the query that addresses the page: / for /?p=12),
     a CMS's misconfiguration that would make every page one article. /a/index.html, /a/amp, /a/print/
     and /a?print=1 naming /a name themselves."""
+    return _above(canonical, fetched, tracking_params) is not None
+
+
+def query_dropped(canonical: str, fetched: str,
+                  tracking_params: Iterable[str] = DEFAULT_PROFILE.tracking_params) -> bool:
+    """canonical_above because the canonical URL is the page's own path without its query: either the
+    page itself linked with a parameter of a newsletter's (?source=mail) or the script all pages run
+    (/article.php for /article.php?id=12); which, only the page there can tell."""
+    return _above(canonical, fetched, tracking_params) == "query"
+
+
+def _above(canonical: str, fetched: str, tracking_params: Iterable[str]) -> str | None:
     try:
         page, named = urlsplit(clean_url(fetched, tracking_params)), urlsplit(canonical)
     except ValueError:
-        return False
+        return None
     if (page.hostname or "").lower() != (named.hostname or "").lower() or page.port != named.port:
-        return False
+        return None
     above = _SAME_PAGE_SEGMENT.sub("", named.path.rstrip("/")) + "/"
     here = _SAME_PAGE_SEGMENT.sub("", page.path.rstrip("/")) + "/"
     if here == above:
         # (tracking parameters were dropped: "?utm_source=x" is no address)
-        return bool(page.query) and not named.query and not _VIEW_QUERY.match(page.query)
-    return not named.query and here.startswith(above)
+        return "query" if page.query and not named.query and not _VIEW_QUERY.match(page.query) else None
+    return "path" if not named.query and here.startswith(above) else None
 
 
 class CanonicalFingerprinter:

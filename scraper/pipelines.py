@@ -10,7 +10,7 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
 from archive import ArchiveError
-from scraper.canonical import canonical_above, canonical_url
+from scraper.canonical import canonical_above, canonical_url, query_dropped
 from scraper.fetched import http_date, soft_404
 from scraper.parse_pool import close_pool
 from scraper.session import PAGE_OUTCOMES, CrawlSession, session_for
@@ -181,6 +181,8 @@ class ArchivePipeline:
         if not named:
             return record, "store"
         if canonical_above(named, url, tracking):
+            if query_dropped(named, url, tracking) and self.session.archive.canonical_claim(url, named, record) == "copy":
+                return record, "copy"  # (the page itself, linked with a parameter: ?source=newsletter)
             # Every page of the site would be one article (its versions flipping between pages).
             return _own_url(record, canonical_url(url, tracking), f"canonical {named} is a page above: ignored"), "store"
         if not self.session.scope.allows(named):

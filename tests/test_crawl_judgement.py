@@ -993,3 +993,28 @@ def test_robots_txt_redirecting_to_another_host_is_read_there(tmp_path: Path) ->
     assert "/real-robots.txt" in site.paths and "/s/b" not in site.paths and "/s/a" in site.paths
     # (control) links to that host are still off the crawl's site
     assert statuses(tmp_path / "a.db") == {"/s/a": "live"}
+
+
+def test_a_summary_linked_with_a_parameter_and_naming_its_own_path_is_one_article(tmp_path: Path) -> None:
+    """/s/a?source=newsletter naming /s/a, which serves the same summary: one article (each spelling had
+    been an article of its own, read as the '/?p=12 naming /' mistake)."""
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s/a?source=newsletter", "/s/a?from=home"]))})
+    with serve(site) as url:
+        page = ok(summary("Alpha", canonical=f"{url}/s/a", links="<a href='/s/a?sid=0f3c'>Share</a>"))
+        site.routes.update({"/s/a": page, "/s/a?source=newsletter": page, "/s/a?from=home": page, "/s/a?sid=0f3c": page})
+        for _ in range(2):
+            assert crawl(url, "--db", str(db), *FAST).returncode == 0
+            assert query(db, "SELECT url, status FROM articles") == [(f"{url}/s/a", "live")]
+
+
+def test_pages_addressed_by_a_query_naming_their_script_stay_apart(tmp_path: Path) -> None:
+    """(control) /s.php?id=1 and ?id=2 naming /s.php, which serves something else: each its own article."""
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/s.php?id=1", "/s.php?id=2"])), "/s.php": ok(home(["/s.php?id=1"]))})
+    with serve(site) as url:
+        site.routes.update({"/s.php?id=1": ok(summary("Alpha", canonical=f"{url}/s.php")),
+                            "/s.php?id=2": ok(summary("Beta", canonical=f"{url}/s.php"))})
+        for _ in range(2):
+            assert crawl(url, "--db", str(db), *FAST).returncode == 0
+    assert query(db, "SELECT title, version_count FROM articles ORDER BY title") == [("Alpha", 1), ("Beta", 1)]

@@ -28,7 +28,7 @@ from twisted.python.failure import Failure
 
 from parsers.links import page_links
 from parsers.profile import DEFAULT_PROFILE, load_profile
-from scraper.canonical import canonical_above, canonical_url, clean_url, dupefilter_of
+from scraper.canonical import canonical_above, canonical_url, clean_url, dupefilter_of, query_dropped
 from scraper.feed_sitemap import FeedSitemap, feed_sitemap
 from scraper.fetched import (content_type_of, header_dict, is_html, iso_date, soft_404, transient_status, unreadable_body,
                              utc_now)
@@ -352,7 +352,7 @@ class SummariesSpider(Spider):
             return [page]
         here, there = urlsplit(response.url), urlsplit(named)
         if (there.path.rstrip("/"), there.query) == (here.path.rstrip("/"), here.query) or not session.scope.allows(named) \
-                or canonical_above(named, response.url, tracking):
+                or (canonical_above(named, response.url, tracking) and not query_dropped(named, response.url, tracking)):
             return [page]  # (the page in another spelling or scheme, another site's, a page above it: see ArchivePipeline)
         key = canonical_url(named, tracking)
         if key in session.missing:
