@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
-from typing import Any
+from itertools import islice
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -34,11 +36,13 @@ _LONE_STAR_NUMBER = re.compile(rf"^[^\d]{{0,3}}{_NUM}\s*(?:[{_STAR_FULL}]\s*)?$"
 _STAR_HALF = "\u00bd\u2be8\u2be9\u2bea\u2beb"  # ½, and Unicode's half-black stars (⯨⯩⯪⯫): each a star's place
 # (U+FE0F, the emoji presentation selector keyboards put after ⭐ and ❤, belongs to the glyph before it)
 _STARS = re.compile(rf"[{_STAR_FULL}{_STAR_EMPTY}]\ufe0f?(?:\s*[{_STAR_FULL}{_STAR_EMPTY}{_STAR_HALF}]\ufe0f?)*")
-_SHAPE_TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)?|\S")
+_SHAPE_TOKEN = re.compile(r"[^\W\d_]+(?:_[^\W\d_]+)*|\d+(?:[.,]\d+)?|\S")  # ("star_border": one word)
 _SCALE_WORDS = frozenset({"rated", "rating", "score", "out", "of", "star", "stars", "point", "points", "pts"})
-_LEVEL_WORDS = frozenset({"low", "moderate", "medium", "high", "strong", "weak", "limited", "good", "fair", "poor", "excellent"})
-_MARKS = frozenset("/:()[]|%-\u2013\u2014" + _STAR_HALF + _STAR_FULL + _STAR_EMPTY)
-_SHAPE_WORDS = _SCALE_WORDS | _LEVEL_WORDS | _MARKS | {"very"}
+_LEVEL_WORDS = frozenset({"low", "moderate", "medium", "high", "strong", "weak", "limited", "good", "fair", "poor", "excellent",
+                          "average"})
+_LEVEL_MODIFIERS = frozenset({"very", "above", "below"})
+_MARKS = frozenset("/:()[]|%-\u2013\u2014\u2139" + _STAR_HALF + _STAR_FULL + _STAR_EMPTY)
+_SHAPE_WORDS = _SCALE_WORDS | _LEVEL_WORDS | _MARKS | _LEVEL_MODIFIERS
 _SHAPE_MAX = 8
 _LEADING_LEVEL = re.compile(rf"^(?:very\s+)?(?:{'|'.join(sorted(_LEVEL_WORDS))})\b(?=\s+[A-Z])", re.I)
 # ("value" counts beside a stated max: <study-rating value="4" max="5">, a web component's attributes.)
@@ -54,6 +58,15 @@ _STOP_TAGS = frozenset({*H_TAGS, "dt", "th"})
 _CONTROLS = frozenset({"button", "select"})  # zones to the page, but a star widget's own parts
 _CELLS = ("th", "td")
 _LISTS = ("dl", "ul", "ol", "table")
+_ROW_PARTS = frozenset({"tr", "thead", "tbody", "tfoot"})
+_BELOW, _BEFORE = "below", "before"
+
+
+class _Named(NamedTuple):
+    """The named ratings' readings, and where their values stood (`_BELOW`, `_BEFORE`; '' after the label)."""
+
+    readings: list[Rating]
+    layouts: frozenset[str]
 
 
 def _num(text: str) -> int | float:
@@ -113,16 +126,19 @@ def _weak(text: str) -> tuple[int | float, str] | None:
 
 def _rating_shaped(text: str) -> bool:
     """The whole text reads as a rating ('4/5', '4 out of 5', '3 of 5 stars', '★★★☆☆', 'Very high') or is empty."""
-    tokens = _SHAPE_TOKEN.findall(text.casefold())
+    # A row of stars is one token, however long; a symbol (an "\u24d8" tooltip's) says nothing.
+    tokens = _SHAPE_TOKEN.findall(_STARS.sub("\u2605", text.casefold()))
     if len(tokens) > _SHAPE_MAX or _DATE.search(text) or sum(t[0].isdigit() for t in tokens) > 2:
         return False
-    return all(t[0].isdigit() or t in _SHAPE_WORDS for t in tokens)
+    return all(t[0].isdigit() or t in _SHAPE_WORDS or t in _LIGATURE_STARS
+               or (len(t) == 1 and unicodedata.category(t) == "So")
+               for t in tokens)
 
 
 def _level_word(text: str) -> bool:
     """A word rating from the usual scales: 'High', 'Very low', 'Moderate'."""
     words = text.casefold().split()
-    return 0 < len(words) <= 2 and words[-1] in _LEVEL_WORDS and all(w in _LEVEL_WORDS or w == "very" for w in words)
+    return 0 < len(words) <= 2 and words[-1] in _LEVEL_WORDS and all(w in _LEVEL_WORDS | _LEVEL_MODIFIERS for w in words)
 
 
 def _attr_max(el: etree._Element) -> int | float | None:
@@ -437,8 +453,25 @@ def read_rating(
     if said:
         return _rating(None, None, said[0], said[1])
     if strict:
-        return _rating(None, None, text, text) if _level_word(text) else None
+        return _strict_loose(holders, text)
     return _loose(hit, holders, text)
+
+
+def _strict_loose(holders: list[etree._Element], text: str) -> Rating | None:
+    """Weaker evidence an unlisted name may have: '2 stars' (written, or an attribute's: alt="2 stars"),
+    a data-rating number with no scale, a level word (written, or an image's alt: <img alt="Moderate">)."""
+    for el in holders:
+        for name in _ATTRS:
+            value = collapse(el.get(name))
+            if value and _rating_shaped(value) and (
+                    (m := _UNIT.search(value)) or (name.startswith("data-") and (m := _BARE.match(value)))):
+                return _rating(_num(m.group(1)), _attr_max(el), None, value)
+    if m := _UNIT.search(text):
+        return _rating(_num(m.group(1)), None, None, text)
+    if not text:
+        text = next((collapse(el.get("alt")) for el in holders if el.tag == "img" and el.get("alt")), "")
+    text = text.rstrip(".;,!")
+    return _rating(None, None, text, text) if _level_word(text) else None
 
 
 _OPTIONS_MIN = 3
@@ -512,6 +545,7 @@ def extract_ratings(
     ratings: dict[str, Rating] = {}
     unread: list[str] = []
     read_hits: list[LabelHit] = []
+    layouts: set[str] = set()  # where the named ratings' values were found: below them, before them
     claimed: set[Any] = set()  # elements a value was read from
     label_cells = {cell for h in hits if h.kind == "rating" and (cell := _cell_of(h.el)) is not None}
     legend = _legend_hits(hits)
@@ -525,15 +559,19 @@ def extract_ratings(
         if key in ratings or any(a in skip for a in hit.el.iterancestors()):
             continue
         column = _column_below(hit, label_cells)
+        layout = _BELOW if column is not None else ""
         if column is None and (pictured := _captioned(hit)) is not None:
             column = pictured  # (the value, an image, comes before its caption)
         if column is not None:
             found, region = read_rating(hit, column, scale, stops - {hit.el}), column
+        elif before := _read_before(hit, scale, stops - {hit.el}):
+            (found, region), layout = before, _BEFORE
         else:
             region = _region(hit, order, index, stops - {hit.el}, tail_stops)
             found, region = _read_near_first(hit, region, scale, stops - {hit.el}, cut_tails=tail_stops)
         if found:
             ratings[key] = found
+            layouts.add(layout)
             read_hits.append(hit)
             claimed.update(_value_part(hit, region, found, scale, stops - {hit.el}))
             if key in unread:
@@ -542,7 +580,8 @@ def extract_ratings(
             unread.append(key)
     if read_hits:
         taken = {*ratings, *(norm_label(h.label) for h in hits if h.kind != "rating")}
-        ratings.update(_unlisted(read_hits, order, index, stops, claimed, scale, taken))
+        ratings.update(_unlisted(read_hits, order, index, stops, claimed, scale, taken, label_cells,
+                                 _Named(list(ratings.values()), frozenset(layouts))))
     return ratings, unread
 
 
@@ -612,6 +651,36 @@ def _captioned(hit: LabelHit) -> list[etree._Element] | None:
         return None
     inside = set(caption.iter())
     return [el for el in figure.iter() if isinstance(el.tag, str) and el is not figure and el not in inside] or None
+
+
+def _tile_before(hit: LabelHit, others: set[Any]) -> list[etree._Element] | None:
+    """A label closing a tile of its own, its value set above or before it (<div>4/5</div><div>Credibility</div>,
+    <li><span>★★★★☆</span> <span>Credibility</span></li>): the tile's elements before the label."""
+    if hit.rest or hit.in_tail:
+        return None
+    node = hit.el
+    for _ in range(2):
+        parent = node.getparent()
+        if parent is None or (node.tail or "").strip() or any(isinstance(sib.tag, str) for sib in node.itersiblings()):
+            return None  # (something follows the label in its tile: the label opens its value)
+        tile = list(islice((el for el in parent.iter() if isinstance(el.tag, str)), _REGION_CAP + 1))
+        if len(tile) > _REGION_CAP or (parent.text or "").strip() or any(el in others for el in tile):
+            return None  # (a row holding other labels: the value before is theirs)
+        inside = set(node.iter())
+        if before := [el for el in tile[1:] if el not in inside]:
+            return before
+        node = parent
+    return None
+
+
+def _read_before(hit: LabelHit, scale: int | float, others: set[Any]) -> tuple[Rating, list[etree._Element]] | None:
+    """The value of a tile standing before its caption, read as strictly as an unlisted rating's; a lone
+    symbol before a label (a bullet's star, 1 of 1) is decoration."""
+    tile = _tile_before(hit, others)
+    if not tile:
+        return None
+    found = read_rating(LabelHit(hit.el, hit.kind, hit.label, ""), tile, scale, others, strict=True)
+    return (found, tile) if found and found["max"] != 1 else None
 
 
 def _value_part(
@@ -694,10 +763,12 @@ _HYPHENS = re.compile(r"[\-\u2010\u2011]")
 
 def _unlisted(
     read_hits: list[LabelHit], order: list[etree._Element], index: dict[Any, int], stops: set[Any],
-    claimed: set[Any], scale: int | float, taken: set[str],
+    claimed: set[Any], scale: int | float, taken: set[str], label_cells: set[Any], named: _Named,
 ) -> dict[str, Rating]:
     """Ratings drawn beside the named ones ("Relevance ★★★☆☆"); never another part's label, never prose or a date."""
     area = _lowest_common_ancestor([h.el for h in read_hits])
+    if area is not None and area.tag in _ROW_PARTS:
+        area = next(area.iterancestors("table"), area)  # (a header row's values, and further rows of names, are the table's)
     if area is None:
         return {}
     members = _rating_rows(area, read_hits) if area.tag in ("body", "html") else \
@@ -717,11 +788,41 @@ def _unlisted(
                 or norm_label(name) in _FILLER_NAMES:
             continue  # ("Interest <span>level: High</span>": "level" is the rating's word, not another's name)
         hit = LabelHit(el, "rating", name, _name_and_value(el)[1])
-        reading, region = _read_near_first(hit, _region(hit, order, index, stops), scale, stops, strict=True)
+        reading, region = _unlisted_reading(hit, order, index, stops, label_cells, scale, named.layouts)
+        reading = reading or _like_named(_region_text(hit, region), named.readings)
         if reading and not any(r in claimed for r in region[1:]):
             found[name.casefold()] = reading
             claimed.update(region)
     return found
+
+
+def _unlisted_reading(
+    hit: LabelHit, order: list[etree._Element], index: dict[Any, int], stops: set[Any], label_cells: set[Any],
+    scale: int | float, layouts: frozenset[str],
+) -> tuple[Rating | None, list[etree._Element]]:
+    """An unlisted name's value, read strictly where the named ones' were: the cell below it, the tile's
+    value before it, else what follows (a scale's legend, "4/5 | Useful background", is no rating)."""
+    column = _column_below(hit, label_cells | {_cell_of(hit.el)}) if _BELOW in layouts else None
+    if column is not None:
+        return read_rating(hit, column, scale, stops, strict=True), column
+    return (_read_before(hit, scale, stops) if _BEFORE in layouts else None) or \
+        _read_near_first(hit, _region(hit, order, index, stops), scale, stops, strict=True)
+
+
+_GRADE = re.compile(r"^[A-F][+\-\u2212]?$")
+_SCALES = (5, 10, 100)
+
+
+def _like_named(text: str, named: list[Rating]) -> Rating | None:
+    """A letter grade ('C') or a bare number ('7') as an unlisted name's value, only when the named ratings
+    are written so too (and the number within their scale): on its own a bare number may be a count."""
+    if _GRADE.match(text) and any(_GRADE.match(r["label"] or "") for r in named):
+        return _rating(None, None, text, text)
+    bare = [r["value"] for r in named if r["max"] is None and _BARE.match(r["raw"] or "")]
+    if not bare or not (m := _BARE.match(text)):
+        return None
+    top = next((top for top in _SCALES if top >= max(bare)), None)
+    return _rating(_num(m.group(1)), None, None, collapse(text)) if top is not None and _num(m.group(1)) <= top else None
 
 
 def _tail_rating(el: etree._Element) -> tuple[str, Rating] | None:

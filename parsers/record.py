@@ -33,7 +33,7 @@ from parsers.title import find_title
 from parsers.urls import absolute
 
 # Bumped whenever the same page gives a different record: `reparse` and crawls know what to redo.
-PARSER_VERSION = "20"
+PARSER_VERSION = "21"
 
 
 class Rating(TypedDict):
@@ -160,11 +160,12 @@ def _main_container(body: etree._Element, hits: list[LabelHit]) -> etree._Elemen
     return body
 
 
-def _not_ratings(sections: list[Section], ratings: dict[str, Rating], hits: list[LabelHit]) -> list[Section]:
+def _not_ratings(sections: list[Section], ratings: dict[str, Rating]) -> list[Section]:
     """The sections but those that are a rating found beside the profile's ("Relevance" over "4/5" in the
-    ratings box: a heading to the section reader, which reads before the ratings are known)."""
-    named = {h.label.casefold() for h in hits if h.kind == "rating"}
-    extra = {norm_label(key) for key in ratings if key not in named}
+    ratings box: a heading to the section reader, which reads before the ratings are known). Any rating's
+    name counts: a copy of the box may name "Relevance" where it was read ("Relevance \u2605\u2605\u2606" in a
+    mobile line) and the other copy's "Relevance" still reach the section reader."""
+    extra = {norm_label(key) for key in ratings}
     if not extra:
         return sections
     return [s for s in sections if norm_label(s["heading"]) not in extra or len(s["text"].split()) > _RATING_TEXT_WORDS]
@@ -604,7 +605,7 @@ def _read_page(root: etree._Element, meta: dict[str, Any], text: str, cut: bool,
         # (a page with none of the profile's labels is left as it reads: the crawl hints at a profile).
         return _read_page(root, meta, text, cut, url, fetched, replace(profile, details=(*profile.details, named)))
     ratings, unread = extract_ratings(body, _inside_first(hits, container, body), profile.rating_scale, skip)
-    sections = _not_ratings(sections, ratings, hits)
+    sections = _not_ratings(sections, ratings)
     source, has_details, details_scope, unread_date = _details(hits, events, labels, order, index, base, page_host, drop)
     names_study = bool(source["journal"] or source["doi"] or source["published"])  # (before the boilerplate's journal)
     if not source["journal"] and boiler:
