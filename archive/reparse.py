@@ -78,9 +78,13 @@ def _apply(archive: Archive, results: list[tuple], totals: dict[str, int]) -> No
             if outcome == FAILED:
                 totals["failed"] += 1
                 continue
+            # (the capture re-read: its bytes were first stored at s.fetched_at, but a page that went A, B, A
+            # was captured again at the current version's time, which the re-reading must not go back before)
             state = conn.execute(
-                "SELECT a.content_hash, a.current_version, a.snapshot_sha256, a.last_seen, s.fetched_at"
-                " FROM articles a LEFT JOIN snapshots s ON s.sha256 = a.snapshot_sha256 WHERE a.id = ?",
+                "SELECT a.content_hash, a.current_version, a.snapshot_sha256, a.last_seen,"
+                " max(coalesce(s.fetched_at, ''), coalesce(v.fetched_at, '')) FROM articles a"
+                " LEFT JOIN snapshots s ON s.sha256 = a.snapshot_sha256"
+                " LEFT JOIN versions v ON v.article_id = a.id AND v.version = a.current_version WHERE a.id = ?",
                 (article_id,)).fetchone()
             if state is None:
                 continue

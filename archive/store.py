@@ -237,6 +237,13 @@ class Archive:
                 "SELECT count(DISTINCT u.article_id) FROM fetch_log f JOIN urls u ON u.id = f.url_id"
                 " WHERE f.crawl_id = ? AND f.outcome = ?", (crawl_id, OUTCOME_CODE["back"])).fetchone()[0]
 
+    def crawl_rereads(self, crawl_id: int) -> int:
+        """Versions the crawl made of pages that had not changed but read otherwise (a new parser; among
+        its unchanged)."""
+        with self._lock, translated(self.path):
+            return self.conn.execute("SELECT count(*) FROM versions WHERE crawl_id = ? AND cause = 'reparse'",
+                                     (crawl_id,)).fetchone()[0]
+
     # -- look-ups for the crawler -------------------------------------------------------------
 
     def _state(self, url: str) -> dict[str, Any] | None:
@@ -398,11 +405,13 @@ class Archive:
                 conn.execute("UPDATE articles SET snapshot_sha256 = ? WHERE id = ?", (digest, article_id))
             self._cards(conn, article_id, record, rhash, state, at)
             return "unchanged"
+        # The very bytes of the last fetch read otherwise: the parser changed, not the page (a new release).
+        reread = cause == "source" and digest == state["snapshot_sha256"]
         add_version(conn, article_id, record, old=old, version=(state["current_version"] or 0) + 1,
-                    crawl_id=crawl_id, fetched_at=at, cause=cause, snapshot_sha256=digest, chash=chash,
-                    version_related=self.version_related)
+                    crawl_id=crawl_id, fetched_at=at, cause="reparse" if reread else cause, snapshot_sha256=digest,
+                    chash=chash, version_related=self.version_related)
         self._cards(conn, article_id, record, rhash, state, at)
-        return "changed"
+        return "unchanged" if reread else "changed"
 
     @staticmethod
     def _looks_truncated(conn: sqlite3.Connection, old: dict, record: dict, old_digest: str | None,

@@ -38,6 +38,14 @@ def _returns(session: CrawlSession) -> int:
         return 0
 
 
+def _rereads(session: CrawlSession) -> int:
+    """Unchanged pages this crawl read otherwise (a new parser), 0 when the archive cannot say."""
+    try:
+        return session.archive.crawl_rereads(session.crawl_id)
+    except Exception:  # (the archive broke mid-crawl, or a distributed worker's: the summary is told anyway)
+        return 0
+
+
 def _duration(seconds: float) -> str:
     seconds = int(seconds)
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
@@ -199,6 +207,9 @@ class CrawlRecorder:
             lines.append(f"  not asked again, robots.txt disallows them (they stay live): {session.revisits_forbidden}")
         if counts.get("unchanged") and (back := _returns(session)):
             lines.append(f"  back: {back} gone articles answered again, unchanged (live again; counted as unchanged)")
+        if counts.get("unchanged") and (reread := _rereads(session)):
+            lines.append(f"  read anew: {reread} unchanged pages read otherwise by this parser (versions with cause"
+                         " 'reparse'; counted as unchanged)")
         if counts.get("held"):
             lines.append(f"  held back as truncated downloads (see fetch_errors): {counts['held']}")
         if counts.get("errors"):

@@ -143,3 +143,36 @@ def test_reparse_command_takes_the_profiles_sites_or_site_options(tmp_path):
     # A site with no archived article is a one-line error, not "reparsed 0 articles" (a mistyped --site).
     done = CliRunner().invoke(reparse_cmd, ["--db", str(path), "--site", "b.example", "--workers", "1"])
     assert done.exit_code == 2 and "no archived article is on b.example" in done.output + done.stderr
+
+
+def test_a_crawl_storing_the_same_bytes_read_otherwise_makes_a_reparse_version_not_a_change(tmp_path):
+    """A new parser's reading of a page whose bytes did not change (a site sending no validators) had been
+    a version with cause 'source', counted as changed: as if the site had edited the summary."""
+    path = tmp_path / "a.db"
+    url = _archive(path, n=1)[0]
+    record = make_record(url)
+    with Archive(path) as archive:
+        crawl = archive.start_crawl(["https://example.org/"])
+        assert archive.store(crawl, url, parse_v2(page_for(record), url), page_for(record), {},
+                             fetched_at="2026-11-21T10:00:00Z") == "unchanged"
+        assert archive.crawl_counts(crawl)["changed"] == 0 and archive.crawl_rereads(crawl) == 1
+        # (control) other bytes read otherwise: the page changed
+        edited = make_record(url, title="Study s0: a new title")
+        assert archive.store(crawl, url, edited, page_for(edited), {}, fetched_at="2026-11-22T10:00:00Z") == "changed"
+    assert [(v["version"], v["cause"]) for v in history(path, url)] == [(1, "created"), (2, "reparse"), (3, "source")]
+
+
+def test_a_reparse_version_is_dated_no_earlier_than_the_version_it_rereads(tmp_path):
+    """A page that went A, B, A: its snapshot was first stored with A, so the reparse version had been dated
+    before v2 and v3 (last_changed went back)."""
+    path = tmp_path / "a.db"
+    url = "https://example.org/summaries/s0"
+    a, b = make_record(url), make_record(url, title="Study s0: other words")
+    with Archive(path) as archive:
+        for record, day in ((a, "01"), (b, "02"), (a, "03")):
+            crawl = archive.start_crawl(["https://example.org/"])
+            archive.store(crawl, url, record, page_for(record), {}, fetched_at=f"2026-11-{day}T10:00:00Z")
+    reparse(path, parse_v2, workers=1)
+    versions = history(path, url)
+    assert [(v["cause"], v["fetched_at"][:10]) for v in versions] == [
+        ("created", "2026-11-01"), ("source", "2026-11-02"), ("source", "2026-11-03"), ("reparse", "2026-11-03")]
