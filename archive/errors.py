@@ -31,5 +31,9 @@ class SchemaTooNew(ArchiveError):
     """The file was written by a newer version of this code."""
 
 
+class ParserTooOld(ArchiveError):
+    """The archive holds records a newer parser read: this one's would overwrite them, back and forth."""
+
+
 class CrawlRunning(ArchiveError):
     """Another process is crawling the same site into this archive right now."""

@@ -103,7 +103,7 @@ def _apply(archive: Archive, results: list[tuple], totals: dict[str, int]) -> No
 
 def reparse(path: str | Path, parse_fn: ParseFn, *, workers: int | None = None,
             progress: Callable[[int, int], None] | None = None, version_related: bool = False,
-            batch_size: int = BATCH, sites: Iterable[str] | None = None) -> dict:
+            batch_size: int = BATCH, sites: Iterable[str] | None = None, parser_version: str | None = None) -> dict:
     """Re-run `parse_fn(body, url, headers)` over every article's latest snapshot (only those on
     `sites`, 'host' or 'host:port', when given: a profile fits one site); returns counts.
 
@@ -113,7 +113,7 @@ def reparse(path: str | Path, parse_fn: ParseFn, *, workers: int | None = None,
     """
     workers = workers or os.cpu_count() or 1
     totals = {"articles": 0, "changed": 0, "unchanged": 0, "failed": 0}
-    with Archive(path, create=False, version_related=version_related) as archive:
+    with Archive(path, create=False, version_related=version_related, parser_version=parser_version) as archive:
         where = _site_filter(archive, sites)
         total = archive.conn.execute(
             f"SELECT count(*) FROM articles a JOIN snapshots s ON s.sha256 = a.snapshot_sha256 WHERE {where[0]}",

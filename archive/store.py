@@ -15,7 +15,7 @@ from archive import crawls, page_links, snapshots
 from archive.clock import normalise, to_epoch
 from archive.connect import open_writable, translated
 from archive.content import content_hash, host_of, lost_anything, related_hash, sections_lost
-from archive.errors import ArchiveMoved, CrawlRunning, NotAnArchive, SchemaTooNew
+from archive.errors import ArchiveMoved, CrawlRunning, NotAnArchive, ParserTooOld, SchemaTooNew
 from archive.related import article_for_url, resolve_targets, spellings, touch_cards, update_cards
 from archive.schema import (OUTCOME_CODE, SCHEMA_VERSION, apply_step, current_version, foreign, not_an_archive,
                             pending, table_names)
@@ -62,7 +62,7 @@ class Archive:
 
     def __init__(self, path: str | Path, *, version_related: bool = False, create: bool = True,
                  links_version: str | None = None, judgement: str | None = None,
-                 count_each_fetch: bool = False) -> None:
+                 count_each_fetch: bool = False, parser_version: str | None = None) -> None:
         self.path = Path(path)
         self.version_related = version_related
         # A crawl's row counts each page once (a resumed crawl fetches some twice); an import of
@@ -80,6 +80,8 @@ class Archive:
         self._identity = _file_identity(self.path)
         try:
             self._migrate()
+            if parser_version is not None:
+                self._refuse_older_parser(parser_version)
         except BaseException:
             self.conn.close()
             raise
@@ -128,6 +130,15 @@ class Archive:
                 # Another process may have migrated while we waited for the write lock.
                 if (current_version(self.db) or 0) < number:
                     apply_step(self.db, number, step)
+
+    def _refuse_older_parser(self, parser_version: str) -> None:
+        """ParserTooOld when records were read by a newer parser than `parser_version` (an old install
+        beside a new one would store its readings over the newer ones, and the newer back, at every crawl)."""
+        with translated(self.path):
+            newest = self.conn.execute("SELECT max(CAST(parser_version AS INTEGER)) FROM articles").fetchone()[0]
+        if parser_version.isdigit() and newest is not None and newest > int(parser_version):
+            raise ParserTooOld(f"{self.path} holds records read by parser {newest}; this summary-archive's parser is "
+                               f"{parser_version} (older): upgrade it")
 
     def schema_version(self) -> int:
         """The schema version of the open file."""

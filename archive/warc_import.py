@@ -313,7 +313,8 @@ def _apply(archive: Archive, crawl_id: int, step: _Step, wanted: set[str] | None
 
 def import_warc(paths: list[str | Path], db: str | Path, parse_fn: ParseFn, *,
                 page_types: Iterable[str] | None = ("summary",), version_related: bool = False,
-                workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+                workers: int | None = None, progress: Callable[[int, int], None] | None = None,
+                parser_version: str | None = None) -> dict[str, Any]:
     """Archive the HTML pages of WARC files at their capture times, oldest first, as one crawls row.
 
     `parse_fn(body, url, headers)` returns the record (a picklable function: with `workers` > 1,
@@ -328,7 +329,7 @@ def import_warc(paths: list[str | Path], db: str | Path, parse_fn: ParseFn, *,
     workers = workers or os.cpu_count() or 1
     outcomes: Counter = Counter()
     bodies = _Bodies()
-    archive = Archive(db, version_related=version_related, count_each_fetch=True)
+    archive = Archive(db, version_related=version_related, count_each_fetch=True, parser_version=parser_version)
     crawl_id = archive.start_crawl([Path(p).name for p in paths])
     pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(captures) > BATCH else None
     status, done = "failed", 0

@@ -55,7 +55,7 @@ def judgement_of(profile: Profile) -> str:
 def open_archive(db: str, profile: Profile) -> Archive:
     """The archive as a crawl (or its writer) uses it: link memory of this parser and profile."""
     return Archive(db, version_related=profile.version_related, links_version=LINKS_VERSION,
-                   judgement=judgement_of(profile))
+                   judgement=judgement_of(profile), parser_version=PARSER_VERSION)
 
 
 # URLs remembered by CrawlSession.first_link: a site's navigation and recent cards, a few MB at most.

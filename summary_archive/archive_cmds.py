@@ -79,6 +79,13 @@ def history_cmd(url: str, db: str, as_json: bool) -> None:
             click.echo(f"    {line}")
 
 
+def _parser_version() -> str:
+    """This release's parser version (imported late: the read commands never load the parser)."""
+    from parsers import PARSER_VERSION
+
+    return PARSER_VERSION
+
+
 def _parse_function(profile_path: str | None) -> tuple[Callable[..., dict], bool, list[str]]:
     """parsers.parse bound to the site profile (picklable), whether cards are versioned, and the sites
     the profile names (its start URLs')."""
@@ -120,7 +127,7 @@ def reparse_cmd(db: str, workers: int | None, profile_path: str | None, sites: t
 
         with _reported():
             totals = reparse(db, parse_fn, workers=workers, progress=progress,
-                             version_related=version_related, sites=chosen)
+                             version_related=version_related, sites=chosen, parser_version=_parser_version())
     if chosen and not totals["articles"]:  # (a mistyped --site had reparsed nothing and said nothing)
         raise UsageProblem(f"no archived article is on {', '.join(chosen)}: nothing reparsed")
     click.echo(f"reparsed {totals['articles']} articles: {totals['changed']} changed (new versions), "

@@ -70,7 +70,7 @@ def import_warc_cmd(files: tuple[Path, ...], db_path: Path, profile_path: Path |
     """Archive the summary pages in WARC files or directories (wget, Browsertrix...) at their capture times."""
     from archive import ArchiveError, NotAnArchive
     from archive.warc_import import WarcImportError, import_warc
-    from parsers import ProfileError, load_profile, parse
+    from parsers import PARSER_VERSION, ProfileError, load_profile, parse
 
     warcs: list[Path] = []
     for path in files:
@@ -90,7 +90,7 @@ def import_warc_cmd(files: tuple[Path, ...], db_path: Path, profile_path: Path |
     try:
         summary = import_warc(warcs, db_path, partial(parse, profile=profile),
                               page_types=profile.page_types, version_related=profile.version_related,
-                              workers=workers, progress=_echo_progress("imported", 500))
+                              workers=workers, progress=_echo_progress("imported", 500), parser_version=PARSER_VERSION)
     except (WarcImportError, NotAnArchive) as exc:
         raise UsageProblem(str(exc)) from None
     except ArchiveError as exc:

@@ -280,3 +280,32 @@ def test_a_setting_given_by_both_set_and_its_option_is_refused(tmp_path):
                                       "--set", f"ARCHIVE_DB={tmp_path / 'b.db'}"])
     assert result.exit_code == 2 and "--set ARCHIVE_DB and its option both given" in result.output
     assert not (tmp_path / "a.db").exists() and not (tmp_path / "b.db").exists()
+
+
+def test_a_release_with_an_older_parser_refuses_to_write_over_newer_readings(db, tmp_path):
+    """An old install beside a new one had stored its parser's readings over the newer ones (and the newer
+    back) at every crawl, each a 'source' version; crawl, reparse and import-warc now refuse in one line."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    warc = tmp_path / "x.warc"
+    with open(warc, "wb") as fh:
+        writer, body = WARCWriter(fh, gzip=False), page_for(make_record(URL))
+        writer.write_record(writer.create_warc_record(
+            URL, "response", payload=BytesIO(body), length=len(body),
+            http_headers=StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")))
+    assert run("reparse", "--db", db).exit_code == 0  # (control) readings of an older parser: it writes
+    with Archive(db) as archive:
+        newer = make_record(URL, parser_version="999")
+        archive.store(archive.start_crawl([URL]), URL, newer, page_for(newer), {}, fetched_at="2026-12-22T10:00:00Z")
+        before = archive.db.execute("SELECT current_version FROM articles").fetchall()
+    bin_ = Path(sys.executable).with_name("summary-archive")
+    for args in (["crawl", "http://127.0.0.1:9/", "--db", db, "--quiet"], ["reparse", "--db", db],
+                 ["import-warc", warc, "--db", db]):
+        done = subprocess.run([str(bin_), *map(str, args)], capture_output=True, text=True, timeout=120)
+        assert done.returncode != 0 and "parser 999" in done.stderr and "upgrade" in done.stderr, (args, done.stderr)
+        assert "Traceback" not in done.stderr
+    with Archive(db) as archive:  # (nothing written)
+        assert archive.db.execute("SELECT current_version FROM articles").fetchall() == before
