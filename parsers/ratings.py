@@ -781,7 +781,7 @@ def _unlisted(
     found: dict[str, Rating] = {}
     for el in members:
         if el not in stops and (tail := _tail_rating(el)) and norm_label(tail[0]) not in taken | found.keys() \
-                | _FILLER_NAMES:
+                | _FILLER_NAMES and _on_named_scale(tail[1], named.readings):
             found[tail[0].casefold()] = tail[1]  # ("...<br>Relevance: 2/5": a line of its own after a <br>)
         name = _extra_name(el)
         if not name or el in claimed or el in labels_and_wrappers or norm_label(name) in taken | found.keys() \
@@ -790,7 +790,7 @@ def _unlisted(
         hit = LabelHit(el, "rating", name, _name_and_value(el)[1])
         reading, region = _unlisted_reading(hit, order, index, stops, label_cells, scale, named.layouts)
         reading = reading or _like_named(_region_text(hit, region), named.readings)
-        if reading and not any(r in claimed for r in region[1:]):
+        if reading and not any(r in claimed for r in region[1:]) and _on_named_scale(reading, named.readings):
             found[name.casefold()] = reading
             claimed.update(region)
     return found
@@ -807,6 +807,18 @@ def _unlisted_reading(
         return read_rating(hit, column, scale, stops, strict=True), column
     return (_read_before(hit, scale, stops) if _BEFORE in layouts else None) or \
         _read_near_first(hit, _region(hit, order, index, stops), scale, stops, strict=True)
+
+
+def _on_named_scale(reading: Rating, named: list[Rating]) -> bool:
+    """An unlisted name's number is on a rating's scale (a word always is): within the named ratings' when it
+    states none ("Weeks 12" beside 4/5 is a fact), else a scale of ten or less, of 100, or theirs ("Completed:
+    58/64" is a count)."""
+    if reading["value"] is None:
+        return True
+    maxes = {r["max"] for r in named if r["max"]}
+    if reading["max"] is None:
+        return not maxes or reading["value"] <= max(maxes)
+    return reading["max"] in maxes or reading["max"] <= 10 or reading["max"] == 100
 
 
 _GRADE = re.compile(r"^[A-F][+\-\u2212]?$")

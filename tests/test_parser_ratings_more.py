@@ -181,3 +181,17 @@ def test_a_short_section_named_like_no_rating_stays() -> None:
     """Control: a short section whose heading names no rating is kept."""
     record = _record("<ul><li>Credibility: 4/5</li><li>Interest: 3/5</li></ul><h2>Funding</h2><p>None declared.</p>")
     assert "Funding" in [s["heading"] for s in record["sections"]]
+
+
+def test_a_number_off_the_named_ratings_scale_is_no_third_rating() -> None:
+    """A fact tile beside rating tiles (data-value="12" over "Weeks", the named ratings out of 5) had become a
+    rating 'weeks' 12; a count written as a fraction ("Completed: 58/64") is no rating either."""
+    tiles = ('<div><div data-rating="4" data-max="5"><span>Credibility</span></div><div><span>Interest</span> '
+             '<span>High</span></div><div data-count="1204"><span>Participants</span></div>'
+             '<div data-value="12"><span>Weeks</span></div></div>')
+    assert sorted(parse(f"<h1>T</h1>{tiles}{AFTER}", URL)["ratings"]) == ["credibility", "interest"]
+    counted = "<p>Credibility: 4/5</p><p>Interest: High</p><p>Completed: 58/64</p>"
+    assert sorted(parse(f"<h1>T</h1>{counted}{AFTER}", URL)["ratings"]) == ["credibility", "interest"]
+    # (control) a third rating on a scale of its own is read
+    drawn = counted.replace("Completed: 58/64", "Relevance: 7/10")
+    assert parse(f"<h1>T</h1>{drawn}{AFTER}", URL)["ratings"]["relevance"]["value"] == 7
