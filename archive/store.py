@@ -298,6 +298,14 @@ class Archive:
             return ("store" if same else "own") if is_article else "copy"
         return "copy" if same and not is_article else "own" if not same else "store"
 
+    def holds_text(self, url: str, record: dict) -> bool:
+        """The article archived for `url` holds this record's text (content hash)."""
+        with self._lock, translated(self.path):
+            article_id = article_for_url(self.conn, url)
+            held = None if article_id is None else self.conn.execute(
+                "SELECT content_hash FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
+        return held is not None and held == content_hash(record, self.version_related)
+
     def read_at(self, url: str) -> str | None:
         """Where the article archived for `url` was last read, when that is another URL (its text came from
         a copy naming `url` as canonical, or from the other trailing-slash spelling); None otherwise."""

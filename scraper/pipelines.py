@@ -181,7 +181,9 @@ class ArchivePipeline:
         if not named:
             return record, "store"
         if canonical_above(named, url, tracking):
-            if query_dropped(named, url, tracking) and self.session.archive.canonical_claim(url, named, record) == "copy":
+            archive = self.session.archive
+            if query_dropped(named, url, tracking) and archive.holds_text(named, record) \
+                    and archive.canonical_claim(url, named, record) == "copy":
                 return record, "copy"  # (the page itself, linked with a parameter: ?source=newsletter)
             # Every page of the site would be one article (its versions flipping between pages).
             return _own_url(record, canonical_url(url, tracking), f"canonical {named} is a page above: ignored"), "store"

@@ -101,6 +101,10 @@ class RedisArchive:
         """None: a worker cannot tell (a 404 there is the writer's to judge)."""
         return None
 
+    def holds_text(self, url: str, record: dict) -> bool:
+        """False: a worker cannot tell (a page linked with a parameter stays under its own URL)."""
+        return False
+
     def canonical_claim(self, url: str, canonical: str, record: dict) -> str:
         """'store': a worker cannot tell; the writer asks the archive before storing (see redis_ingest)."""
         return "store"

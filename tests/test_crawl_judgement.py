@@ -45,6 +45,7 @@ class Site:
         self.routes = routes
         self.delay = delay
         self.log: list[tuple[str, int]] = []
+        self.heads: list[str] = []  # paths asked with HEAD (not in log)
         self.asked: list[tuple[str, dict[str, str]]] = []  # path, request headers
         self.times: list[tuple[str, float]] = []
         self.headers: dict[str, str] = {}  # the request being answered
@@ -87,6 +88,18 @@ def serve(site: Site, host: str = "127.0.0.1") -> Iterator[str]:
                     self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
+
+        def do_HEAD(self) -> None:  # noqa: N802 - stdlib name
+            site.headers = dict(self.headers)
+            status, headers, body = site.answer(self.path)
+            site.heads.append(self.path)
+            self.send_response(status)
+            self.send_header("Content-Type", headers.get("Content-Type", "text/html; charset=utf-8"))
+            self.send_header("Content-Length", str(len(body.encode("utf-8"))))
+            for name, value in headers.items():
+                if name != "Content-Type":
+                    self.send_header(name, value)
+            self.end_headers()
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
             pass
@@ -908,10 +921,11 @@ def test_a_canonical_link_naming_a_url_that_answers_404_leaves_the_article_where
         site.routes.update({"/": ok(home(["/s/a", "/s/b", *(["/s/a-typo"] if linked else [])])),
                             "/s/a": ok(summary("Alpha", canonical=f"{url}/s/a-typo"))})
         for _ in range(2):
-            site.log.clear()
+            site.log.clear(), site.heads.clear()
             assert crawl(url, "--db", str(db), *FAST).returncode == 0
             assert moves(db) == {"/s/a": ("live", None), "/s/b": ("live", None)}
-            assert (site.paths.count("/s/a"), site.paths.count("/s/a-typo")) == (1, 1), site.log
+            asked = site.paths.count("/s/a-typo") + site.heads.count("/s/a-typo")  # (unlinked: a HEAD request)
+            assert (site.paths.count("/s/a"), asked) == (1, 1), (site.log, site.heads)
     assert query(db, "SELECT count(*) FROM versions") == [(2,)]
     errors = query(db, "SELECT url, http_status FROM fetch_errors WHERE crawl_id = 3")
     assert [(path_of(u), s) for u, s in errors] == [("/s/a-typo", 404)]
@@ -1018,3 +1032,49 @@ def test_pages_addressed_by_a_query_naming_their_script_stay_apart(tmp_path: Pat
         for _ in range(2):
             assert crawl(url, "--db", str(db), *FAST).returncode == 0
     assert query(db, "SELECT title, version_count FROM articles ORDER BY title") == [("Alpha", 1), ("Beta", 1)]
+
+
+def test_a_listing_whose_title_says_not_found_has_its_links_followed(tmp_path: Path) -> None:
+    """A topic page titled "Why some cancers are not found early" (a listing, not an error page) had its links
+    dropped with the soft-404 pages', and its summaries were never archived."""
+    cards = "".join(f"<div><h3><a href='/s/{p}'>Card {p}</a></h3><p>1/2/2026</p><p>An excerpt of {p} that is cut mi</p></div>"
+                    for p in "abcd")
+    site = Site({"/": ok(home(["/topics/early"])),
+                 "/topics/early": ok(f"<html><head><title>Why some cancers are not found early</title></head><body>"
+                                     f"<h1>Why some cancers are not found early</h1>{cards}</body></html>"),
+                 **{f"/s/{p}": ok(summary(f"Card {p}")) for p in "abcd"}})
+    with serve(site) as url:
+        assert crawl(url, "--db", str(tmp_path / "a.db"), *FAST).returncode == 0
+    assert sorted(statuses(tmp_path / "a.db")) == ["/s/a", "/s/b", "/s/c", "/s/d"]
+
+
+def test_pages_addressed_by_a_query_naming_their_path_with_other_summaries_stay_apart(tmp_path: Path) -> None:
+    """/view?id=1 and ?id=2 naming /view, which serves another summary (the latest): each had been dropped
+    as a copy of /view."""
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/view", "/view?id=1", "/view?id=2"]))})
+    with serve(site) as url:
+        site.routes.update({"/view": ok(summary("Latest", canonical=f"{url}/view")),
+                            "/view?id=1": ok(summary("Alpha", canonical=f"{url}/view")),
+                            "/view?id=2": ok(summary("Beta", canonical=f"{url}/view"))})
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+    assert query(db, "SELECT title FROM articles ORDER BY title") == [("Alpha",), ("Beta",), ("Latest",)]
+
+
+def test_asking_whether_a_canonical_url_is_there_archives_nothing_from_it(tmp_path: Path) -> None:
+    """The question is a HEAD request: a GET had archived what the URL served (a second article where its
+    301 led), and a canonical URL on another scheme had been asked there, failed, and left every crawl
+    incomplete (nothing marked gone)."""
+    db = tmp_path / "a.db"
+    site = Site({"/": ok(home(["/c/amp", "/d/amp", "/x"])), "/x": ok(summary("Xray")),
+                 "/c": (301, {"Location": "/c-new"}, ""), "/c-new": ok(summary("Gamma"))})
+    with serve(site) as url:
+        site.routes["/c/amp"] = ok(summary("Gamma", canonical=f"{url}/c"))
+        site.routes["/d/amp"] = ok(summary("Delta", canonical=url.replace("http:", "https:") + "/d"))
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+        site.routes["/"] = ok(home(["/c/amp", "/d/amp"]))
+        del site.routes["/x"]
+        assert crawl(url, "--db", str(db), *FAST).returncode == 0
+    assert "/c-new" not in site.paths and "/c" in site.heads
+    assert query(db, "SELECT count(*) FROM articles WHERE title = 'Gamma'") == [(1,)]
+    assert statuses(db)["/x"] == "gone"  # (the second crawl was complete)

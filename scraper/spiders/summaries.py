@@ -327,7 +327,7 @@ class SummariesSpider(Spider):
             parsed = await pool_for(self.crawler).parse(response.body, page_url, response.url, headers,
                                                         session.profile)
             record = parsed.record or {}
-            if record.get("page_type") in session.profile.page_types or not soft_404(record):
+            if record.get("page_type") != "other" or not soft_404(record):
                 # (a "Page not found" answer's links are not the site's: a catch-all answering any URL
                 # with a relative link in its template would make the crawl endless)
                 for request in self._follow(parsed.links):
@@ -343,8 +343,9 @@ class SummariesSpider(Spider):
         another page of the site: a CMS's typo in the link must not file the text under a URL that does
         not exist (404/410) and call the readable page gone. The page goes on marked with that URL's
         404/410 if it gave one this crawl; waits for that URL's answer if it is on its way (nothing
-        now: parse_page hands it on); rides in the request for it if this crawl has not asked yet and
-        the archive holds no text read there. Otherwise the link is trusted."""
+        now: parse_page hands it on); rides in a HEAD request for it if this crawl has not asked yet and
+        the archive holds no text read there (HEAD: the answer's status is the question; a GET would
+        archive whatever that URL serves, a page no link leads to). Otherwise the link is trusted."""
         session = session_for(self.crawler)
         record, tracking = page.get("record") or {}, session.profile.tracking_params
         named = record.get("url")
@@ -370,10 +371,42 @@ class SummariesSpider(Spider):
         target = clean_url(named, tracking)
         if session.robots and session.robots_forbid(target, urlsplit(target).netloc, self._robots_agent()):
             return [page]
-        request = self._page(named, archive_held=page, archive_read_at=True).replace(priority=_HELD_PRIORITY)
-        if dupefilter is None:  # (a distributed crawl's dupefilter would drop a URL seen before, and the page with it)
-            return [request.replace(dont_filter=True)]
-        return [page] if dupefilter.has_seen(request) else [request]
+        if query_dropped(named, response.url, tracking):
+            # (the page's own path, linked with a parameter: fetched as the page it is, the page waiting for it)
+            request = self._page(named, archive_held=page, archive_read_at=True).replace(priority=_HELD_PRIORITY)
+            if dupefilter is None:  # (a distributed crawl's dupefilter would drop a URL seen before, and the page with it)
+                return [request.replace(dont_filter=True)]
+            return [page] if dupefilter.has_seen(request) else [request]
+        if (here.scheme, here.netloc) != (there.scheme, there.netloc):
+            return [page]  # (another scheme or port of the host: asking there says nothing of this site's pages)
+        return [Request(target, method="HEAD", callback=self.canonical_answered, errback=self.canonical_unanswered,
+                        meta={"archive_held": page}, priority=_HELD_PRIORITY, dont_filter=True)]
+
+    def canonical_answered(self, response: Response) -> Iterator[Request | dict[str, Any]]:
+        """The answer to a HEAD request for a canonical URL (see _checked_canonical): the page that named it,
+        marked when it was 404/410 (remembered for the pages yet to name it; the site's broken link an error).
+        A server that does not do HEAD (405, 501) is asked with GET, its body unread."""
+        depth = session_for(self.crawler).depth
+        if response.request.method == "HEAD" and response.status in (405, 501):
+            if not depth or response.meta.get("depth", 0) < depth:  # (DepthMiddleware would drop it, and the page)
+                yield response.request.replace(method="GET")
+            else:
+                yield response.meta["archive_held"]
+            return
+        page = response.meta["archive_held"]
+        if response.status in (404, 410):
+            session = session_for(self.crawler)
+            for url in dict.fromkeys((response.url, *response.meta.get("redirect_urls", ()))):
+                session.answered_missing(canonical_url(url, session.profile.tracking_params), response.status)
+            yield {"kind": "error", "url": response.url, "status": response.status, "fetched_at": utc_now(),
+                   "error": f"HTTP {response.status}: named as canonical by {page['url']}"[:500]}
+            page = {**page, "canonical_missing": response.status}
+        yield page
+
+    def canonical_unanswered(self, failure: Failure) -> Iterator[dict[str, Any]]:
+        """No answer to a HEAD request for a canonical URL: the page that named it, its link trusted (a
+        question of ours that failed is no fetch error of the site's)."""
+        yield failure.request.meta["archive_held"]  # type: ignore[attr-defined]
 
     def _answered(self, meta: dict[str, Any], urls: Iterable[str], status: int | None) -> Iterator[dict[str, Any]]:
         """The pages that waited for the answer (`status`, None: no answer) of a request for these URLs
