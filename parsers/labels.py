@@ -72,7 +72,7 @@ class Labels:
         # written as a rating is: "Credibility 4/5 Interest 3/5") inside a value.
         self._rating_inside = re.compile(
             rf"(?<!\w)({alternatives}){_WORD_END}(?:\s+(?:{_FILLERS}){_WORD_END})?"
-            rf"(?:\s*[:\u2013\u2014\uff1a]\s*|\s+(?={_VALUE_FIRST.pattern[1:]}))", re.I
+            rf"(?:\s*[:\u2013\u2014\uff1a]\s*|\s+(?={_VALUE_FIRST.pattern[1:]}|{_LEVEL_OR_STARS}))", re.I
         ) if alternatives else None
         # The value written first, the name after it: "4/5 Credibility", "★★★★☆ Credibility score".
         self._value_then_rating = re.compile(
@@ -243,6 +243,8 @@ _NAMED_NEXT = re.compile(
     r"(?P<name>[^\W\d_]+(?:[\-\u2010\u2011][^\W\d_]+)?(?:\s+[^\W\d_]+(?:[\-\u2010\u2011][^\W\d_]+)?){0,2}?)"
     rf"(?:\s*[:\uff1a]\s*|\s+)(?=(?!\d+\s*/\s*\d+\s*/){_VALUE_FIRST.pattern[1:]}"
     rf"|(?:very\s+)?(?:{_LEVELS})\b)", re.I | re.S)
+# A named rating's value without a colon before it ("Credibility 4/5 \u00b7 Interest High", "... Interest 3 stars").
+_LEVEL_OR_STARS = rf"(?:very\s+)?(?:{_LEVELS})\b|\d+(?:[.,]\d+)?\s*stars?\b"
 _NOT_NAMES = frozenset({*_FILLERS.split("|"), *_LEVELS.split("|"), "very", "out", "of", "and", "the", "its", "our", "stars",
                         "star", "points"})
 _UNLISTED_MAX = 8

@@ -33,7 +33,7 @@ from parsers.title import find_title
 from parsers.urls import absolute
 
 # Bumped whenever the same page gives a different record: `reparse` and crawls know what to redo.
-PARSER_VERSION = "21"
+PARSER_VERSION = "22"
 
 
 class Rating(TypedDict):

@@ -219,7 +219,7 @@ def test_parse_is_picklable_for_process_pools() -> None:
 
 
 def test_version_is_in_every_record() -> None:
-    assert parse(b"", "x")["parser_version"] == PARSER_VERSION == "21"
+    assert parse(b"", "x")["parser_version"] == PARSER_VERSION == "22"
     assert DEFAULT_PROFILE.ratings == ("Credibility", "Interest")
 
 

@@ -104,3 +104,11 @@ def test_a_third_rating_named_with_a_hyphen_an_emoji_or_a_dash_is_read(third: st
     """A third rating's name with a hyphen, an emoji before it or a dash after it was not taken for a name."""
     ratings = _ratings(f"<ul><li>Credibility: 4/5</li><li>Interest: 3/5</li>{third}</ul>")
     assert ratings == {"credibility": (4, 5, None), "interest": (3, 5, None), key: (2, 5, None)}
+
+
+@pytest.mark.parametrize("line", ["<p>Credibility 4/5 \u00b7 Interest High</p>", "<p>Credibility 4/5 | Interest Very high</p>",
+                                  "<p>Credibility 4 stars \u00b7 Interest 3 stars</p>"])
+def test_the_named_ratings_on_one_line_without_colons_are_both_read(line: str) -> None:
+    """"Credibility 4/5 · Interest High" had lost Interest (a name was told inside a value only before a colon
+    or a value written as a number of a scale)."""
+    assert sorted(_ratings(line)) == ["credibility", "interest"]
